@@ -1,0 +1,133 @@
+package org.raidwatch.contract;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Optional;
+import org.raidwatch.schema.FoiUpdate;
+import org.raidwatch.schema.RaidReport;
+
+/**
+ * The data contract of the two inputs (DOMAIN.md), applied to decoded records: what a raid report
+ * or FOI update must satisfy to be processed, and the normal form it is processed in (the force's
+ * canonical name). A record that breaks the contract is rejected with one reason; the caller routes
+ * it to the dead-letter topic or the rejected-rows report.
+ */
+public final class InputContract {
+
+    /** Dates before this are taken as mistakes (the monitoring starts long after). */
+    public static final LocalDate EARLIEST_DATE = LocalDate.of(1990, 1, 1);
+    /** Dates after this are taken as mistakes. */
+    public static final LocalDate LATEST_DATE = LocalDate.of(2099, 12, 31);
+    /** Longest id (raid id, FOI reference) accepted. */
+    public static final int MAX_ID_LENGTH = 200;
+    /** Longest source URL accepted. */
+    public static final int MAX_URL_LENGTH = 2_000;
+
+    private InputContract() {
+    }
+
+    /** The outcome of checking one record: the record in normal form, or why it was rejected. */
+    public record Checked<T>(T record, String rejection) {
+        static <T> Checked<T> accepted(T record) {
+            return new Checked<>(record, null);
+        }
+
+        static <T> Checked<T> rejected(String reason) {
+            return new Checked<>(null, reason);
+        }
+
+        public boolean isAccepted() {
+            return rejection == null;
+        }
+    }
+
+    public static Checked<RaidReport> check(RaidReport report) {
+        String problem = firstProblem(
+                id("raidId", report.getRaidId()),
+                nonNegative("revision", report.getRevision()),
+                date("raidDate", report.getRaidDate()),
+                timestamp("reportedAt", report.getReportedAt()),
+                length("sourceUrl", report.getSourceUrl(), MAX_URL_LENGTH),
+                nonNegative("claimedVictims", report.getClaimedVictims()),
+                nonNegative("claimedArrests", report.getClaimedArrests()));
+        if (problem != null) {
+            return Checked.rejected(problem);
+        }
+        Optional<String> force = Forces.canonical(report.getForce());
+        if (force.isEmpty()) {
+            return Checked.rejected(unknownForce(report.getForce()));
+        }
+        return Checked.accepted(force.get().equals(report.getForce())
+                ? report : RaidReport.newBuilder(report).setForce(force.get()).build());
+    }
+
+    public static Checked<FoiUpdate> check(FoiUpdate update) {
+        String problem = firstProblem(
+                id("foiId", update.getFoiId()),
+                id("raidId", update.getRaidId()),
+                nonNegative("revision", update.getRevision()),
+                date("requestedOn", update.getRequestedOn()),
+                update.getStatus() == null ? "status is missing" : null,
+                update.getRespondedOn() == null ? null : date("respondedOn", update.getRespondedOn()),
+                nonNegative("victimsIdentified", update.getVictimsIdentified()),
+                nonNegative("nrmReferrals", update.getNrmReferrals()),
+                nonNegative("nrmDeclined", update.getNrmDeclined()),
+                nonNegative("arrests", update.getArrests()),
+                nonNegative("traffickingCharges", update.getTraffickingCharges()));
+        if (problem != null) {
+            return Checked.rejected(problem);
+        }
+        Optional<String> force = Forces.canonical(update.getForce());
+        if (force.isEmpty()) {
+            return Checked.rejected(unknownForce(update.getForce()));
+        }
+        return Checked.accepted(force.get().equals(update.getForce())
+                ? update : FoiUpdate.newBuilder(update).setForce(force.get()).build());
+    }
+
+    private static String firstProblem(String... problems) {
+        for (String problem : problems) {
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
+    }
+
+    private static String id(String field, String value) {
+        if (value == null || value.isBlank()) {
+            return field + " is missing";
+        }
+        return length(field, value, MAX_ID_LENGTH);
+    }
+
+    private static String length(String field, String value, int max) {
+        return value != null && value.length() > max
+                ? field + " is " + value.length() + " characters long, more than " + max : null;
+    }
+
+    private static String nonNegative(String field, Integer value) {
+        return value != null && value < 0 ? field + " is negative (" + value + ")" : null;
+    }
+
+    private static String date(String field, LocalDate value) {
+        if (value == null) {
+            return field + " is missing";
+        }
+        return value.isBefore(EARLIEST_DATE) || value.isAfter(LATEST_DATE)
+                ? field + " " + value + " is outside " + EARLIEST_DATE + ".." + LATEST_DATE : null;
+    }
+
+    private static String timestamp(String field, Instant value) {
+        if (value == null) {
+            return null;
+        }
+        LocalDate day = LocalDate.ofInstant(value, java.time.ZoneOffset.UTC);
+        return day.isBefore(EARLIEST_DATE) || day.isAfter(LATEST_DATE)
+                ? field + " " + value + " is outside " + EARLIEST_DATE + ".." + LATEST_DATE : null;
+    }
+
+    private static String unknownForce(String force) {
+        return "force '" + force + "' is not one of the 44 forces of England and Wales";
+    }
+}

@@ -1,0 +1,25 @@
+package org.raidwatch.rules;
+
+/** A rule that threw while evaluating one case. The case's other inputs are unaffected. */
+public class RuleEvaluationException extends RuntimeException {
+
+    private final String ruleId;
+
+    public RuleEvaluationException(String ruleId, String raidId, Throwable cause) {
+        super("rule " + ruleId + " failed on raid " + raidId + ": " + rootMessage(cause), cause);
+        this.ruleId = ruleId;
+    }
+
+    /** Id of the rule that threw, or "unknown" when Drools did not say. */
+    public String ruleId() {
+        return ruleId;
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+}

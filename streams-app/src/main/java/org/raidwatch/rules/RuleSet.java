@@ -1,0 +1,280 @@
+package org.raidwatch.rules;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.kie.api.KieBase;
+import org.kie.api.KieServices;
+import org.kie.api.builder.KieBuilder;
+import org.kie.api.builder.KieFileSystem;
+import org.kie.api.builder.Message;
+import org.kie.api.builder.ReleaseId;
+import org.kie.api.definition.KiePackage;
+import org.kie.api.definition.rule.Rule;
+import org.raidwatch.schema.FoiStatus;
+import org.raidwatch.schema.FoiUpdate;
+import org.raidwatch.schema.RaidReport;
+
+/**
+ * A built rule set: the DRL files of one folder compiled into one shared, thread-safe KieBase, with
+ * a version derived from the files' contents. Loading fails with a {@link RuleSetException} listing
+ * every problem as {@code file:line: message}: DRL that does not compile, a rule without a valid
+ * {@code @severity}, or a rule that throws on sample cases (classic DRL compiles some type errors
+ * and then throws on every evaluation).
+ */
+public final class RuleSet implements AutoCloseable {
+
+    /** Where the shipped rule set lies on the classpath (the rules module's drl folder). */
+    public static final String SHIPPED_RESOURCE = "raidwatch/rules";
+
+    private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;?", Pattern.MULTILINE);
+    private static final AtomicLong BUILDS = new AtomicLong();
+
+    private final String source;
+    private final String version;
+    private final KieBase kieBase;
+    private final List<String> ruleIds;
+    private final ThreadLocal<RuleSession> sessionOfThread;
+    private final List<RuleSession> sessions = new CopyOnWriteArrayList<>();
+
+    private RuleSet(String source, String version, KieBase kieBase, List<String> ruleIds) {
+        this.source = source;
+        this.version = version;
+        this.kieBase = kieBase;
+        this.ruleIds = List.copyOf(ruleIds);
+        this.sessionOfThread = ThreadLocal.withInitial(() -> {
+            RuleSession session = new RuleSession(kieBase);
+            sessions.add(session);
+            return session;
+        });
+    }
+
+    /** Builds the rule set from every {@code .drl} file under a folder. */
+    public static RuleSet load(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            throw new RuleSetException(folder.toString(), List.of(folder + ": not a folder of .drl files"));
+        }
+        return build(folder.toString(), readDrlFiles(folder));
+    }
+
+    /** Builds the rule set shipped with raidwatch (the rules module's {@code drl} folder). */
+    public static RuleSet loadShipped() {
+        URL url = RuleSet.class.getClassLoader().getResource(SHIPPED_RESOURCE);
+        if (url == null) {
+            throw new IllegalStateException("the shipped rule set (" + SHIPPED_RESOURCE + ") is not on the classpath");
+        }
+        try {
+            URI uri = url.toURI();
+            if ("jar".equals(uri.getScheme())) {
+                try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
+                    return build("shipped", readDrlFiles(jar.getPath(SHIPPED_RESOURCE)));
+                }
+            }
+            return build("shipped", readDrlFiles(Path.of(uri)));
+        } catch (URISyntaxException | IOException e) {
+            throw new IllegalStateException("cannot read the shipped rule set at " + url + ": " + e, e);
+        }
+    }
+
+    /** Where the rules came from: a folder, or "shipped". */
+    public String source() {
+        return source;
+    }
+
+    /** Identifies the rules' contents; every flag carries it. */
+    public String version() {
+        return version;
+    }
+
+    /** The rule ids, in name order. */
+    public List<String> ruleIds() {
+        return ruleIds;
+    }
+
+    /** The session of the calling thread (sessions are not thread-safe; the KieBase is). */
+    public RuleSession sessionForCurrentThread() {
+        return sessionOfThread.get();
+    }
+
+    @Override
+    public void close() {
+        sessions.forEach(RuleSession::close);
+        sessions.clear();
+    }
+
+    private static Map<String, String> readDrlFiles(Path folder) {
+        Map<String, String> files = new LinkedHashMap<>();
+        try (Stream<Path> paths = Files.walk(folder)) {
+            List<Path> drl = paths.filter(p -> p.getFileName() != null && p.getFileName().toString().endsWith(".drl"))
+                    .filter(Files::isRegularFile)
+                    .sorted()
+                    .toList();
+            for (Path file : drl) {
+                files.put(folder.relativize(file).toString().replace('\\', '/'), Files.readString(file, StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new RuleSetException(folder.toString(), List.of(folder + ": cannot be read: " + e.getMessage()));
+        } catch (UncheckedIOException e) {
+            throw new RuleSetException(folder.toString(), List.of(folder + ": cannot be read: " + e.getCause().getMessage()));
+        }
+        if (files.isEmpty()) {
+            throw new RuleSetException(folder.toString(), List.of(folder + ": holds no .drl files"));
+        }
+        return files;
+    }
+
+    private static RuleSet build(String source, Map<String, String> drlByName) {
+        KieServices kie = KieServices.Factory.get();
+        ReleaseId releaseId = kie.newReleaseId("org.raidwatch", "rule-set", "1.0." + BUILDS.incrementAndGet());
+        KieFileSystem kfs = kie.newKieFileSystem();
+        kfs.generateAndWritePomXML(releaseId);
+        Map<String, String> nameByKiePath = new LinkedHashMap<>();
+        for (Map.Entry<String, String> drl : drlByName.entrySet()) {
+            Matcher pkg = PACKAGE.matcher(drl.getValue());
+            String dir = pkg.find() ? pkg.group(1).replace('.', '/') + "/" : "";
+            String fileName = drl.getKey().substring(drl.getKey().lastIndexOf('/') + 1);
+            String kiePath = "src/main/resources/" + dir + fileName;
+            nameByKiePath.put(kiePath, drl.getKey());
+            kfs.write(kiePath, drl.getValue());
+        }
+        KieBuilder builder = kie.newKieBuilder(kfs).buildAll();
+        List<String> problems = new ArrayList<>();
+        for (Message message : builder.getResults().getMessages(Message.Level.ERROR)) {
+            if (message.getText() != null && message.getText().startsWith("Parser returned a null Package")) {
+                continue;
+            }
+            String file = message.getPath() == null ? source : nameByKiePath.getOrDefault(message.getPath(), message.getPath());
+            problems.add(file + ":" + Math.max(message.getLine(), 0) + ": " + oneLine(message.getText()));
+        }
+        if (!problems.isEmpty()) {
+            kie.getRepository().removeKieModule(releaseId);
+            throw new RuleSetException(source, problems);
+        }
+        KieBase kieBase = kie.newKieContainer(releaseId).getKieBase();
+        kie.getRepository().removeKieModule(releaseId);
+
+        List<String> ruleIds = new ArrayList<>();
+        for (KiePackage kiePackage : kieBase.getKiePackages()) {
+            for (Rule rule : kiePackage.getRules()) {
+                ruleIds.add(rule.getName());
+                try {
+                    Findings.severityOf(rule);
+                } catch (IllegalStateException e) {
+                    problems.add(fileOf(rule, nameByKiePath) + ":0: " + e.getMessage());
+                }
+            }
+        }
+        ruleIds.sort(null);
+        if (ruleIds.isEmpty()) {
+            problems.add(source + ":0: the rule set defines no rules");
+        }
+        RuleSet ruleSet = new RuleSet(source, version(drlByName), kieBase, ruleIds);
+        if (problems.isEmpty()) {
+            problems.addAll(ruleSet.tryOnSampleCases(nameByKiePath));
+        }
+        if (!problems.isEmpty()) {
+            ruleSet.close();
+            throw new RuleSetException(source, problems);
+        }
+        return ruleSet;
+    }
+
+    private List<String> tryOnSampleCases(Map<String, String> nameByKiePath) {
+        List<String> problems = new ArrayList<>();
+        try (RuleSession session = new RuleSession(kieBase)) {
+            for (RaidCase sample : sampleCases()) {
+                try {
+                    session.evaluate(sample);
+                } catch (RuleEvaluationException e) {
+                    String file = ruleFile(e.ruleId(), nameByKiePath);
+                    problems.add(file + ":0: rule \"" + e.ruleId() + "\" throws on a sample case (" + sample.getRaidId() + "): "
+                            + e.getMessage());
+                }
+            }
+        }
+        return problems;
+    }
+
+    private String ruleFile(String ruleId, Map<String, String> nameByKiePath) {
+        for (KiePackage kiePackage : kieBase.getKiePackages()) {
+            for (Rule rule : kiePackage.getRules()) {
+                if (rule.getName().equals(ruleId)) {
+                    return fileOf(rule, nameByKiePath);
+                }
+            }
+        }
+        return source;
+    }
+
+    private static String fileOf(Rule rule, Map<String, String> nameByKiePath) {
+        if (rule instanceof org.drools.base.definitions.rule.impl.RuleImpl impl && impl.getResource() != null
+                && impl.getResource().getSourcePath() != null) {
+            String path = impl.getResource().getSourcePath();
+            return nameByKiePath.getOrDefault(path, path);
+        }
+        return rule.getPackageName() + "." + rule.getName();
+    }
+
+    /** Cases that exercise every field, so a rule that throws on every evaluation is caught before going live. */
+    private static List<RaidCase> sampleCases() {
+        LocalDate today = LocalDate.of(2021, 6, 1);
+        RaidReport claimed = RaidReport.newBuilder()
+                .setRaidId("sample-claimed").setForce("Kent Police").setRaidDate(LocalDate.of(2020, 3, 4))
+                .setSourceUrl("https://example.org/raid").setTraffickingClaimed(true).setModernSlaveryClaimed(true)
+                .setClaimedVictims(6).setClaimedArrests(3).build();
+        FoiUpdate answered = FoiUpdate.newBuilder()
+                .setFoiId("FOI-1").setRaidId("sample-claimed").setForce("Kent Police")
+                .setRequestedOn(LocalDate.of(2020, 9, 1)).setStatus(FoiStatus.RESPONDED).setRespondedOn(LocalDate.of(2020, 10, 1))
+                .setVictimsIdentified(3).setNrmReferrals(1).setNrmDeclined(2).setArrests(2).setTraffickingCharges(1).build();
+        FoiUpdate pending = FoiUpdate.newBuilder(answered).setStatus(FoiStatus.REQUESTED).setRespondedOn(null)
+                .setVictimsIdentified(null).setNrmReferrals(null).setNrmDeclined(null).setArrests(null)
+                .setTraffickingCharges(null).build();
+        RaidReport unclaimed = RaidReport.newBuilder(claimed).setRaidId("sample-unknowns").setSourceUrl(null)
+                .setTraffickingClaimed(false).setModernSlaveryClaimed(false).setClaimedVictims(null).setClaimedArrests(null).build();
+        return List.of(
+                new RaidCase(claimed, answered, today),
+                new RaidCase(claimed, pending, today),
+                new RaidCase(claimed, null, today),
+                new RaidCase(unclaimed, null, today));
+    }
+
+    private static String version(Map<String, String> drlByName) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (Map.Entry<String, String> drl : drlByName.entrySet()) {
+                String name = drl.getKey().substring(drl.getKey().lastIndexOf('/') + 1);
+                digest.update(name.getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+                digest.update(drl.getValue().replace("\r\n", "\n").getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(digest.digest()).substring(0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String oneLine(String text) {
+        return text == null ? "" : text.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
+}

@@ -1,0 +1,29 @@
+package org.raidwatch.serde;
+
+import org.apache.avro.util.ClassSecurityValidator;
+
+/**
+ * Lets Avro instantiate raidwatch's generated classes. Avro 1.12 refuses to create any class that
+ * is not trusted ({@code SecurityException: Forbidden ...} on every decode), and the generated
+ * package is not trusted by default.
+ */
+public final class AvroClassTrust {
+
+    static final String GENERATED_PACKAGE = "org.raidwatch.schema.";
+
+    private static volatile boolean installed;
+
+    private AvroClassTrust() {
+    }
+
+    /** Adds the generated package to Avro's trusted classes; safe to call more than once. */
+    public static synchronized void install() {
+        if (installed) {
+            return;
+        }
+        ClassSecurityValidator.ClassSecurityPredicate previous = ClassSecurityValidator.getGlobal();
+        ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(previous,
+                type -> type.getName().startsWith(GENERATED_PACKAGE)));
+        installed = true;
+    }
+}

@@ -1,0 +1,145 @@
+package org.raidwatch.serde;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Avro records of one generated class in the Confluent wire format: byte 0, the writer schema's
+ * 4-byte big-endian registry id, then the Avro binary body. Subjects follow the topic name strategy
+ * ({@code <topic>-value}, {@code <topic>-key}). The reader fetches the writer's schema by id (once)
+ * and resolves it to the generated class, so records written with older or newer compatible
+ * schemas decode. Anything that is not such a record fails with a {@link SerializationException}.
+ */
+public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde<T> {
+
+    static final byte MAGIC_BYTE = 0;
+    static final int HEADER_LENGTH = 5;
+
+    private final SchemaRegistryClient registry;
+    private final Class<T> type;
+    private final Schema readerSchema;
+    private final boolean forKeys;
+    private final boolean autoRegister;
+    private final SpecificDatumWriter<T> writer;
+    private final Map<String, Integer> idsBySubject = new ConcurrentHashMap<>();
+    private final Map<Integer, DatumReader<T>> readersByWriterId = new ConcurrentHashMap<>();
+
+    /**
+     * @param autoRegister register the class's schema on first write (true), or only look up an
+     *                     already registered one (false, for registries where producers may not register)
+     */
+    public ConfluentAvroSerde(SchemaRegistryClient registry, Class<T> type, boolean forKeys, boolean autoRegister) {
+        AvroClassTrust.install();
+        this.registry = registry;
+        this.type = type;
+        this.readerSchema = SpecificData.get().getSchema(type);
+        this.forKeys = forKeys;
+        this.autoRegister = autoRegister;
+        this.writer = new SpecificDatumWriter<>(readerSchema);
+    }
+
+    /** A value serde that registers its schema on first write. */
+    public static <T extends SpecificRecord> ConfluentAvroSerde<T> forValues(SchemaRegistryClient registry, Class<T> type) {
+        return new ConfluentAvroSerde<>(registry, type, false, true);
+    }
+
+    public Schema schema() {
+        return readerSchema;
+    }
+
+    @Override
+    public Serializer<T> serializer() {
+        return this::serialize;
+    }
+
+    @Override
+    public Deserializer<T> deserializer() {
+        return this::deserialize;
+    }
+
+    byte[] serialize(String topic, T record) {
+        if (record == null) {
+            return null;
+        }
+        String subject = subject(topic);
+        int id;
+        try {
+            id = idsBySubject.computeIfAbsent(subject,
+                    s -> autoRegister ? registry.register(s, readerSchema) : registry.lookup(s, readerSchema));
+        } catch (SchemaRegistryException e) {
+            throw new SerializationException("cannot get a schema id for subject " + subject + ": " + e.getMessage(), e);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        out.write(MAGIC_BYTE);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(id).array());
+        try {
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+            writer.write(record, encoder);
+            encoder.flush();
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("cannot write " + type.getSimpleName() + " for topic " + topic + ": " + e, e);
+        }
+        return out.toByteArray();
+    }
+
+    T deserialize(String topic, byte[] data) {
+        if (data == null) {
+            return null;
+        }
+        if (data.length < HEADER_LENGTH) {
+            throw new SerializationException("not a Confluent Avro record on topic " + topic + ": " + data.length
+                    + " bytes, fewer than the 5-byte header");
+        }
+        if (data[0] != MAGIC_BYTE) {
+            throw new SerializationException("not a Confluent Avro record on topic " + topic + ": unknown magic byte "
+                    + data[0] + " (expected 0)");
+        }
+        int writerId = ByteBuffer.wrap(data, 1, 4).getInt();
+        DatumReader<T> reader;
+        try {
+            reader = readersByWriterId.computeIfAbsent(writerId,
+                    id -> new SpecificDatumReader<>(registry.schemaById(id), readerSchema));
+        } catch (SchemaRegistryException e) {
+            throw new SerializationException("cannot get writer schema " + writerId + " for a record on topic " + topic
+                    + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new SerializationException("writer schema " + writerId + " cannot be read as "
+                    + type.getSimpleName() + ": " + e.getMessage(), e);
+        }
+        try {
+            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, HEADER_LENGTH, data.length - HEADER_LENGTH, null);
+            T record = reader.read(null, decoder);
+            if (!decoder.isEnd()) {
+                throw new SerializationException("corrupt Avro " + type.getSimpleName() + " on topic " + topic
+                        + ": bytes left over after the record");
+            }
+            return record;
+        } catch (SerializationException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("corrupt Avro " + type.getSimpleName() + " on topic " + topic
+                    + " (writer schema " + writerId + "): " + e, e);
+        }
+    }
+
+    private String subject(String topic) {
+        return topic + (forKeys ? "-key" : "-value");
+    }
+}

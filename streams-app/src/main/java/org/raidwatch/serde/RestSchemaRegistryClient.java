@@ -1,0 +1,148 @@
+package org.raidwatch.serde;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+
+/**
+ * A client for the Confluent Schema Registry REST API on {@code java.net.http}. Ids are cached per
+ * subject and schema, and schemas per id, so a running stream asks the registry once per schema.
+ */
+public final class RestSchemaRegistryClient implements SchemaRegistryClient {
+
+    private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI baseUri;
+    private final HttpClient http;
+    private final Duration requestTimeout;
+    private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+    private final Map<SubjectSchema, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
+
+    /**
+     * @param baseUrl the registry's address including any path prefix, e.g.
+     *                {@code http://localhost:8081} or {@code http://host:8080/apis/ccompat/v6}
+     */
+    public RestSchemaRegistryClient(String baseUrl, Duration requestTimeout) {
+        String trimmed = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.baseUri = URI.create(trimmed);
+        if (baseUri.getScheme() == null || baseUri.getHost() == null) {
+            throw new IllegalArgumentException("schema registry URL must look like http://host:port, got: " + baseUrl);
+        }
+        this.requestTimeout = requestTimeout;
+        this.http = HttpClient.newBuilder().connectTimeout(requestTimeout).build();
+    }
+
+    @Override
+    public int register(String subject, Schema schema) {
+        return idsBySubjectSchema.computeIfAbsent(new SubjectSchema(subject, schema), key -> {
+            JsonNode answer = send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
+            int id = answer.path("id").asInt(-1);
+            schemasById.putIfAbsent(id, schema);
+            return id;
+        });
+    }
+
+    @Override
+    public int lookup(String subject, Schema schema) {
+        return idsBySubjectSchema.computeIfAbsent(new SubjectSchema(subject, schema), key -> {
+            JsonNode answer = send("POST", "/subjects/" + encode(subject), schemaBody(schema));
+            int id = answer.path("id").asInt(-1);
+            schemasById.putIfAbsent(id, schema);
+            return id;
+        });
+    }
+
+    @Override
+    public Schema schemaById(int id) {
+        return schemasById.computeIfAbsent(id, key -> parse(send("GET", "/schemas/ids/" + id, null)));
+    }
+
+    @Override
+    public RegisteredSchema latest(String subject) {
+        JsonNode answer = send("GET", "/subjects/" + encode(subject) + "/versions/latest", null);
+        Schema schema = parse(answer);
+        int id = answer.path("id").asInt(-1);
+        schemasById.putIfAbsent(id, schema);
+        return new RegisteredSchema(answer.path("subject").asText(subject), id, answer.path("version").asInt(-1), schema);
+    }
+
+    @Override
+    public boolean isCompatible(String subject, Schema schema) {
+        JsonNode answer = send("POST", "/compatibility/subjects/" + encode(subject) + "/versions/latest", schemaBody(schema));
+        return answer.path("is_compatible").asBoolean(false);
+    }
+
+    private JsonNode send(String method, String path, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUri + path))
+                .timeout(requestTimeout)
+                .header("Accept", CONTENT_TYPE + ", application/json");
+        if (body != null) {
+            request.header("Content-Type", CONTENT_TYPE);
+        }
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new SchemaRegistryException("schema registry at " + baseUri + " could not be reached: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SchemaRegistryException("interrupted while calling the schema registry at " + baseUri, e);
+        }
+        JsonNode json = readJson(response.body());
+        if (response.statusCode() / 100 != 2) {
+            int errorCode = json.path("error_code").asInt(-1);
+            String message = json.path("message").asText(response.body());
+            throw new SchemaRegistryException("schema registry " + method + " " + path + " answered HTTP "
+                    + response.statusCode() + (errorCode >= 0 ? " error_code " + errorCode : "") + ": " + message,
+                    response.statusCode(), errorCode);
+        }
+        return json;
+    }
+
+    private static JsonNode readJson(String body) {
+        if (body == null || body.isBlank()) {
+            return JSON.createObjectNode();
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            return JSON.createObjectNode();
+        }
+    }
+
+    private static Schema parse(JsonNode answer) {
+        String text = answer.path("schema").asText(null);
+        if (text == null) {
+            throw new SchemaRegistryException("schema registry answer has no schema: " + answer, 200, -1);
+        }
+        return new Schema.Parser().parse(text);
+    }
+
+    private static String schemaBody(Schema schema) {
+        return JSON.createObjectNode().put("schema", schema.toString()).toString();
+    }
+
+    private static String encode(String subject) {
+        return URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private record SubjectSchema(String subject, Schema schema) {
+        SubjectSchema {
+            Objects.requireNonNull(subject);
+            Objects.requireNonNull(schema);
+        }
+    }
+}

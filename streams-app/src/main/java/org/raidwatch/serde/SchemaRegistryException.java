@@ -1,0 +1,48 @@
+package org.raidwatch.serde;
+
+/**
+ * A schema registry call that failed: the registry answered with an error, or could not be reached.
+ * Carries the HTTP status and the registry's {@code error_code} when there was an answer.
+ */
+public class SchemaRegistryException extends RuntimeException {
+
+    /** Confluent's error code for an unknown subject. */
+    public static final int SUBJECT_NOT_FOUND = 40401;
+    /** Confluent's error code for a schema not registered (by id, or under a subject). */
+    public static final int SCHEMA_NOT_FOUND = 40403;
+    /** Confluent's error code (and HTTP status) for a schema refused as incompatible. */
+    public static final int INCOMPATIBLE_SCHEMA = 409;
+
+    private final int httpStatus;
+    private final int errorCode;
+
+    public SchemaRegistryException(String message, int httpStatus, int errorCode) {
+        super(message);
+        this.httpStatus = httpStatus;
+        this.errorCode = errorCode;
+    }
+
+    public SchemaRegistryException(String message, Throwable cause) {
+        super(message, cause);
+        this.httpStatus = -1;
+        this.errorCode = -1;
+    }
+
+    /** The HTTP status of the registry's answer, or -1 when there was no answer. */
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** The registry's {@code error_code}, or -1 when its answer had none or there was no answer. */
+    public int errorCode() {
+        return errorCode;
+    }
+
+    public boolean isNotFound() {
+        return httpStatus == 404 || errorCode == SUBJECT_NOT_FOUND || errorCode == SCHEMA_NOT_FOUND;
+    }
+
+    public boolean isIncompatible() {
+        return httpStatus == 409 || errorCode == INCOMPATIBLE_SCHEMA;
+    }
+}

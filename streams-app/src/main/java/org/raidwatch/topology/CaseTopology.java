@@ -1,0 +1,113 @@
+package org.raidwatch.topology;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDate;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.raidwatch.rules.RuleSet;
+import org.raidwatch.schema.ForceRates;
+import org.raidwatch.schema.RateChange;
+
+/**
+ * The raidwatch topology, as a pure description (no IO):
+ *
+ * <pre>
+ * raid-reports ─┐
+ *               ├─ case-evaluator [cases] ─┬─ flags ──────────────────────────────── flagged-cases
+ * foi-updates ──┘                          ├─ rate changes ─ by force ─ force-rate-counter [force-counts]
+ *                                          │                               └─ force-rates (table) ─ force-rates
+ *                                          └─ dead letters ───────────────────────── raidwatch-dead-letters
+ * </pre>
+ *
+ * Records that cannot be decoded never reach it: Kafka Streams' dead-letter queue takes them (see
+ * the Streams properties). Every processor, store and internal topic is named, so the topology is
+ * stable across releases.
+ */
+public final class CaseTopology {
+
+    /** Cases by raid id: the report and FOI update in force, and the flags that hold. */
+    public static final String CASES_STORE = "cases";
+    /** Running counts by force (and ALL), by raid month. */
+    public static final String FORCE_COUNTS_STORE = "force-counts";
+    /** The latest rates by {@code <force>|<window>}; queryable, and it batches emission per commit. */
+    public static final String FORCE_RATES_STORE = "force-rates";
+    /** Internal topic carrying rate changes from the raid's partition to the force's. */
+    public static final String RATE_CHANGES_TOPIC = "rate-changes";
+
+    /**
+     * How the topology judges time.
+     *
+     * @param asOf              "now" when replaying files (fixed, so a replay is deterministic); null
+     *                          in live operation, where now is the wall clock in Europe/London
+     * @param timeCheckInterval how often, in live operation, to check whether the date has changed
+     *                          (cases are re-evaluated once per new date)
+     */
+    public record Settings(LocalDate asOf, Duration timeCheckInterval) {
+
+        public static Settings live() {
+            return new Settings(null, Duration.ofMinutes(1));
+        }
+
+        public static Settings replayAsOf(LocalDate asOf) {
+            return new Settings(asOf, Duration.ofMinutes(1));
+        }
+    }
+
+    private CaseTopology() {
+    }
+
+    public static Topology build(Topics topics, RuleSet ruleSet, Settings settings) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(CASES_STORE), Serdes.String(), topics.caseStateSerde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(FORCE_COUNTS_STORE), Serdes.String(), topics.forceMonthlyCountsSerde()));
+
+        KStream<String, CaseInput> reports = builder
+                .stream(topics.raidReports().name(), topics.raidReports().consumed("raid-reports-source"))
+                .mapValues(CaseInput::of, Named.as("raid-report-as-case-input"));
+        KStream<String, CaseInput> foiUpdates = builder
+                .stream(topics.foiUpdates().name(), topics.foiUpdates().consumed("foi-updates-source"))
+                .mapValues(CaseInput::of, Named.as("foi-update-as-case-input"));
+
+        reports.merge(foiUpdates, Named.as("case-inputs"))
+                .process(() -> new CaseEvaluator(topics, ruleSet, settings), Named.as("case-evaluator"), CASES_STORE)
+                .split(Named.as("case-output-"))
+                .branch((key, output) -> output instanceof CaseOutput.Flag,
+                        Branched.withConsumer(flags -> flags
+                                .mapValues(output -> ((CaseOutput.Flag) output).flag(), Named.as("flag-record"))
+                                .to(topics.flaggedCases().name(), topics.flaggedCases().produced("flagged-cases-sink")), "flags"))
+                .branch((key, output) -> output instanceof CaseOutput.Rate,
+                        Branched.withConsumer(rates -> countRates(rates, topics), "rates"))
+                .branch((key, output) -> output instanceof CaseOutput.DeadLetter,
+                        Branched.withConsumer(deadLetters -> deadLetters
+                                .map((raidId, output) -> KeyValue.pair(
+                                        raidId == null ? null : raidId.getBytes(StandardCharsets.UTF_8),
+                                        ((CaseOutput.DeadLetter) output).value()), Named.as("dead-letter-record"))
+                                .to(topics.deadLetters().name(), topics.deadLetters().produced("dead-letters-sink")), "dead-letters"))
+                .noDefaultBranch();
+        return builder.build();
+    }
+
+    private static void countRates(KStream<String, CaseOutput> rates, Topics topics) {
+        rates.mapValues(output -> ((CaseOutput.Rate) output).change(), Named.as("rate-change-record"))
+                .repartition(Repartitioned.<String, RateChange>as(RATE_CHANGES_TOPIC)
+                        .withKeySerde(Serdes.String()).withValueSerde(topics.rateChangeSerde()))
+                .process(ForceRateCounter::new, Named.as("force-rate-counter"), FORCE_COUNTS_STORE)
+                .toTable(Named.as("force-rates-latest"), Materialized.<String, ForceRates, KeyValueStore<Bytes, byte[]>>as(FORCE_RATES_STORE)
+                        .withKeySerde(Serdes.String()).withValueSerde(topics.forceRates().valueSerde()))
+                .toStream(Named.as("force-rates-changes"))
+                .to(topics.forceRates().name(), topics.forceRates().produced("force-rates-sink"));
+    }
+}

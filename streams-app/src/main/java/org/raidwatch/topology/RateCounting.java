@@ -1,0 +1,171 @@
+package org.raidwatch.topology;
+
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.raidwatch.contract.Forces;
+import org.raidwatch.schema.CaseState;
+import org.raidwatch.schema.FoiStatus;
+import org.raidwatch.schema.FoiUpdate;
+import org.raidwatch.schema.ForceMonthlyCounts;
+import org.raidwatch.schema.ForceRates;
+import org.raidwatch.schema.RaidReport;
+import org.raidwatch.schema.RateChange;
+import org.raidwatch.schema.RateCounts;
+
+/**
+ * The rate definitions of DOMAIN.md: what one case counts for (only claimed raids count), how a case
+ * change moves the counts of its force and of ALL, and how a window's rates are summed from monthly
+ * counts. Because a change subtracts what the case counted before and adds what it counts now,
+ * nothing is counted twice and corrections move counts between months and forces.
+ */
+final class RateCounting {
+
+    /** The all-time window. */
+    static final String ALL_TIME = "all";
+    /** A rolling window covers this many calendar months, ending with the month it is named after. */
+    static final int ROLLING_MONTHS = 12;
+
+    private RateCounting() {
+    }
+
+    /** What a case counts for, by force and raid month: nothing unless it has a report claiming trafficking or modern slavery. */
+    record Contribution(String force, String raidMonth, RateCounts counts) {
+    }
+
+    static Contribution contributionOf(CaseState state) {
+        if (state == null || state.getReport() == null) {
+            return null;
+        }
+        RaidReport report = state.getReport();
+        if (!report.getTraffickingClaimed() && !report.getModernSlaveryClaimed()) {
+            return null;
+        }
+        FoiUpdate foi = state.getFoiUpdate();
+        boolean answered = foi != null && (foi.getStatus() == FoiStatus.RESPONDED || foi.getStatus() == FoiStatus.PARTIAL);
+        boolean referralKnown = answered && foi.getNrmReferrals() != null;
+        boolean victimsKnown = answered && foi.getVictimsIdentified() != null;
+        RateCounts counts = RateCounts.newBuilder()
+                .setClaimedRaids(1)
+                .setFoiRequested(foi != null ? 1 : 0)
+                .setFoiAnswered(answered ? 1 : 0)
+                .setReferralKnown(referralKnown ? 1 : 0)
+                .setNoReferral(referralKnown && foi.getNrmReferrals() == 0 ? 1 : 0)
+                .setVictimsKnown(victimsKnown ? 1 : 0)
+                .setNoVictims(victimsKnown && foi.getVictimsIdentified() == 0 ? 1 : 0)
+                .build();
+        return new Contribution(report.getForce(), YearMonth.from(report.getRaidDate()).toString(), counts);
+    }
+
+    /** The signed changes, for the case's force(s) and for ALL, that take the counts from {@code before} to {@code after}. */
+    static List<RateChange> changes(CaseState before, CaseState after) {
+        Contribution was = contributionOf(before);
+        Contribution now = contributionOf(after);
+        Map<List<String>, RateCounts> byForceAndMonth = new LinkedHashMap<>();
+        if (was != null) {
+            add(byForceAndMonth, was.force(), was.raidMonth(), was.counts(), -1);
+            add(byForceAndMonth, Forces.ALL, was.raidMonth(), was.counts(), -1);
+        }
+        if (now != null) {
+            add(byForceAndMonth, now.force(), now.raidMonth(), now.counts(), +1);
+            add(byForceAndMonth, Forces.ALL, now.raidMonth(), now.counts(), +1);
+        }
+        List<RateChange> changes = new ArrayList<>();
+        byForceAndMonth.forEach((key, counts) -> {
+            if (!isZero(counts)) {
+                changes.add(RateChange.newBuilder().setForce(key.get(0)).setRaidMonth(key.get(1)).setCounts(counts).build());
+            }
+        });
+        return changes;
+    }
+
+    /** Applies a change to a force's running counts, dropping months whose counts fall to zero. */
+    static ForceMonthlyCounts apply(ForceMonthlyCounts current, RateChange change) {
+        ForceMonthlyCounts counts = current != null ? current
+                : ForceMonthlyCounts.newBuilder().setForce(change.getForce()).setTotal(zero()).setMonths(new LinkedHashMap<>()).build();
+        Map<String, RateCounts> months = new LinkedHashMap<>(counts.getMonths());
+        RateCounts month = plus(months.getOrDefault(change.getRaidMonth(), zero()), change.getCounts(), 1);
+        if (isZero(month)) {
+            months.remove(change.getRaidMonth());
+        } else {
+            months.put(change.getRaidMonth(), month);
+        }
+        return ForceMonthlyCounts.newBuilder()
+                .setForce(counts.getForce())
+                .setTotal(plus(counts.getTotal(), change.getCounts(), 1))
+                .setMonths(months)
+                .build();
+    }
+
+    /** The windows a change in this raid month moves: all time, and the twelve rolling windows that contain the month. */
+    static List<String> windowsContaining(String raidMonth) {
+        YearMonth month = YearMonth.parse(raidMonth);
+        List<String> windows = new ArrayList<>(ROLLING_MONTHS + 1);
+        windows.add(ALL_TIME);
+        for (int i = 0; i < ROLLING_MONTHS; i++) {
+            windows.add(month.plusMonths(i).toString());
+        }
+        return windows;
+    }
+
+    /** A force's rates over a window, summed from its monthly counts. */
+    static ForceRates rates(ForceMonthlyCounts counts, String window) {
+        RateCounts sum;
+        if (ALL_TIME.equals(window)) {
+            sum = counts.getTotal();
+        } else {
+            YearMonth last = YearMonth.parse(window);
+            sum = zero();
+            for (int i = 0; i < ROLLING_MONTHS; i++) {
+                RateCounts month = counts.getMonths().get(last.minusMonths(i).toString());
+                if (month != null) {
+                    sum = plus(sum, month, 1);
+                }
+            }
+        }
+        return ForceRates.newBuilder()
+                .setForce(counts.getForce())
+                .setWindow(window)
+                .setClaimedRaids(sum.getClaimedRaids())
+                .setFoiRequested(sum.getFoiRequested())
+                .setFoiAnswered(sum.getFoiAnswered())
+                .setReferralKnown(sum.getReferralKnown())
+                .setNoReferral(sum.getNoReferral())
+                .setVictimsKnown(sum.getVictimsKnown())
+                .setNoVictims(sum.getNoVictims())
+                .setNoReferralRate(ratio(sum.getNoReferral(), sum.getReferralKnown()))
+                .setNoVictimsRate(ratio(sum.getNoVictims(), sum.getVictimsKnown()))
+                .setFoiResponseRate(ratio(sum.getFoiAnswered(), sum.getFoiRequested()))
+                .build();
+    }
+
+    private static void add(Map<List<String>, RateCounts> into, String force, String month, RateCounts counts, int sign) {
+        into.merge(List.of(force, month), plus(zero(), counts, sign), (a, b) -> plus(a, b, 1));
+    }
+
+    private static Double ratio(int part, int whole) {
+        return whole == 0 ? null : (double) part / whole;
+    }
+
+    static RateCounts zero() {
+        return new RateCounts(0, 0, 0, 0, 0, 0, 0);
+    }
+
+    private static RateCounts plus(RateCounts a, RateCounts b, int sign) {
+        return new RateCounts(
+                a.getClaimedRaids() + sign * b.getClaimedRaids(),
+                a.getFoiRequested() + sign * b.getFoiRequested(),
+                a.getFoiAnswered() + sign * b.getFoiAnswered(),
+                a.getReferralKnown() + sign * b.getReferralKnown(),
+                a.getNoReferral() + sign * b.getNoReferral(),
+                a.getVictimsKnown() + sign * b.getVictimsKnown(),
+                a.getNoVictims() + sign * b.getNoVictims());
+    }
+
+    private static boolean isZero(RateCounts c) {
+        return c.getClaimedRaids() == 0 && c.getFoiRequested() == 0 && c.getFoiAnswered() == 0 && c.getReferralKnown() == 0
+                && c.getNoReferral() == 0 && c.getVictimsKnown() == 0 && c.getNoVictims() == 0;
+    }
+}

@@ -1,0 +1,51 @@
+package org.raidwatch.topology;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.raidwatch.schema.CaseFlag;
+import org.raidwatch.schema.CaseState;
+import org.raidwatch.schema.FoiUpdate;
+import org.raidwatch.schema.ForceMonthlyCounts;
+import org.raidwatch.schema.ForceRates;
+import org.raidwatch.schema.RaidReport;
+import org.raidwatch.schema.RateChange;
+import org.raidwatch.serde.ConfluentAvroSerde;
+import org.raidwatch.serde.SchemaRegistryClient;
+
+/**
+ * Every topic raidwatch reads or writes, and the serdes of its state stores and internal topics.
+ * Keys are plain strings; values are Avro in the Confluent wire format, through one registry.
+ */
+public record Topics(
+        Topic<String, RaidReport> raidReports,
+        Topic<String, FoiUpdate> foiUpdates,
+        Topic<String, CaseFlag> flaggedCases,
+        Topic<String, ForceRates> forceRates,
+        Topic<byte[], byte[]> deadLetters,
+        Serde<CaseState> caseStateSerde,
+        Serde<RateChange> rateChangeSerde,
+        Serde<ForceMonthlyCounts> forceMonthlyCountsSerde) {
+
+    public static Topics create(TopicNames names, SchemaRegistryClient registry) {
+        Serde<String> keys = Serdes.String();
+        return new Topics(
+                new Topic<>(names.raidReports(), keys, ConfluentAvroSerde.forValues(registry, RaidReport.class)),
+                new Topic<>(names.foiUpdates(), keys, ConfluentAvroSerde.forValues(registry, FoiUpdate.class)),
+                new Topic<>(names.flaggedCases(), keys, ConfluentAvroSerde.forValues(registry, CaseFlag.class)),
+                new Topic<>(names.forceRates(), keys, ConfluentAvroSerde.forValues(registry, ForceRates.class)),
+                new Topic<>(names.deadLetters(), Serdes.ByteArray(), Serdes.ByteArray()),
+                ConfluentAvroSerde.forValues(registry, CaseState.class),
+                ConfluentAvroSerde.forValues(registry, RateChange.class),
+                ConfluentAvroSerde.forValues(registry, ForceMonthlyCounts.class));
+    }
+
+    /** The key of a flag on the flagged-cases topic. */
+    public static String flagKey(String raidId, String ruleId) {
+        return raidId + "|" + ruleId;
+    }
+
+    /** The key of a force's rates over a window on the force-rates topic. */
+    public static String rateKey(String force, String window) {
+        return force + "|" + window;
+    }
+}

@@ -34,6 +34,7 @@ import org.kie.api.definition.rule.Rule;
 import org.raidwatch.schema.FoiStatus;
 import org.raidwatch.schema.FoiUpdate;
 import org.raidwatch.schema.RaidReport;
+import org.raidwatch.serde.AvroClassTrust;
 
 /**
  * A built rule set: the DRL files of one folder compiled into one shared, thread-safe KieBase, with
@@ -49,6 +50,11 @@ public final class RuleSet implements AutoCloseable {
 
     private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;?", Pattern.MULTILINE);
     private static final AtomicLong BUILDS = new AtomicLong();
+
+    static {
+        // The sample cases and every evaluation use the generated Avro classes.
+        AvroClassTrust.install();
+    }
 
     private final String source;
     private final String version;

@@ -1,0 +1,155 @@
+package org.raidwatch.topology;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.raidwatch.rules.RuleSet;
+import org.raidwatch.runtime.StreamsProperties;
+import org.raidwatch.schema.CaseFlag;
+import org.raidwatch.schema.CaseState;
+import org.raidwatch.schema.FoiUpdate;
+import org.raidwatch.schema.ForceRates;
+import org.raidwatch.schema.RaidReport;
+import org.raidwatch.serde.InMemorySchemaRegistry;
+import org.raidwatch.serde.SchemaRegistries;
+
+/**
+ * The raidwatch topology in a TopologyTestDriver, with the production Streams properties (but
+ * at-least-once: the test driver drops dead-letter records under exactly-once) and its own
+ * in-memory registry scope. Output topics are read as they fill.
+ */
+final class RaidwatchDriver implements AutoCloseable {
+
+    /** The wall clock when the driver starts: 2021-06-01, a Tuesday. */
+    static final Instant START = Instant.parse("2021-06-01T09:00:00Z");
+    private static RuleSet shipped;
+
+    final Topics topics;
+    final Topology topology;
+    private final String registryScope = "driver-" + UUID.randomUUID();
+    private final TopologyTestDriver driver;
+    private final TestInputTopic<String, RaidReport> reports;
+    private final TestInputTopic<String, FoiUpdate> foiUpdates;
+    private final TestOutputTopic<String, CaseFlag> flags;
+    private final TestOutputTopic<String, ForceRates> rates;
+    private final TestOutputTopic<byte[], byte[]> deadLetters;
+    private final Map<String, ForceRates> latestRates = new LinkedHashMap<>();
+    private Instant recordTime = START;
+
+    RaidwatchDriver() {
+        this(shippedRules(), CaseTopology.Settings.live());
+    }
+
+    RaidwatchDriver(RuleSet rules, CaseTopology.Settings settings) {
+        topics = Topics.create(TopicNames.DEFAULTS, SchemaRegistries.forUrl("mock://" + registryScope));
+        topology = CaseTopology.build(topics, rules, settings);
+        Properties props = StreamsProperties.defaults("raidwatch-test", "unused:9092", TopicNames.DEFAULTS.deadLetters());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/ttd-" + registryScope);
+        driver = new TopologyTestDriver(topology, props, START);
+        reports = driver.createInputTopic(topics.raidReports().name(), new StringSerializer(),
+                topics.raidReports().valueSerde().serializer());
+        foiUpdates = driver.createInputTopic(topics.foiUpdates().name(), new StringSerializer(),
+                topics.foiUpdates().valueSerde().serializer());
+        flags = driver.createOutputTopic(topics.flaggedCases().name(), new StringDeserializer(),
+                topics.flaggedCases().valueSerde().deserializer());
+        rates = driver.createOutputTopic(topics.forceRates().name(), new StringDeserializer(),
+                topics.forceRates().valueSerde().deserializer());
+        deadLetters = driver.createOutputTopic(topics.deadLetters().name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    static synchronized RuleSet shippedRules() {
+        if (shipped == null) {
+            shipped = RuleSet.loadShipped();
+        }
+        return shipped;
+    }
+
+    void send(RaidReport.Builder report) {
+        send(report.build());
+    }
+
+    void send(RaidReport report) {
+        reports.pipeInput(report.getRaidId(), report, nextRecordTime());
+    }
+
+    void send(FoiUpdate.Builder update) {
+        send(update.build());
+    }
+
+    void send(FoiUpdate update) {
+        foiUpdates.pipeInput(update.getRaidId(), update, nextRecordTime());
+    }
+
+    /** Sends raw bytes as a raid report value, as a broken or hostile producer would. */
+    void sendRawReport(String key, byte[] value) {
+        driver.createInputTopic(topics.raidReports().name(), new StringSerializer(), new ByteArraySerializer())
+                .pipeInput(key, value, nextRecordTime());
+    }
+
+    void sendRawFoiUpdate(String key, byte[] value) {
+        driver.createInputTopic(topics.foiUpdates().name(), new StringSerializer(), new ByteArraySerializer())
+                .pipeInput(key, value, nextRecordTime());
+    }
+
+    /** Flag records emitted since the last call. */
+    List<CaseFlag> flagChanges() {
+        return flags.readValuesToList();
+    }
+
+    /** Dead letters emitted since the last call. */
+    List<TestRecord<byte[], byte[]>> deadLetters() {
+        return deadLetters.readRecordsToList();
+    }
+
+    /** The latest rates of a force over a window, or null when none was ever emitted. */
+    ForceRates rates(String force, String window) {
+        return allLatestRates().get(Topics.rateKey(force, window));
+    }
+
+    Map<String, ForceRates> allLatestRates() {
+        for (var record : rates.readKeyValuesToList()) {
+            latestRates.put(record.key, record.value);
+        }
+        return latestRates;
+    }
+
+    int rateRecordsEmitted() {
+        return rates.readKeyValuesToList().size();
+    }
+
+    CaseState caseOf(String raidId) {
+        KeyValueStore<String, CaseState> cases = driver.getKeyValueStore(CaseTopology.CASES_STORE);
+        return cases.get(raidId);
+    }
+
+    void advanceWallClock(Duration duration) {
+        driver.advanceWallClockTime(duration);
+    }
+
+    private Instant nextRecordTime() {
+        recordTime = recordTime.plusSeconds(1);
+        return recordTime;
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+        InMemorySchemaRegistry.dropScope(registryScope);
+    }
+}

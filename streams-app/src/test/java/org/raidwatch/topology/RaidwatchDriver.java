@@ -123,14 +123,15 @@ final class RaidwatchDriver implements AutoCloseable {
     }
 
     Map<String, ForceRates> allLatestRates() {
-        for (var record : rates.readKeyValuesToList()) {
-            latestRates.put(record.key, record.value);
-        }
+        rateRecordsEmitted();
         return latestRates;
     }
 
+    /** How many rate records were emitted since the last read (they are kept as the latest rates). */
     int rateRecordsEmitted() {
-        return rates.readKeyValuesToList().size();
+        var emitted = rates.readKeyValuesToList();
+        emitted.forEach(record -> latestRates.put(record.key, record.value));
+        return emitted.size();
     }
 
     CaseState caseOf(String raidId) {

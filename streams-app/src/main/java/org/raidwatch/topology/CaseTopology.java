@@ -3,10 +3,13 @@ package org.raidwatch.topology;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
@@ -67,8 +70,12 @@ public final class CaseTopology {
     private CaseTopology() {
     }
 
-    public static Topology build(Topics topics, RuleSet ruleSet, Settings settings) {
-        StreamsBuilder builder = new StreamsBuilder();
+    /**
+     * @param streamsProperties the application's Streams properties: topology-level settings such as
+     *                          {@code ensure.explicit.internal.resource.naming} take effect here
+     */
+    public static Topology build(Properties streamsProperties, Topics topics, RuleSet ruleSet, Settings settings) {
+        StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(streamsProperties)));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(CASES_STORE), Serdes.String(), topics.caseStateSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
@@ -97,7 +104,7 @@ public final class CaseTopology {
                                         ((CaseOutput.DeadLetter) output).value()), Named.as("dead-letter-record"))
                                 .to(topics.deadLetters().name(), topics.deadLetters().produced("dead-letters-sink")), "dead-letters"))
                 .noDefaultBranch();
-        return builder.build();
+        return builder.build(streamsProperties);
     }
 
     private static void countRates(KStream<String, CaseOutput> rates, Topics topics) {

@@ -57,10 +57,10 @@ final class RaidwatchDriver implements AutoCloseable {
 
     RaidwatchDriver(RuleSet rules, CaseTopology.Settings settings) {
         topics = Topics.create(TopicNames.DEFAULTS, SchemaRegistries.forUrl("mock://" + registryScope));
-        topology = CaseTopology.build(topics, rules, settings);
         Properties props = StreamsProperties.defaults("raidwatch-test", "unused:9092", TopicNames.DEFAULTS.deadLetters());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/ttd-" + registryScope);
+        topology = CaseTopology.build(props, topics, rules, settings);
         driver = new TopologyTestDriver(topology, props, START);
         reports = driver.createInputTopic(topics.raidReports().name(), new StringSerializer(),
                 topics.raidReports().valueSerde().serializer());

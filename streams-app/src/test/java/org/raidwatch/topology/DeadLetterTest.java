@@ -1,0 +1,186 @@
+package org.raidwatch.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.raidwatch.rules.RuleSet;
+import org.raidwatch.schema.CaseFlag;
+
+/** Bad input never stops the stream and is never silently dropped: it goes to the dead-letter topic with why. */
+class DeadLetterTest {
+
+    private RaidwatchDriver driver;
+
+    @BeforeEach
+    void start() {
+        driver = new RaidwatchDriver();
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    private byte[] validReportBytes(String raidId) {
+        return driver.topics.raidReports().valueSerde().serializer()
+                .serialize(driver.topics.raidReports().name(), Raids.report(raidId).build());
+    }
+
+    @Test
+    void a_value_with_the_wrong_magic_byte_is_a_dead_letter() {
+        byte[] bytes = validReportBytes("r-bad");
+        bytes[0] = 7;
+
+        assertUndecodableGoesToDeadLettersAndStreamGoesOn(bytes, "unknown magic byte 7");
+    }
+
+    @Test
+    void a_value_with_an_unknown_schema_id_is_a_dead_letter() {
+        byte[] bytes = validReportBytes("r-bad");
+        bytes[1] = 0x7f;
+
+        assertUndecodableGoesToDeadLettersAndStreamGoesOn(bytes, "cannot get writer schema");
+    }
+
+    @Test
+    void truncated_avro_is_a_dead_letter() {
+        byte[] bytes = validReportBytes("r-bad");
+
+        assertUndecodableGoesToDeadLettersAndStreamGoesOn(Arrays.copyOf(bytes, bytes.length - 12), "corrupt Avro RaidReport");
+    }
+
+    @Test
+    void avro_with_bytes_left_over_is_a_dead_letter() {
+        byte[] bytes = validReportBytes("r-bad");
+
+        assertUndecodableGoesToDeadLettersAndStreamGoesOn(Arrays.copyOf(bytes, bytes.length + 3), "bytes left over");
+    }
+
+    @Test
+    void a_value_shorter_than_the_header_is_a_dead_letter() {
+        assertUndecodableGoesToDeadLettersAndStreamGoesOn(new byte[] {0, 0, 1}, "fewer than the 5-byte header");
+    }
+
+    @Test
+    void an_undecodable_foi_update_is_a_dead_letter() {
+        driver.sendRawFoiUpdate("r-bad", "not avro at all".getBytes(StandardCharsets.UTF_8));
+
+        List<TestRecord<byte[], byte[]>> deadLetters = driver.deadLetters();
+        assertThat(deadLetters).hasSize(1);
+        assertThat(header(deadLetters.get(0).headers(), "__streams.errors.topic")).isEqualTo("foi-updates");
+    }
+
+    @Test
+    void a_report_naming_no_known_force_is_a_dead_letter() {
+        driver.send(Raids.report("r-1").setForce("Atlantis Constabulary"));
+        driver.send(Raids.report("r-2"));
+
+        List<TestRecord<byte[], byte[]>> deadLetters = driver.deadLetters();
+        assertThat(deadLetters).hasSize(1);
+        assertThat(new String(deadLetters.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("r-1");
+        assertThat(header(deadLetters.get(0).headers(), "__streams.errors.message"))
+                .isEqualTo("force 'Atlantis Constabulary' is not one of the 44 forces of England and Wales");
+        assertThat(header(deadLetters.get(0).headers(), "__streams.errors.topic")).isEqualTo("raid-reports");
+        assertThat(deadLetters.get(0).value()).as("the record as it arrived").isNotEmpty();
+        assertThat(driver.caseOf("r-1")).isNull();
+        assertThat(driver.rates("Kent Police", "all").getClaimedRaids()).isEqualTo(1);
+    }
+
+    @Test
+    void absurd_values_are_dead_letters() {
+        driver.send(Raids.answer("r-1").setNrmReferrals(-1));
+        driver.send(Raids.report("r-2").setRaidDate(java.time.LocalDate.of(9999, 1, 1)));
+        driver.send(Raids.report("r-3").setRaidId(""));
+        driver.send(Raids.report("r-4").setSourceUrl("x".repeat(100_000)));
+
+        assertThat(driver.deadLetters()).extracting(record -> header(record.headers(), "__streams.errors.message")).containsExactly(
+                "nrmReferrals is negative (-1)",
+                "raidDate 9999-01-01 is outside 1990-01-01..2099-12-31",
+                "raidId is missing",
+                "sourceUrl is 100000 characters long, more than 2000");
+    }
+
+    @Test
+    void a_record_keyed_by_another_raid_is_a_dead_letter() {
+        driver.sendRawReport("r-other", validReportBytes("r-1"));
+
+        assertThat(driver.deadLetters()).extracting(record -> header(record.headers(), "__streams.errors.message"))
+                .containsExactly("record key 'r-other' is not the raid id 'r-1'");
+    }
+
+    @Test
+    void a_rule_that_throws_sends_that_case_to_dead_letters_and_the_rest_goes_on(@TempDir Path rules) throws Exception {
+        // Given the shipped rules plus one that divides by the number of victims identified
+        for (String id : RaidwatchDriver.shippedRules().ruleIds()) {
+            Files.copy(Path.of("../rules/drl/" + id + ".drl"), rules.resolve(id + ".drl"));
+        }
+        Files.writeString(rules.resolve("rescued-per-victim.drl"), """
+                package raidwatch.rules;
+                import org.raidwatch.rules.RaidCase;
+                global org.raidwatch.rules.Findings findings;
+                rule "rescued-per-victim"
+                    @severity(LOW)
+                when
+                    $c : RaidCase( claimedVictims != null, victimsIdentified != null )
+                then
+                    int ratio = $c.getClaimedVictims() / $c.getVictimsIdentified();
+                end
+                """);
+        driver.close();
+        driver = new RaidwatchDriver(RuleSet.load(rules), CaseTopology.Settings.live());
+
+        // When one case has 0 victims identified and another has 3
+        driver.send(Raids.report("r-1"));
+        driver.send(Raids.answer("r-1").setVictimsIdentified(0).setNrmReferrals(0));
+        driver.send(Raids.report("r-2"));
+        driver.send(Raids.answer("r-2").setNrmReferrals(0));
+
+        // Then the first FOI update is a dead letter naming the rule
+        List<TestRecord<byte[], byte[]>> deadLetters = driver.deadLetters();
+        assertThat(deadLetters).hasSize(1);
+        assertThat(header(deadLetters.get(0).headers(), "raidwatch.rule.id")).isEqualTo("rescued-per-victim");
+        assertThat(header(deadLetters.get(0).headers(), "__streams.errors.message"))
+                .isEqualTo("rule rescued-per-victim failed on raid r-1: ArithmeticException: / by zero");
+        assertThat(header(deadLetters.get(0).headers(), "__streams.errors.topic")).isEqualTo("foi-updates");
+        // and its facts are kept and counted, while the other case is flagged as usual
+        assertThat(driver.caseOf("r-1").getFoiUpdate().getVictimsIdentified()).isZero();
+        assertThat(driver.rates("Kent Police", "all").getNoReferral()).isEqualTo(2);
+        assertThat(driver.flagChanges()).extracting(CaseFlag::getRaidId).contains("r-2");
+    }
+
+    private void assertUndecodableGoesToDeadLettersAndStreamGoesOn(byte[] value, String expectedMessage) {
+        // When a bad record arrives between two good ones
+        driver.send(Raids.report("r-before"));
+        driver.sendRawReport("r-bad", value);
+        driver.send(Raids.report("r-after"));
+
+        // Then it is a dead letter, with the error headers and the bytes as they arrived
+        List<TestRecord<byte[], byte[]>> deadLetters = driver.deadLetters();
+        assertThat(deadLetters).hasSize(1);
+        TestRecord<byte[], byte[]> deadLetter = deadLetters.get(0);
+        assertThat(deadLetter.value()).isEqualTo(value);
+        assertThat(header(deadLetter.headers(), "__streams.errors.exception")).contains("SerializationException");
+        assertThat(header(deadLetter.headers(), "__streams.errors.message")).contains(expectedMessage);
+        assertThat(header(deadLetter.headers(), "__streams.errors.topic")).isEqualTo("raid-reports");
+        assertThat(header(deadLetter.headers(), "__streams.errors.offset")).isEqualTo("1");
+        // and both good records were processed
+        assertThat(driver.rates("Kent Police", "all").getClaimedRaids()).isEqualTo(2);
+    }
+
+    private static String header(Headers headers, String name) {
+        Header header = headers.lastHeader(name);
+        assertThat(header).as("header %s in %s", name, headers).isNotNull();
+        return new String(header.value(), StandardCharsets.UTF_8);
+    }
+}

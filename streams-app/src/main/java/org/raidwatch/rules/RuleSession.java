@@ -1,6 +1,7 @@
 package org.raidwatch.rules;
 
 import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.kie.api.KieBase;
@@ -17,10 +18,13 @@ public final class RuleSession implements AutoCloseable {
     private static final Pattern RULE_NAME = Pattern.compile("[Rr]ule \"([^\"]+)\"|\\[Rule name='([^']+)'");
 
     private final KieBase kieBase;
+    private final Function<Throwable, String> ruleOfError;
     private KieSession session;
 
-    RuleSession(KieBase kieBase) {
+    /** @param ruleOfError names the rule an evaluation error came from, or "unknown" */
+    RuleSession(KieBase kieBase, Function<Throwable, String> ruleOfError) {
         this.kieBase = kieBase;
+        this.ruleOfError = ruleOfError;
         this.session = kieBase.newKieSession();
     }
 
@@ -40,7 +44,7 @@ public final class RuleSession implements AutoCloseable {
             return List.copyOf(findings.found());
         } catch (RuntimeException e) {
             renew();
-            throw new RuleEvaluationException(ruleIdOf(e), raidCase.getRaidId(), e);
+            throw new RuleEvaluationException(ruleOfError.apply(e), raidCase.getRaidId(), e);
         }
     }
 
@@ -53,7 +57,8 @@ public final class RuleSession implements AutoCloseable {
         session = kieBase.newKieSession();
     }
 
-    static String ruleIdOf(Throwable error) {
+    /** The rule named by a Drools error: a consequence's match, or a rule name in a message; else "unknown". */
+    static String ruleNamedBy(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof ConsequenceException consequence && consequence.getMatch() != null) {
                 return consequence.getMatch().getRule().getName();

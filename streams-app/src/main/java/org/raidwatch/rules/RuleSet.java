@@ -49,6 +49,9 @@ public final class RuleSet implements AutoCloseable {
     public static final String SHIPPED_RESOURCE = "raidwatch/rules";
 
     private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;?", Pattern.MULTILINE);
+    private static final Pattern RULE_BLOCK = Pattern.compile("(?s)\\brule\\s+\"([^\"]+)\"(.*?)\\bend\\b");
+    /** MVEL names the failing expression, not the rule: {@code [Near : {... arrests == "many" ....}]}. */
+    private static final Pattern NEAR_EXPRESSION = Pattern.compile("Near : \\{\\.\\.\\. (.+?) \\.\\.\\.\\.}");
     private static final AtomicLong BUILDS = new AtomicLong();
 
     static {
@@ -60,16 +63,18 @@ public final class RuleSet implements AutoCloseable {
     private final String version;
     private final KieBase kieBase;
     private final List<String> ruleIds;
+    private final Map<String, String> ruleSources;
     private final ThreadLocal<RuleSession> sessionOfThread;
     private final List<RuleSession> sessions = new CopyOnWriteArrayList<>();
 
-    private RuleSet(String source, String version, KieBase kieBase, List<String> ruleIds) {
+    private RuleSet(String source, String version, KieBase kieBase, List<String> ruleIds, Map<String, String> ruleSources) {
         this.source = source;
         this.version = version;
         this.kieBase = kieBase;
         this.ruleIds = List.copyOf(ruleIds);
+        this.ruleSources = Map.copyOf(ruleSources);
         this.sessionOfThread = ThreadLocal.withInitial(() -> {
-            RuleSession session = new RuleSession(kieBase);
+            RuleSession session = new RuleSession(kieBase, this::ruleOf);
             sessions.add(session);
             return session;
         });
@@ -78,9 +83,9 @@ public final class RuleSet implements AutoCloseable {
     /** Builds the rule set from every {@code .drl} file under a folder. */
     public static RuleSet load(Path folder) {
         if (!Files.isDirectory(folder)) {
-            throw new RuleSetException(folder.toString(), List.of(folder + ": not a folder of .drl files"));
+            throw new RuleSetException(folder.toString(), List.of(folder + ":0: not a folder of .drl files"));
         }
-        return build(folder.toString(), readDrlFiles(folder));
+        return build(folder.toString(), readDrlFiles(folder, true));
     }
 
     /** Builds the rule set shipped with raidwatch (the rules module's {@code drl} folder). */
@@ -93,10 +98,10 @@ public final class RuleSet implements AutoCloseable {
             URI uri = url.toURI();
             if ("jar".equals(uri.getScheme())) {
                 try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
-                    return build("shipped", readDrlFiles(jar.getPath(SHIPPED_RESOURCE)));
+                    return build("shipped", readDrlFiles(jar.getPath(SHIPPED_RESOURCE), false));
                 }
             }
-            return build("shipped", readDrlFiles(Path.of(uri)));
+            return build("shipped", readDrlFiles(Path.of(uri), false));
         } catch (URISyntaxException | IOException e) {
             throw new IllegalStateException("cannot read the shipped rule set at " + url + ": " + e, e);
         }
@@ -122,13 +127,33 @@ public final class RuleSet implements AutoCloseable {
         return sessionOfThread.get();
     }
 
+    /** The rule an evaluation error came from: named by Drools, or found by the failing expression in the rules' source. */
+    private String ruleOf(Throwable error) {
+        String named = RuleSession.ruleNamedBy(error);
+        if (!"unknown".equals(named)) {
+            return named;
+        }
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            Matcher near = t.getMessage() == null ? null : NEAR_EXPRESSION.matcher(t.getMessage());
+            if (near != null && near.find()) {
+                List<String> holders = ruleSources.entrySet().stream()
+                        .filter(rule -> rule.getValue().contains(near.group(1))).map(Map.Entry::getKey).toList();
+                if (holders.size() == 1) {
+                    return holders.get(0);
+                }
+            }
+        }
+        return "unknown";
+    }
+
     @Override
     public void close() {
         sessions.forEach(RuleSession::close);
         sessions.clear();
     }
 
-    private static Map<String, String> readDrlFiles(Path folder) {
+    /** The .drl files under a folder, by the name errors show (the path as the user gave it, or the file name when shipped). */
+    private static Map<String, String> readDrlFiles(Path folder, boolean fullPaths) {
         Map<String, String> files = new LinkedHashMap<>();
         try (Stream<Path> paths = Files.walk(folder)) {
             List<Path> drl = paths.filter(p -> p.getFileName() != null && p.getFileName().toString().endsWith(".drl"))
@@ -136,15 +161,14 @@ public final class RuleSet implements AutoCloseable {
                     .sorted()
                     .toList();
             for (Path file : drl) {
-                files.put(folder.relativize(file).toString().replace('\\', '/'), Files.readString(file, StandardCharsets.UTF_8));
+                String name = fullPaths ? file.toString() : folder.relativize(file).toString();
+                files.put(name, Files.readString(file, StandardCharsets.UTF_8));
             }
-        } catch (IOException e) {
-            throw new RuleSetException(folder.toString(), List.of(folder + ": cannot be read: " + e.getMessage()));
-        } catch (UncheckedIOException e) {
-            throw new RuleSetException(folder.toString(), List.of(folder + ": cannot be read: " + e.getCause().getMessage()));
+        } catch (IOException | UncheckedIOException e) {
+            throw new RuleSetException(folder.toString(), List.of(folder + ":0: cannot be read: " + e.getMessage()));
         }
         if (files.isEmpty()) {
-            throw new RuleSetException(folder.toString(), List.of(folder + ": holds no .drl files"));
+            throw new RuleSetException(folder.toString(), List.of(folder + ":0: holds no .drl files"));
         }
         return files;
     }
@@ -154,14 +178,19 @@ public final class RuleSet implements AutoCloseable {
         ReleaseId releaseId = kie.newReleaseId("org.raidwatch", "rule-set", "1.0." + BUILDS.incrementAndGet());
         KieFileSystem kfs = kie.newKieFileSystem();
         kfs.generateAndWritePomXML(releaseId);
+        // Drools wants each file under a path matching its package; errors name that path.
         Map<String, String> nameByKiePath = new LinkedHashMap<>();
+        Map<String, String> ruleSources = new LinkedHashMap<>();
         for (Map.Entry<String, String> drl : drlByName.entrySet()) {
             Matcher pkg = PACKAGE.matcher(drl.getValue());
-            String dir = pkg.find() ? pkg.group(1).replace('.', '/') + "/" : "";
-            String fileName = drl.getKey().substring(drl.getKey().lastIndexOf('/') + 1);
-            String kiePath = "src/main/resources/" + dir + fileName;
-            nameByKiePath.put(kiePath, drl.getKey());
-            kfs.write(kiePath, drl.getValue());
+            String resource = (pkg.find() ? pkg.group(1).replace('.', '/') + "/" : "") + Path.of(drl.getKey()).getFileName();
+            nameByKiePath.put(resource, drl.getKey());
+            nameByKiePath.put("src/main/resources/" + resource, drl.getKey());
+            kfs.write("src/main/resources/" + resource, drl.getValue());
+            Matcher rule = RULE_BLOCK.matcher(drl.getValue());
+            while (rule.find()) {
+                ruleSources.put(rule.group(1), rule.group(2));
+            }
         }
         KieBuilder builder = kie.newKieBuilder(kfs).buildAll();
         List<String> problems = new ArrayList<>();
@@ -194,7 +223,7 @@ public final class RuleSet implements AutoCloseable {
         if (ruleIds.isEmpty()) {
             problems.add(source + ":0: the rule set defines no rules");
         }
-        RuleSet ruleSet = new RuleSet(source, version(drlByName), kieBase, ruleIds);
+        RuleSet ruleSet = new RuleSet(source, version(drlByName), kieBase, ruleIds, ruleSources);
         if (problems.isEmpty()) {
             problems.addAll(ruleSet.tryOnSampleCases(nameByKiePath));
         }
@@ -206,19 +235,18 @@ public final class RuleSet implements AutoCloseable {
     }
 
     private List<String> tryOnSampleCases(Map<String, String> nameByKiePath) {
-        List<String> problems = new ArrayList<>();
-        try (RuleSession session = new RuleSession(kieBase)) {
+        Map<String, String> problemByRule = new LinkedHashMap<>();
+        try (RuleSession session = new RuleSession(kieBase, this::ruleOf)) {
             for (RaidCase sample : sampleCases()) {
                 try {
                     session.evaluate(sample);
                 } catch (RuleEvaluationException e) {
-                    String file = ruleFile(e.ruleId(), nameByKiePath);
-                    problems.add(file + ":0: rule \"" + e.ruleId() + "\" throws on a sample case (" + sample.getRaidId() + "): "
-                            + e.getMessage());
+                    problemByRule.putIfAbsent(e.ruleId(), ruleFile(e.ruleId(), nameByKiePath) + ":0: rule \"" + e.ruleId()
+                            + "\" throws on a sample case (" + sample.getRaidId() + "): " + e.getMessage());
                 }
             }
         }
-        return problems;
+        return new ArrayList<>(problemByRule.values());
     }
 
     private String ruleFile(String ruleId, Map<String, String> nameByKiePath) {
@@ -268,8 +296,7 @@ public final class RuleSet implements AutoCloseable {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             for (Map.Entry<String, String> drl : drlByName.entrySet()) {
-                String name = drl.getKey().substring(drl.getKey().lastIndexOf('/') + 1);
-                digest.update(name.getBytes(StandardCharsets.UTF_8));
+                digest.update(Path.of(drl.getKey()).getFileName().toString().getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);
                 digest.update(drl.getValue().replace("\r\n", "\n").getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);

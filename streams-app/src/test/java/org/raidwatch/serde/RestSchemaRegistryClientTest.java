@@ -1,0 +1,172 @@
+package org.raidwatch.serde;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.avro.Schema;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.raidwatch.schema.RaidReport;
+
+/**
+ * The REST client against a stub of the Confluent Schema Registry API (the JDK's HttpServer) that
+ * records and checks every request it receives.
+ */
+class RestSchemaRegistryClientTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PREFIX = "/apis/ccompat/v6";
+    private static final Schema SCHEMA = RaidReport.getClassSchema();
+
+    private HttpServer server;
+    private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final List<String> problems = new CopyOnWriteArrayList<>();
+    private RestSchemaRegistryClient client;
+
+    @BeforeEach
+    void startStub() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext(PREFIX + "/", this::answer);
+        server.start();
+        client = new RestSchemaRegistryClient(baseUrl(), Duration.ofSeconds(5));
+    }
+
+    @AfterEach
+    void stopStub() {
+        server.stop(0);
+        assertThat(problems).as("requests the stub found malformed").isEmpty();
+    }
+
+    private String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + PREFIX;
+    }
+
+    /** The registry stub: raid-reports-value holds SCHEMA as id 42, version 3; everything else is unknown. */
+    private void answer(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod();
+        String path = exchange.getRequestURI().getRawPath().substring(PREFIX.length());
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        requests.add(method + " " + path);
+        if (method.equals("POST")) {
+            String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+            if (!"application/vnd.schemaregistry.v1+json".equals(contentType)) {
+                problems.add(path + " sent Content-Type " + contentType);
+            }
+            JsonNode sent = JSON.readTree(body);
+            if (!new Schema.Parser().parse(sent.path("schema").asText()).equals(SCHEMA)) {
+                problems.add(path + " sent another schema: " + body);
+            }
+        }
+        String schemaJson = JSON.writeValueAsString(SCHEMA.toString());
+        switch (method + " " + path) {
+            case "POST /subjects/raid-reports-value/versions" -> reply(exchange, 200, "{\"id\":42}");
+            case "POST /subjects/raid-reports-value" ->
+                    reply(exchange, 200, "{\"subject\":\"raid-reports-value\",\"id\":42,\"version\":3,\"schema\":" + schemaJson + "}");
+            case "GET /schemas/ids/42" -> reply(exchange, 200, "{\"schema\":" + schemaJson + "}");
+            case "GET /subjects/raid-reports-value/versions/latest" ->
+                    reply(exchange, 200, "{\"subject\":\"raid-reports-value\",\"id\":42,\"version\":3,\"schema\":" + schemaJson + "}");
+            case "POST /compatibility/subjects/raid-reports-value/versions/latest" -> reply(exchange, 200, "{\"is_compatible\":true}");
+            case "POST /subjects/locked-value/versions" ->
+                    reply(exchange, 409, "{\"error_code\":409,\"message\":\"Schema being registered is incompatible with an earlier schema\"}");
+            default -> reply(exchange, 404, "{\"error_code\":40403,\"message\":\"Schema not found\"}");
+        }
+    }
+
+    private static void reply(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/vnd.schemaregistry.v1+json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+    }
+
+    @Test
+    void registers_a_schema_once_and_then_answers_from_its_cache() {
+        assertThat(client.register("raid-reports-value", SCHEMA)).isEqualTo(42);
+        assertThat(client.register("raid-reports-value", SCHEMA)).isEqualTo(42);
+        assertThat(client.schemaById(42)).isEqualTo(SCHEMA);
+
+        assertThat(requests).containsExactly("POST /subjects/raid-reports-value/versions");
+    }
+
+    @Test
+    void looks_up_without_registering() {
+        assertThat(client.lookup("raid-reports-value", SCHEMA)).isEqualTo(42);
+
+        assertThat(requests).containsExactly("POST /subjects/raid-reports-value");
+    }
+
+    @Test
+    void fetches_the_latest_version_and_checks_compatibility() {
+        SchemaRegistryClient.RegisteredSchema latest = client.latest("raid-reports-value");
+
+        assertThat(latest).isEqualTo(new SchemaRegistryClient.RegisteredSchema("raid-reports-value", 42, 3, SCHEMA));
+        assertThat(client.isCompatible("raid-reports-value", SCHEMA)).isTrue();
+        assertThat(requests).containsExactly(
+                "GET /subjects/raid-reports-value/versions/latest",
+                "POST /compatibility/subjects/raid-reports-value/versions/latest");
+    }
+
+    @Test
+    void a_reader_fetches_an_unknown_schema_id_once_and_never_again() {
+        ConfluentAvroSerde<RaidReport> writer = ConfluentAvroSerde.forValues(new RestSchemaRegistryClient(baseUrl(), Duration.ofSeconds(5)), RaidReport.class);
+        ConfluentAvroSerde<RaidReport> reader = ConfluentAvroSerde.forValues(client, RaidReport.class);
+        RaidReport report = RaidReport.newBuilder().setRaidId("r-1").setForce("Kent Police")
+                .setRaidDate(LocalDate.of(2020, 3, 4)).setTraffickingClaimed(true).build();
+        byte[] bytes = writer.serializer().serialize("raid-reports", report);
+        requests.clear();
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(reader.deserializer().deserialize("raid-reports", bytes)).isEqualTo(report);
+        }
+
+        assertThat(requests).containsExactly("GET /schemas/ids/42");
+    }
+
+    @Test
+    void an_error_answer_carries_the_http_status_and_the_registry_error_code() {
+        assertThatThrownBy(() -> client.schemaById(7))
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
+                    assertThat(e.httpStatus()).isEqualTo(404);
+                    assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SCHEMA_NOT_FOUND);
+                    assertThat(e.isNotFound()).isTrue();
+                })
+                .hasMessageContaining("GET /schemas/ids/7 answered HTTP 404 error_code 40403: Schema not found");
+    }
+
+    @Test
+    void an_incompatible_schema_is_a_clear_error() {
+        assertThatThrownBy(() -> client.register("locked-value", SCHEMA))
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.isIncompatible()).isTrue())
+                .hasMessageContaining("HTTP 409").hasMessageContaining("incompatible with an earlier schema");
+    }
+
+    @Test
+    void an_unreachable_registry_is_a_clear_error() {
+        server.stop(0);
+        RestSchemaRegistryClient unreachable = new RestSchemaRegistryClient(baseUrl(), Duration.ofSeconds(2));
+
+        assertThatThrownBy(() -> unreachable.schemaById(42))
+                .isInstanceOf(SchemaRegistryException.class)
+                .hasMessageContaining("could not be reached");
+    }
+
+    @Test
+    void a_url_that_is_not_http_is_refused_at_once() {
+        assertThatThrownBy(() -> new RestSchemaRegistryClient("localhost:8081", Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http://host:port");
+    }
+}

@@ -7,7 +7,8 @@ import org.raidwatch.schema.FoiUpdate;
 import org.raidwatch.schema.RaidReport;
 
 /**
- * The data contract of the two inputs (DOMAIN.md), applied to decoded records: what a raid report
+ * The data contract of the two inputs (DOMAIN.md), applied to decoded records (reasons name the
+ * contract's column names): what a raid report
  * or FOI update must satisfy to be processed, and the normal form it is processed in (the force's
  * canonical name). A record that breaks the contract is rejected with one reason; the caller routes
  * it to the dead-letter topic or the rejected-rows report.
@@ -43,13 +44,13 @@ public final class InputContract {
 
     public static Checked<RaidReport> check(RaidReport report) {
         String problem = firstProblem(
-                id("raidId", report.getRaidId()),
+                id("raid_id", report.getRaidId()),
                 nonNegative("revision", report.getRevision()),
-                date("raidDate", report.getRaidDate()),
-                timestamp("reportedAt", report.getReportedAt()),
-                length("sourceUrl", report.getSourceUrl(), MAX_URL_LENGTH),
-                nonNegative("claimedVictims", report.getClaimedVictims()),
-                nonNegative("claimedArrests", report.getClaimedArrests()));
+                date("raid_date", report.getRaidDate()),
+                timestamp("reported_at", report.getReportedAt()),
+                length("source_url", report.getSourceUrl(), MAX_URL_LENGTH),
+                nonNegative("claimed_victims", report.getClaimedVictims()),
+                nonNegative("claimed_arrests", report.getClaimedArrests()));
         if (problem != null) {
             return Checked.rejected(problem);
         }
@@ -63,17 +64,17 @@ public final class InputContract {
 
     public static Checked<FoiUpdate> check(FoiUpdate update) {
         String problem = firstProblem(
-                id("foiId", update.getFoiId()),
-                id("raidId", update.getRaidId()),
+                id("foi_id", update.getFoiId()),
+                id("raid_id", update.getRaidId()),
                 nonNegative("revision", update.getRevision()),
-                date("requestedOn", update.getRequestedOn()),
+                date("requested_on", update.getRequestedOn()),
                 update.getStatus() == null ? "status is missing" : null,
-                update.getRespondedOn() == null ? null : date("respondedOn", update.getRespondedOn()),
-                nonNegative("victimsIdentified", update.getVictimsIdentified()),
-                nonNegative("nrmReferrals", update.getNrmReferrals()),
-                nonNegative("nrmDeclined", update.getNrmDeclined()),
+                update.getRespondedOn() == null ? null : date("responded_on", update.getRespondedOn()),
+                nonNegative("victims_identified", update.getVictimsIdentified()),
+                nonNegative("nrm_referrals", update.getNrmReferrals()),
+                nonNegative("nrm_declined", update.getNrmDeclined()),
                 nonNegative("arrests", update.getArrests()),
-                nonNegative("traffickingCharges", update.getTraffickingCharges()));
+                nonNegative("trafficking_charges", update.getTraffickingCharges()));
         if (problem != null) {
             return Checked.rejected(problem);
         }

@@ -105,10 +105,10 @@ class DeadLetterTest {
         driver.send(Raids.report("r-4").setSourceUrl("x".repeat(100_000)));
 
         assertThat(driver.deadLetters()).extracting(record -> header(record.headers(), "__streams.errors.message")).containsExactly(
-                "nrmReferrals is negative (-1)",
-                "raidDate 9999-01-01 is outside 1990-01-01..2099-12-31",
-                "raidId is missing",
-                "sourceUrl is 100000 characters long, more than 2000");
+                "nrm_referrals is negative (-1)",
+                "raid_date 9999-01-01 is outside 1990-01-01..2099-12-31",
+                "raid_id is missing",
+                "source_url is 100000 characters long, more than 2000");
     }
 
     @Test

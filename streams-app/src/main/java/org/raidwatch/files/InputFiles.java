@@ -1,0 +1,186 @@
+package org.raidwatch.files;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import org.raidwatch.contract.InputContract;
+import org.raidwatch.schema.FoiUpdate;
+import org.raidwatch.schema.RaidReport;
+import org.raidwatch.serde.AvroClassTrust;
+
+/**
+ * Reads raid reports and FOI updates from files as DOMAIN.md defines them: CSV with a header row
+ * (snake_case columns), or JSON Lines ({@code .jsonl}, {@code .ndjson}) with the same fields in
+ * camelCase (snake_case works too). Every row is checked against the input contract; a row that
+ * breaks it is rejected with the file, its 1-based line (the header is line 1) and the reason, and
+ * every other row still goes through.
+ */
+public final class InputFiles {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static {
+        // Rows become generated Avro records, which Avro only creates for trusted classes.
+        AvroClassTrust.install();
+    }
+
+    private InputFiles() {
+    }
+
+    /** One accepted row: the record and the line it came from. */
+    public record Row<T>(T record, long line) {
+    }
+
+    /** A rejected row. {@code file} is the path as the user gave it. */
+    public record Rejection(String file, long line, String reason) {
+    }
+
+    /** What a file held: accepted rows in file order, rejected rows, and how many rows were read. */
+    public record Contents<T>(List<Row<T>> accepted, List<Rejection> rejected, int rowsRead) {
+    }
+
+    /** A file that cannot be read at all (missing, unreadable, not CSV or JSON Lines). */
+    public static final class UnreadableFileException extends Exception {
+        public UnreadableFileException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    public static Contents<RaidReport> readRaidReports(Path file) throws UnreadableFileException {
+        return read(file, fields -> {
+            RaidReport report = RowFields.raidReport(fields);
+            InputContract.Checked<RaidReport> checked = InputContract.check(report);
+            if (!checked.isAccepted()) {
+                throw new RowFields.RowRejected(checked.rejection());
+            }
+            return checked.record();
+        });
+    }
+
+    public static Contents<FoiUpdate> readFoiUpdates(Path file) throws UnreadableFileException {
+        return read(file, fields -> {
+            FoiUpdate update = RowFields.foiUpdate(fields);
+            InputContract.Checked<FoiUpdate> checked = InputContract.check(update);
+            if (!checked.isAccepted()) {
+                throw new RowFields.RowRejected(checked.rejection());
+            }
+            return checked.record();
+        });
+    }
+
+    private static <T> Contents<T> read(Path file, Function<RowFields, T> toRecord) throws UnreadableFileException {
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new UnreadableFileException(file + ": no such readable file", null);
+        }
+        List<Row<T>> accepted = new ArrayList<>();
+        List<Rejection> rejected = new ArrayList<>();
+        RowSink sink = (line, fields) -> {
+            try {
+                accepted.add(new Row<>(toRecord.apply(fields), line));
+            } catch (RowFields.RowRejected e) {
+                rejected.add(new Rejection(file.toString(), line, e.getMessage()));
+            }
+        };
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        int rows;
+        try {
+            rows = name.endsWith(".jsonl") || name.endsWith(".ndjson") ? readJsonLines(file, sink, rejected) : readCsv(file, sink, rejected);
+        } catch (IOException e) {
+            throw new UnreadableFileException(file + ": cannot be read: " + e.getMessage(), e);
+        }
+        return new Contents<>(accepted, rejected, rows);
+    }
+
+    private interface RowSink {
+        void accept(long line, RowFields fields);
+    }
+
+    private static int readCsv(Path file, RowSink sink, List<Rejection> rejected) throws IOException {
+        CsvMapper csv = new CsvMapper();
+        csv.enable(CsvParser.Feature.SKIP_EMPTY_LINES);
+        csv.enable(CsvParser.Feature.TRIM_SPACES);
+        CsvSchema schema = CsvSchema.emptySchema().withHeader();
+        int rows = 0;
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+             MappingIterator<Map<String, String>> iterator = csv.readerFor(Map.class).with(schema).readValues(reader)) {
+            JsonParser parser = iterator.getParser();
+            while (true) {
+                long line = -1;
+                try {
+                    if (!iterator.hasNextValue()) {
+                        break;
+                    }
+                    // after hasNextValue the parser stands at the row's first line (blank and multi-line rows included)
+                    line = parser.currentLocation().getLineNr();
+                    Map<String, String> values = iterator.nextValue();
+                    rows++;
+                    sink.accept(line, RowFields.of(values));
+                } catch (RuntimeException | IOException e) {
+                    // A CSV syntax error (an unclosed quote, say) leaves no safe place to resume.
+                    rows++;
+                    long at = line > 0 ? line : parser.currentLocation().getLineNr();
+                    rejected.add(new Rejection(file.toString(), at, "malformed CSV, the rest of the file was not read: "
+                            + firstLine(e.getMessage())));
+                    break;
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static int readJsonLines(Path file, RowSink sink, List<Rejection> rejected) throws IOException {
+        int rows = 0;
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String text;
+            long line = 0;
+            while ((text = reader.readLine()) != null) {
+                line++;
+                if (text.isBlank()) {
+                    continue;
+                }
+                rows++;
+                JsonNode node;
+                try {
+                    node = JSON.readTree(text);
+                } catch (JsonProcessingException e) {
+                    rejected.add(new Rejection(file.toString(), line, "not a JSON object: " + firstLine(e.getOriginalMessage())));
+                    continue;
+                }
+                if (node == null || !node.isObject()) {
+                    rejected.add(new Rejection(file.toString(), line, "not a JSON object"));
+                    continue;
+                }
+                Map<String, String> values = new LinkedHashMap<>();
+                node.fields().forEachRemaining(field -> values.put(field.getKey(),
+                        field.getValue().isNull() ? null : field.getValue().isValueNode() ? field.getValue().asText() : field.getValue().toString()));
+                sink.accept(line, RowFields.of(values));
+            }
+        }
+        return rows;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

@@ -1,0 +1,88 @@
+package org.raidwatch.runtime;
+
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns one KafkaStreams instance's life: start, wait until running, report state changes, stop.
+ *
+ * <p>Behaviour on failure: an exception that escapes processing (bad records and rule failures do
+ * not: they go to the dead-letter topic) shuts this client down (SHUTDOWN_CLIENT) and is kept as
+ * {@link #failure()}; the state becomes ERROR and {@link #awaitStop} returns. The caller exits
+ * non-zero so a supervisor can restart the process; exactly-once makes the restart safe.
+ */
+public final class StreamsRunner implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamsRunner.class);
+
+    private final KafkaStreams streams;
+    private final CountDownLatch running = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    public StreamsRunner(Topology topology, Properties properties) {
+        this.streams = new KafkaStreams(topology, properties);
+        streams.setStateListener((now, before) -> {
+            LOG.info("Kafka Streams state {} -> {}", before, now);
+            if (now == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING
+                    || now == KafkaStreams.State.PENDING_ERROR) {
+                running.countDown();
+                stopped.countDown();
+            }
+        });
+        streams.setUncaughtExceptionHandler(error -> {
+            LOG.error("raidwatch stream stopped on an unexpected error: {}", error.toString(), error);
+            failure.compareAndSet(null, error);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    }
+
+    /**
+     * Starts processing and waits until every stream thread runs.
+     *
+     * @return true when running; false when it failed or did not get there within the timeout
+     */
+    public boolean start(Duration timeout) {
+        streams.start();
+        try {
+            return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS) && streams.state() == KafkaStreams.State.RUNNING;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Waits until the streams stop (error or close); false on timeout. */
+    public boolean awaitStop(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public Throwable failure() {
+        return failure.get();
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        stopped.countDown();
+    }
+}

@@ -31,7 +31,7 @@ class SchemaEvolutionTest {
     static List<Schema> contracts() {
         return List.of(RaidReport.getClassSchema(), FoiUpdate.getClassSchema(), CaseState.getClassSchema(),
                 CaseFlag.getClassSchema(), ForceRates.getClassSchema(), RateChange.getClassSchema(),
-                ForceMonthlyCounts.getClassSchema());
+                RateCounts.getClassSchema());
     }
 
     @ParameterizedTest

@@ -28,13 +28,19 @@ public final class TopicSetup {
      * @throws BrokerUnreachableException when the broker does not answer within the timeout
      */
     public static List<String> createMissing(Admin admin, TopicNames names, int partitions, short replication, long timeoutMs) {
+        return createMissing(admin, names, Optional.of(partitions), Optional.of(replication), timeoutMs);
+    }
+
+    /** As above; an empty partition count or replication factor takes the broker's default. */
+    public static List<String> createMissing(Admin admin, TopicNames names, Optional<Integer> partitions,
+                                             Optional<Short> replication, long timeoutMs) {
         Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
         List<NewTopic> wanted = List.of(
-                new NewTopic(names.raidReports(), Optional.of(partitions), Optional.of(replication)),
-                new NewTopic(names.foiUpdates(), Optional.of(partitions), Optional.of(replication)),
-                new NewTopic(names.flaggedCases(), Optional.of(partitions), Optional.of(replication)).configs(compacted),
-                new NewTopic(names.forceRates(), Optional.of(partitions), Optional.of(replication)).configs(compacted),
-                new NewTopic(names.deadLetters(), Optional.of(1), Optional.of(replication)));
+                new NewTopic(names.raidReports(), partitions, replication),
+                new NewTopic(names.foiUpdates(), partitions, replication),
+                new NewTopic(names.flaggedCases(), partitions, replication).configs(compacted),
+                new NewTopic(names.forceRates(), partitions, replication).configs(compacted),
+                new NewTopic(names.deadLetters(), partitions, replication));
         try {
             Set<String> existing = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
             List<NewTopic> missing = wanted.stream().filter(topic -> !existing.contains(topic.name())).toList();

@@ -85,7 +85,8 @@ final class CaseEvaluator implements Processor<String, CaseInput, String, CaseOu
             return;
         }
         for (var change : RateCounting.changes(before, after)) {
-            context.forward(new Record<>(change.getForce(), new CaseOutput.Rate(change), record.timestamp(), new RecordHeaders()));
+            context.forward(new Record<>(Topics.rateKey(change.getForce(), change.getWindow()), new CaseOutput.Rate(change),
+                    record.timestamp(), new RecordHeaders()));
         }
         RaidCase raidCase = RaidCase.of(after, today());
         if (raidCase != null) {
@@ -96,7 +97,7 @@ final class CaseEvaluator implements Processor<String, CaseInput, String, CaseOu
                 after.setFlags(flags.flagsNow());
             } catch (RuleEvaluationException e) {
                 LOG.warn("{}; the input goes to the dead-letter topic and the case keeps its previous flags", e.getMessage());
-                forwardDeadLetter(raidId, serialized(input), e, e.ruleId(), record.timestamp());
+                forwardDeadLetter(raidId, serialized(input), record.headers(), e, e.ruleId(), record.timestamp());
             }
         }
         cases.put(raidId, after);
@@ -123,14 +124,15 @@ final class CaseEvaluator implements Processor<String, CaseInput, String, CaseOu
             }
         }
         if (rejection != null) {
-            forwardDeadLetter(record.key(), serialized(input), new InvalidInputException(rejection), null, record.timestamp());
+            forwardDeadLetter(record.key(), serialized(input), record.headers(), new InvalidInputException(rejection), null,
+                    record.timestamp());
             return null;
         }
         return normal;
     }
 
     private void reevaluateIfDateChanged(long wallClockMs) {
-        LocalDate today = LocalDate.ofInstant(Instant.ofEpochMilli(wallClockMs), LONDON);
+        LocalDate today = today();
         if (today.equals(lastTimeCheck)) {
             return;
         }
@@ -154,7 +156,8 @@ final class CaseEvaluator implements Processor<String, CaseInput, String, CaseOu
                 } catch (RuleEvaluationException e) {
                     LOG.warn("{} during the daily re-evaluation; the case goes to the dead-letter topic", e.getMessage());
                     forwardDeadLetter(state.getRaidId(),
-                            topics.caseStateSerde().serializer().serialize(topics.deadLetters().name(), state), e, e.ruleId(), wallClockMs);
+                            topics.caseStateSerde().serializer().serialize(topics.deadLetters().name(), state), new RecordHeaders(),
+                            e, e.ruleId(), wallClockMs);
                 }
             }
         }
@@ -162,8 +165,11 @@ final class CaseEvaluator implements Processor<String, CaseInput, String, CaseOu
     }
 
     private LocalDate today() {
-        return settings.asOf() != null ? settings.asOf()
-                : LocalDate.ofInstant(Instant.ofEpochMilli(context.currentSystemTimeMs()), LONDON);
+        if (settings.asOf() != null) {
+            return settings.asOf();
+        }
+        long now = settings.clock() != null ? settings.clock().millis() : context.currentSystemTimeMs();
+        return LocalDate.ofInstant(Instant.ofEpochMilli(now), LONDON);
     }
 
     private void forwardFlags(FlagChanges.Result flags, long timestamp) {
@@ -179,8 +185,9 @@ final class CaseEvaluator implements Processor<String, CaseInput, String, CaseOu
                 : topics.foiUpdates().valueSerde().serializer().serialize(topics.foiUpdates().name(), input.foiUpdate());
     }
 
-    private void forwardDeadLetter(String key, byte[] value, Exception error, String ruleId, long timestamp) {
-        Headers headers = new RecordHeaders();
+    /** Sends a dead letter: the input's own headers (where it came from) plus why it could not be processed. */
+    private void forwardDeadLetter(String key, byte[] value, Headers sourceHeaders, Exception error, String ruleId, long timestamp) {
+        Headers headers = new RecordHeaders(sourceHeaders.toArray());
         headers.add(HEADER_EXCEPTION, utf8(error.getClass().getName()));
         headers.add(HEADER_MESSAGE, utf8(String.valueOf(error.getMessage())));
         context.recordMetadata().ifPresent((RecordMetadata source) -> {

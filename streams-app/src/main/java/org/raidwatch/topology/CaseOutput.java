@@ -10,7 +10,7 @@ sealed interface CaseOutput {
     record Flag(CaseFlag flag) implements CaseOutput {
     }
 
-    /** A change to one force's (or ALL's) counts in one raid month; key: the force. */
+    /** A change to one force's (or ALL's) counts over one window; key {@code <force>|<window>}. */
     record Rate(RateChange change) implements CaseOutput {
     }
 

@@ -1,6 +1,7 @@
 package org.raidwatch.topology;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Properties;
@@ -15,7 +16,7 @@ import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.raidwatch.rules.RuleSet;
@@ -27,10 +28,9 @@ import org.raidwatch.schema.RateChange;
  *
  * <pre>
  * raid-reports ─┐
- *               ├─ case-evaluator [cases] ─┬─ flags ──────────────────────────────── flagged-cases
- * foi-updates ──┘                          ├─ rate changes ─ by force ─ force-rate-counter [force-counts]
- *                                          │                               └─ force-rates (table) ─ force-rates
- *                                          └─ dead letters ───────────────────────── raidwatch-dead-letters
+ *               ├─ case-evaluator [cases] ─┬─ flags ───────────────────────────────── flagged-cases
+ * foi-updates ──┘                          ├─ rate changes ─ by force|window ─ force-rate-counter [force-rates] ─ force-rates
+ *                                          └─ dead letters ────────────────────────── raidwatch-dead-letters
  * </pre>
  *
  * Records that cannot be decoded never reach it: Kafka Streams' dead-letter queue takes them (see
@@ -41,29 +41,34 @@ public final class CaseTopology {
 
     /** Cases by raid id: the report and FOI update in force, and the flags that hold. */
     public static final String CASES_STORE = "cases";
-    /** Running counts by force (and ALL), by raid month. */
-    public static final String FORCE_COUNTS_STORE = "force-counts";
-    /** The latest rates by {@code <force>|<window>}; queryable, and it batches emission per commit. */
+    /** The rates by {@code <force>|<window>}; queryable, and its cache batches emission per commit. */
     public static final String FORCE_RATES_STORE = "force-rates";
-    /** Internal topic carrying rate changes from the raid's partition to the force's. */
+    /** Internal topic carrying rate changes from the raid's partition to the window's. */
     public static final String RATE_CHANGES_TOPIC = "rate-changes";
 
     /**
      * How the topology judges time.
      *
      * @param asOf              "now" when replaying files (fixed, so a replay is deterministic); null
-     *                          in live operation, where now is the wall clock in Europe/London
+     *                          in live operation
+     * @param clock             live "now" (Europe/London dates); null for Kafka Streams' wall clock,
+     *                          which is what production uses and tests can drive
      * @param timeCheckInterval how often, in live operation, to check whether the date has changed
      *                          (cases are re-evaluated once per new date)
      */
-    public record Settings(LocalDate asOf, Duration timeCheckInterval) {
+    public record Settings(LocalDate asOf, Clock clock, Duration timeCheckInterval) {
 
         public static Settings live() {
-            return new Settings(null, Duration.ofMinutes(1));
+            return new Settings(null, null, Duration.ofMinutes(1));
         }
 
         public static Settings replayAsOf(LocalDate asOf) {
-            return new Settings(asOf, Duration.ofMinutes(1));
+            return new Settings(asOf, null, Duration.ofMinutes(1));
+        }
+
+        /** Live, but with "now" from the given clock, checked at the given interval (the demo's simulated calendar). */
+        public static Settings liveWithClock(Clock clock, Duration timeCheckInterval) {
+            return new Settings(null, clock, timeCheckInterval);
         }
     }
 
@@ -78,8 +83,6 @@ public final class CaseTopology {
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(streamsProperties)));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(CASES_STORE), Serdes.String(), topics.caseStateSerde()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(FORCE_COUNTS_STORE), Serdes.String(), topics.forceMonthlyCountsSerde()));
 
         KStream<String, CaseInput> reports = builder
                 .stream(topics.raidReports().name(), topics.raidReports().consumed("raid-reports-source"))
@@ -107,13 +110,14 @@ public final class CaseTopology {
         return builder.build(streamsProperties);
     }
 
+    /** Where a rate is counted: each window's counts are the sum of the changes sent to it. */
     private static void countRates(KStream<String, CaseOutput> rates, Topics topics) {
         rates.mapValues(output -> ((CaseOutput.Rate) output).change(), Named.as("rate-change-record"))
-                .repartition(Repartitioned.<String, RateChange>as(RATE_CHANGES_TOPIC)
+                .groupByKey(Grouped.<String, RateChange>as(RATE_CHANGES_TOPIC)
                         .withKeySerde(Serdes.String()).withValueSerde(topics.rateChangeSerde()))
-                .process(ForceRateCounter::new, Named.as("force-rate-counter"), FORCE_COUNTS_STORE)
-                .toTable(Named.as("force-rates-latest"), Materialized.<String, ForceRates, KeyValueStore<Bytes, byte[]>>as(FORCE_RATES_STORE)
-                        .withKeySerde(Serdes.String()).withValueSerde(topics.forceRates().valueSerde()))
+                .aggregate(() -> null, (key, change, current) -> RateCounting.apply(current, change), Named.as("force-rate-counter"),
+                        Materialized.<String, ForceRates, KeyValueStore<Bytes, byte[]>>as(FORCE_RATES_STORE)
+                                .withKeySerde(Serdes.String()).withValueSerde(topics.forceRates().valueSerde()))
                 .toStream(Named.as("force-rates-changes"))
                 .to(topics.forceRates().name(), topics.forceRates().produced("force-rates-sink"));
     }

@@ -9,17 +9,16 @@ import org.raidwatch.contract.Forces;
 import org.raidwatch.schema.CaseState;
 import org.raidwatch.schema.FoiStatus;
 import org.raidwatch.schema.FoiUpdate;
-import org.raidwatch.schema.ForceMonthlyCounts;
 import org.raidwatch.schema.ForceRates;
 import org.raidwatch.schema.RaidReport;
 import org.raidwatch.schema.RateChange;
 import org.raidwatch.schema.RateCounts;
 
 /**
- * The rate definitions of DOMAIN.md: what one case counts for (only claimed raids count), how a case
- * change moves the counts of its force and of ALL, and how a window's rates are summed from monthly
- * counts. Because a change subtracts what the case counted before and adds what it counts now,
- * nothing is counted twice and corrections move counts between months and forces.
+ * The rate definitions of DOMAIN.md: what one case counts for (only claimed raids count), which
+ * windows a raid counts in, and how a case change moves the counts of its force and of ALL. Because
+ * a change subtracts what the case counted before and adds what it counts now, nothing is counted
+ * twice and corrections move counts between windows and forces.
  */
 final class RateCounting {
 
@@ -59,47 +58,31 @@ final class RateCounting {
         return new Contribution(report.getForce(), YearMonth.from(report.getRaidDate()).toString(), counts);
     }
 
-    /** The signed changes, for the case's force(s) and for ALL, that take the counts from {@code before} to {@code after}. */
+    /**
+     * The signed changes, per force (and ALL) and window, that take the counts from {@code before} to
+     * {@code after}: what the case counted is subtracted from every window it was in, what it counts
+     * now added to every window it is in; windows whose counts do not move get nothing.
+     */
     static List<RateChange> changes(CaseState before, CaseState after) {
         Contribution was = contributionOf(before);
         Contribution now = contributionOf(after);
-        Map<List<String>, RateCounts> byForceAndMonth = new LinkedHashMap<>();
+        Map<List<String>, RateCounts> byForceAndWindow = new LinkedHashMap<>();
         if (was != null) {
-            add(byForceAndMonth, was.force(), was.raidMonth(), was.counts(), -1);
-            add(byForceAndMonth, Forces.ALL, was.raidMonth(), was.counts(), -1);
+            addToWindows(byForceAndWindow, was, -1);
         }
         if (now != null) {
-            add(byForceAndMonth, now.force(), now.raidMonth(), now.counts(), +1);
-            add(byForceAndMonth, Forces.ALL, now.raidMonth(), now.counts(), +1);
+            addToWindows(byForceAndWindow, now, +1);
         }
         List<RateChange> changes = new ArrayList<>();
-        byForceAndMonth.forEach((key, counts) -> {
+        byForceAndWindow.forEach((key, counts) -> {
             if (!isZero(counts)) {
-                changes.add(RateChange.newBuilder().setForce(key.get(0)).setRaidMonth(key.get(1)).setCounts(counts).build());
+                changes.add(RateChange.newBuilder().setForce(key.get(0)).setWindow(key.get(1)).setCounts(counts).build());
             }
         });
         return changes;
     }
 
-    /** Applies a change to a force's running counts, dropping months whose counts fall to zero. */
-    static ForceMonthlyCounts apply(ForceMonthlyCounts current, RateChange change) {
-        ForceMonthlyCounts counts = current != null ? current
-                : ForceMonthlyCounts.newBuilder().setForce(change.getForce()).setTotal(zero()).setMonths(new LinkedHashMap<>()).build();
-        Map<String, RateCounts> months = new LinkedHashMap<>(counts.getMonths());
-        RateCounts month = plus(months.getOrDefault(change.getRaidMonth(), zero()), change.getCounts(), 1);
-        if (isZero(month)) {
-            months.remove(change.getRaidMonth());
-        } else {
-            months.put(change.getRaidMonth(), month);
-        }
-        return ForceMonthlyCounts.newBuilder()
-                .setForce(counts.getForce())
-                .setTotal(plus(counts.getTotal(), change.getCounts(), 1))
-                .setMonths(months)
-                .build();
-    }
-
-    /** The windows a change in this raid month moves: all time, and the twelve rolling windows that contain the month. */
+    /** The windows a raid in this month counts in: all time, and the twelve rolling windows that contain the month. */
     static List<String> windowsContaining(String raidMonth) {
         YearMonth month = YearMonth.parse(raidMonth);
         List<String> windows = new ArrayList<>(ROLLING_MONTHS + 1);
@@ -110,24 +93,12 @@ final class RateCounting {
         return windows;
     }
 
-    /** A force's rates over a window, summed from its monthly counts. */
-    static ForceRates rates(ForceMonthlyCounts counts, String window) {
-        RateCounts sum;
-        if (ALL_TIME.equals(window)) {
-            sum = counts.getTotal();
-        } else {
-            YearMonth last = YearMonth.parse(window);
-            sum = zero();
-            for (int i = 0; i < ROLLING_MONTHS; i++) {
-                RateCounts month = counts.getMonths().get(last.minusMonths(i).toString());
-                if (month != null) {
-                    sum = plus(sum, month, 1);
-                }
-            }
-        }
+    /** A window's rates after a change: the counts moved, the rates recomputed. */
+    static ForceRates apply(ForceRates current, RateChange change) {
+        RateCounts sum = plus(current == null ? zero() : countsOf(current), change.getCounts(), 1);
         return ForceRates.newBuilder()
-                .setForce(counts.getForce())
-                .setWindow(window)
+                .setForce(change.getForce())
+                .setWindow(change.getWindow())
                 .setClaimedRaids(sum.getClaimedRaids())
                 .setFoiRequested(sum.getFoiRequested())
                 .setFoiAnswered(sum.getFoiAnswered())
@@ -141,8 +112,20 @@ final class RateCounting {
                 .build();
     }
 
-    private static void add(Map<List<String>, RateCounts> into, String force, String month, RateCounts counts, int sign) {
-        into.merge(List.of(force, month), plus(zero(), counts, sign), (a, b) -> plus(a, b, 1));
+    private static RateCounts countsOf(ForceRates rates) {
+        return new RateCounts(rates.getClaimedRaids(), rates.getFoiRequested(), rates.getFoiAnswered(), rates.getReferralKnown(),
+                rates.getNoReferral(), rates.getVictimsKnown(), rates.getNoVictims());
+    }
+
+    private static void addToWindows(Map<List<String>, RateCounts> into, Contribution contribution, int sign) {
+        for (String window : windowsContaining(contribution.raidMonth())) {
+            add(into, contribution.force(), window, contribution.counts(), sign);
+            add(into, Forces.ALL, window, contribution.counts(), sign);
+        }
+    }
+
+    private static void add(Map<List<String>, RateCounts> into, String force, String window, RateCounts counts, int sign) {
+        into.merge(List.of(force, window), plus(zero(), counts, sign), (a, b) -> plus(a, b, 1));
     }
 
     private static Double ratio(int part, int whole) {

@@ -5,7 +5,6 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.raidwatch.schema.CaseFlag;
 import org.raidwatch.schema.CaseState;
 import org.raidwatch.schema.FoiUpdate;
-import org.raidwatch.schema.ForceMonthlyCounts;
 import org.raidwatch.schema.ForceRates;
 import org.raidwatch.schema.RaidReport;
 import org.raidwatch.schema.RateChange;
@@ -23,8 +22,7 @@ public record Topics(
         Topic<String, ForceRates> forceRates,
         Topic<byte[], byte[]> deadLetters,
         Serde<CaseState> caseStateSerde,
-        Serde<RateChange> rateChangeSerde,
-        Serde<ForceMonthlyCounts> forceMonthlyCountsSerde) {
+        Serde<RateChange> rateChangeSerde) {
 
     public static Topics create(TopicNames names, SchemaRegistryClient registry) {
         Serde<String> keys = Serdes.String();
@@ -35,8 +33,7 @@ public record Topics(
                 new Topic<>(names.forceRates(), keys, ConfluentAvroSerde.forValues(registry, ForceRates.class)),
                 new Topic<>(names.deadLetters(), Serdes.ByteArray(), Serdes.ByteArray()),
                 ConfluentAvroSerde.forValues(registry, CaseState.class),
-                ConfluentAvroSerde.forValues(registry, RateChange.class),
-                ConfluentAvroSerde.forValues(registry, ForceMonthlyCounts.class));
+                ConfluentAvroSerde.forValues(registry, RateChange.class));
     }
 
     /** The key of a flag on the flagged-cases topic. */

@@ -23,8 +23,8 @@ class TopologyNamingTest {
             assertThat(description).doesNotContainPattern("KSTREAM-|KTABLE-|\\d{10}");
             assertThat(description).contains(
                     "raid-reports-source", "foi-updates-source", "case-evaluator", "stores: [cases]",
-                    "flagged-cases-sink", "rate-changes-repartition", "force-rate-counter", "stores: [force-counts]",
-                    "force-rates-latest", "force-rates-sink", "dead-letters-sink");
+                    "flagged-cases-sink", "rate-changes-repartition", "force-rate-counter", "stores: [force-rates]",
+                    "force-rates-sink", "dead-letters-sink");
         }
     }
 

@@ -1,0 +1,69 @@
+package org.raidwatch.cli;
+
+import java.io.PrintWriter;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.raidwatch.schema.CaseFlag;
+import org.raidwatch.schema.FlagStatus;
+import org.raidwatch.schema.ForceRates;
+
+/** How flags and rates read on a terminal. */
+final class ConsoleReport {
+
+    private ConsoleReport() {
+    }
+
+    /** One line per flag change: severity, status, force, raid, rule, explanation. */
+    static String flagLine(CaseFlag flag) {
+        return String.format("%-6s %-8s %-30s %-10s %-34s %s", flag.getSeverity(), flag.getStatus(), flag.getForce(),
+                flag.getRaidId(), flag.getRuleId(), flag.getExplanation());
+    }
+
+    static void flagsByRule(PrintWriter out, Collection<CaseFlag> flags) {
+        Map<String, Long> open = new TreeMap<>(flags.stream().filter(f -> f.getStatus() != FlagStatus.RESOLVED)
+                .collect(Collectors.groupingBy(CaseFlag::getRuleId, Collectors.counting())));
+        Map<String, Long> resolved = flags.stream().filter(f -> f.getStatus() == FlagStatus.RESOLVED)
+                .collect(Collectors.groupingBy(CaseFlag::getRuleId, Collectors.counting()));
+        resolved.keySet().forEach(rule -> open.putIfAbsent(rule, 0L));
+        out.println("  flags by rule (holding now, resolved):");
+        if (open.isEmpty()) {
+            out.println("    none");
+        }
+        open.forEach((rule, count) -> out.printf("    %-36s %5d %5d%n", rule, count, resolved.getOrDefault(rule, 0L)));
+    }
+
+    static void nationalRates(PrintWriter out, Collection<ForceRates> rates) {
+        ForceRates national = rates.stream().filter(r -> r.getForce().equals("ALL") && r.getWindow().equals("all"))
+                .findFirst().orElse(null);
+        if (national == null) {
+            out.println("  national rates: no claimed raids");
+            return;
+        }
+        out.println("  national rates, all time: " + ratesLine(national));
+    }
+
+    static String ratesLine(ForceRates r) {
+        return String.format("%d claimed raids; no NRM referral %s (%d of %d); no victims identified %s (%d of %d); "
+                        + "FOI answered %s (%d of %d)",
+                r.getClaimedRaids(), percent(r.getNoReferralRate()), r.getNoReferral(), r.getReferralKnown(),
+                percent(r.getNoVictimsRate()), r.getNoVictims(), r.getVictimsKnown(),
+                percent(r.getFoiResponseRate()), r.getFoiAnswered(), r.getFoiRequested());
+    }
+
+    /** A table of the forces' all-time rates, most claimed raids first. */
+    static void forceTable(PrintWriter out, Collection<ForceRates> rates) {
+        out.printf("  %-30s %7s %12s %11s %12s%n", "force", "claimed", "no referral", "no victims", "FOI answered");
+        rates.stream()
+                .filter(r -> r.getWindow().equals("all") && !r.getForce().equals("ALL") && r.getClaimedRaids() > 0)
+                .sorted(Comparator.comparing(ForceRates::getClaimedRaids).reversed().thenComparing(ForceRates::getForce))
+                .forEach(r -> out.printf("  %-30s %7d %12s %11s %12s%n", r.getForce(), r.getClaimedRaids(),
+                        percent(r.getNoReferralRate()), percent(r.getNoVictimsRate()), percent(r.getFoiResponseRate())));
+    }
+
+    static String percent(Double rate) {
+        return rate == null ? "n/a" : String.format("%.1f%%", rate * 100);
+    }
+}

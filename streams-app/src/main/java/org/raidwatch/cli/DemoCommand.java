@@ -1,0 +1,208 @@
+package org.raidwatch.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.StreamsConfig;
+import org.raidwatch.contract.Forces;
+import org.raidwatch.demo.DemoDataset;
+import org.raidwatch.demo.SimulatedClock;
+import org.raidwatch.rules.RuleSet;
+import org.raidwatch.runtime.EmbeddedKafka;
+import org.raidwatch.runtime.InputLoader;
+import org.raidwatch.runtime.OutputWatcher;
+import org.raidwatch.runtime.StreamsProperties;
+import org.raidwatch.runtime.StreamsRunner;
+import org.raidwatch.runtime.TopicSetup;
+import org.raidwatch.schema.ForceRates;
+import org.raidwatch.serde.InMemorySchemaRegistry;
+import org.raidwatch.serde.SchemaRegistries;
+import org.raidwatch.topology.CaseTopology;
+import org.raidwatch.topology.TopicNames;
+import org.raidwatch.topology.Topics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Run raidwatch with nothing else installed: in-process Kafka, synthetic national data.",
+        description = {
+                "Runs raidwatch with nothing else installed: a real Kafka broker inside this process (loopback only, storage in a temporary folder removed on exit), an in-memory schema registry, and a synthetic national dataset (44 forces, raids 2016-2021, press claims and FOI answers arriving over time).",
+                "Prints one line per flag raised, updated or resolved, the national rates every 10 seconds, and at the end the national rates and a per-force table. Ctrl-C or the end of --duration stops it cleanly (exit status 0)."})
+final class DemoCommand implements Callable<Integer> {
+
+    private static final ZoneId LONDON = ZoneId.of("Europe/London");
+    private static final Duration RATES_EVERY = Duration.ofSeconds(10);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Stop after this long, e.g. 20s or 5m (default: when the whole dataset has been fed).")
+    Duration duration;
+
+    @Option(names = "--speed", paramLabel = "DAYS", defaultValue = "45",
+            description = "Days of the dataset's calendar fed per second (default: ${DEFAULT-VALUE}; the whole dataset takes about a minute).")
+    double speed;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "2016", description = "Seed of the synthetic dataset; the same seed gives the same data (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--raids", paramLabel = "N", defaultValue = "300", description = "How many raids to generate (default: ${DEFAULT-VALUE}).")
+    int raids;
+
+    @Mixin
+    RulesOption rules;
+
+    private volatile boolean stopRequested;
+
+    @Override
+    public Integer call() throws Exception {
+        if (speed <= 0 || raids < 1) {
+            throw new Failures.UsageFailure("--speed and --raids must be positive");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        RuleSet ruleSet = rules.load();
+        List<DemoDataset.Event> events = DemoDataset.generate(seed, raids);
+        Instant deadline = duration == null ? null : Instant.now().plus(duration);
+
+        CountDownLatch cleanedUp = new CountDownLatch(1);
+        Thread onCtrlC = new Thread(() -> {
+            stopRequested = true;
+            try {
+                cleanedUp.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "raidwatch-demo-stop");
+        Runtime.getRuntime().addShutdownHook(onCtrlC);
+
+        Path workspace = Files.createTempDirectory("raidwatch-demo-");
+        String registryScope = "demo-" + UUID.randomUUID();
+        try {
+            out.println("raidwatch demo: starting a Kafka broker in this process (storage in " + workspace + ")");
+            out.flush();
+            try (EmbeddedKafka kafka = EmbeddedKafka.start(workspace.resolve("kafka"), false)) {
+                Map<String, Object> client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+                TopicNames names = TopicNames.DEFAULTS;
+                Topics topics = Topics.create(names, SchemaRegistries.forUrl("mock://" + registryScope));
+                try (Admin admin = Admin.create(client)) {
+                    TopicSetup.createMissing(admin, names, 2, (short) 1, 30_000);
+                }
+                SimulatedClock calendar = new SimulatedClock(events.get(0).at(), LONDON);
+                Properties props = StreamsProperties.defaults("raidwatch-demo", kafka.bootstrapServers(), names.deadLetters());
+                props.put(StreamsConfig.STATE_DIR_CONFIG, workspace.resolve("streams").toString());
+                var topology = CaseTopology.build(props, topics, ruleSet,
+                        CaseTopology.Settings.liveWithClock(calendar, Duration.ofSeconds(1)));
+                try (StreamsRunner runner = new StreamsRunner(topology, props);
+                     OutputWatcher watcher = new OutputWatcher(client, topics, flag -> printLine(out, ConsoleReport.flagLine(flag)));
+                     InputLoader loader = new InputLoader(client, topics)) {
+                    if (!runner.start(Duration.ofSeconds(60))) {
+                        throw new IllegalStateException("the topology did not start (state " + runner.state() + ")", runner.failure());
+                    }
+                    printLine(out, String.format("raidwatch demo: broker at %s, topology running with rule set %s (%s); feeding %d events "
+                                    + "from %d raids (seed %d) at %s days per second%n", kafka.bootstrapServers(), ruleSet.version(),
+                            ruleSet.source(), events.size(), raids, seed, speed));
+                    feed(out, events, calendar, loader, watcher, runner, deadline);
+                    printLine(out, String.format("%nraidwatch demo: %s; %d flag changes seen%n",
+                            stopRequested ? "stopped" : "done", watcher.flagsSeen()));
+                    ForceRates national = watcher.rates(Forces.ALL, "all");
+                    synchronized (out) {
+                        out.println(national == null ? "  national rates: none yet" : "  national rates, all time: " + ConsoleReport.ratesLine(national));
+                        ConsoleReport.forceTable(out, watcher.allRates());
+                        out.flush();
+                    }
+                }
+            }
+        } finally {
+            InMemorySchemaRegistry.dropScope(registryScope);
+            deleteQuietly(workspace);
+            cleanedUp.countDown();
+            if (!stopRequested) {
+                Runtime.getRuntime().removeShutdownHook(onCtrlC);
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    /** Feeds the events at the chosen speed until they run out, the deadline passes or Ctrl-C. */
+    private void feed(PrintWriter out, List<DemoDataset.Event> events, SimulatedClock calendar, InputLoader loader,
+                      OutputWatcher watcher, StreamsRunner runner, Instant deadline) throws InterruptedException {
+        long startNanos = System.nanoTime();
+        Instant first = events.get(0).at();
+        long nextRatesNanos = startNanos + RATES_EVERY.toNanos();
+        for (DemoDataset.Event event : events) {
+            long dueNanos = startNanos + (long) (Duration.between(first, event.at()).toSeconds() / 86_400.0 / speed * 1e9);
+            while (System.nanoTime() < dueNanos) {
+                if (shouldStop(deadline, runner)) {
+                    return;
+                }
+                if (System.nanoTime() >= nextRatesNanos) {
+                    printRates(out, watcher, calendar);
+                    nextRatesNanos += RATES_EVERY.toNanos();
+                }
+                Thread.sleep(Math.max(1, Math.min(50, (dueNanos - System.nanoTime()) / 1_000_000)));
+            }
+            calendar.advanceTo(event.at());
+            if (event.report() != null) {
+                loader.send(event.report());
+            } else {
+                loader.send(event.foiUpdate());
+            }
+        }
+        loader.flush();
+        // Let the last answers be processed and, with the calendar moved on, the unanswered requests fall overdue.
+        calendar.advanceTo(events.get(events.size() - 1).at().plus(Duration.ofDays(60)));
+        long settleUntil = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (System.nanoTime() < settleUntil && !shouldStop(deadline, runner)) {
+            Thread.sleep(50);
+        }
+    }
+
+    private boolean shouldStop(Instant deadline, StreamsRunner runner) {
+        if (runner.failure() != null) {
+            throw new IllegalStateException("the stream stopped", runner.failure());
+        }
+        return stopRequested || (deadline != null && Instant.now().isAfter(deadline));
+    }
+
+    private static void printRates(PrintWriter out, OutputWatcher watcher, SimulatedClock calendar) {
+        ForceRates national = watcher.rates(Forces.ALL, "all");
+        printLine(out, String.format("-- %s  national, all time: %s%n", calendar.instant().atZone(LONDON).toLocalDate(),
+                national == null ? "no claimed raids yet" : ConsoleReport.ratesLine(national)));
+    }
+
+    private static void printLine(PrintWriter out, String line) {
+        synchronized (out) {
+            if (line.endsWith("\n")) {
+                out.print(line);
+            } else {
+                out.println(line);
+            }
+            out.flush();
+        }
+    }
+
+    private static void deleteQuietly(Path folder) {
+        try (var paths = Files.walk(folder)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException ignored) {
+            // nothing left to remove
+        }
+    }
+}

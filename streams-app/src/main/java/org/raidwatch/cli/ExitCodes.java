@@ -1,0 +1,19 @@
+package org.raidwatch.cli;
+
+/** raidwatch's exit statuses, the same for every command (listed in the README). */
+public final class ExitCodes {
+
+    /** Everything worked; for replay and produce, every row was accepted. */
+    public static final int OK = 0;
+    /** The stream stopped on an unexpected error, or a replay did not finish. */
+    public static final int FAILED = 1;
+    /** Usage error, unreadable file, invalid setting, or a rule set that does not build. */
+    public static final int USAGE = 2;
+    /** Some rows were rejected (replay, produce); everything else was processed and written. */
+    public static final int ROWS_REJECTED = 3;
+    /** Kafka or the schema registry could not be reached. */
+    public static final int UNREACHABLE = 4;
+
+    private ExitCodes() {
+    }
+}

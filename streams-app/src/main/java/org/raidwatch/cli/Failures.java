@@ -1,0 +1,48 @@
+package org.raidwatch.cli;
+
+import java.io.PrintWriter;
+import org.raidwatch.rules.RuleSetException;
+import org.raidwatch.runtime.RaidwatchConfig;
+import org.raidwatch.runtime.TopicSetup;
+import org.raidwatch.serde.SchemaRegistryException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/** Turns an error a user can cause into one clear message and its exit status; never a bare stack trace. */
+final class Failures implements IExecutionExceptionHandler {
+
+    @Override
+    public int handleExecutionException(Exception error, CommandLine commandLine, ParseResult parseResult) {
+        PrintWriter err = commandLine.getErr();
+        if (error instanceof RuleSetException rules) {
+            err.println("raidwatch: the rule set does not build:");
+            rules.problems().forEach(problem -> err.println("  " + problem));
+            return ExitCodes.USAGE;
+        }
+        if (error instanceof RaidwatchConfig.InvalidConfigException invalid) {
+            err.println("raidwatch: " + invalid.getMessage());
+            return ExitCodes.USAGE;
+        }
+        if (error instanceof UsageFailure usage) {
+            err.println("raidwatch: " + usage.getMessage());
+            return ExitCodes.USAGE;
+        }
+        if (error instanceof TopicSetup.BrokerUnreachableException || error instanceof SchemaRegistryException) {
+            err.println("raidwatch: " + error.getMessage());
+            return ExitCodes.UNREACHABLE;
+        }
+        err.println("raidwatch: " + error);
+        for (Throwable cause = error.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            err.println("  caused by: " + cause);
+        }
+        return ExitCodes.FAILED;
+    }
+
+    /** A problem with what the user asked for: a file, a setting, an option's value. */
+    static final class UsageFailure extends RuntimeException {
+        UsageFailure(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package org.raidwatch.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "raidwatch",
+        mixinStandardHelpOptions = true,
+        versionProvider = RaidwatchCommand.Version.class,
+        description = {
+                "Monitors what police raids reported as trafficking rescues actually produced:",
+                "press raid reports and FOI answers in, discrepancy flags and per-force rates out."},
+        subcommands = {DemoCommand.class, ReplayCommand.class, RunCommand.class, ProduceCommand.class},
+        footerHeading = "%nExit status:%n",
+        footer = {
+                "  0  success (replay, produce: every row accepted)",
+                "  1  the stream stopped on an unexpected error, or a replay did not finish",
+                "  2  usage error, unreadable file, invalid setting, or a rule set that does not build",
+                "  3  some rows were rejected (replay, produce); everything else was processed",
+                "  4  Kafka or the schema registry could not be reached"})
+final class RaidwatchCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a command: demo, replay, run or produce");
+    }
+
+    static final class Version implements picocli.CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = RaidwatchCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"raidwatch " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package org.raidwatch.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.raidwatch.files.InputFiles;
+import org.raidwatch.rules.RuleSet;
+import org.raidwatch.runtime.Replay;
+import org.raidwatch.schema.FoiUpdate;
+import org.raidwatch.schema.RaidReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Run CSV or JSON Lines files through raidwatch and write flags, rates and rejected rows.",
+        description = {
+                "Runs files of raid reports and FOI updates (CSV with a header row, or JSON Lines) through the raidwatch topology on an in-process Kafka broker, and writes to --out:",
+                "  flags.jsonl        every raid + rule ever flagged, in its final state",
+                "  force-rates.jsonl  every force + window, with every count and rate",
+                "  rejected.jsonl     every rejected row, with its file, line and reason",
+                "Exit status: 0 every row accepted; 3 some rows rejected (all outputs still written); 2 usage error, unreadable file or a rule set that does not build; 1 the replay did not finish."})
+final class ReplayCommand implements Callable<Integer> {
+
+    private static final ZoneId LONDON = ZoneId.of("Europe/London");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--raids", paramLabel = "FILE", description = "Raid reports (.csv, or .jsonl / .ndjson).")
+    Path raids;
+
+    @Option(names = "--foi", paramLabel = "FILE", description = "FOI updates (.csv, or .jsonl / .ndjson).")
+    Path foi;
+
+    @Mixin
+    RulesOption rules;
+
+    @Option(names = "--as-of", paramLabel = "YYYY-MM-DD",
+            description = "\"Now\" for time-dependent rules such as foi-overdue (default: the latest date in the input).")
+    LocalDate asOf;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the three output files (created if missing).")
+    Path out;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m", converter = DurationConverter.class,
+            description = "Give up when processing takes longer (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Override
+    public Integer call() throws Exception {
+        if (raids == null && foi == null) {
+            throw new ParameterException(spec.commandLine(), "give --raids FILE, --foi FILE, or both");
+        }
+        RuleSet ruleSet = rules.load();
+        InputFiles.Contents<RaidReport> raidRows = raids == null ? null : read(() -> InputFiles.readRaidReports(raids));
+        InputFiles.Contents<FoiUpdate> foiRows = foi == null ? null : read(() -> InputFiles.readFoiUpdates(foi));
+        LocalDate now = asOf != null ? asOf : latestDate(raidRows, foiRows);
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new Failures.UsageFailure("cannot create the output folder " + out + ": " + e.getMessage());
+        }
+
+        Replay.Result result = Replay.run(ruleSet, now, raids == null ? null : raids.toString(), raidRows,
+                foi == null ? null : foi.toString(), foiRows, timeout);
+
+        List<InputFiles.Rejection> rejected = new ArrayList<>();
+        if (raidRows != null) {
+            rejected.addAll(raidRows.rejected());
+        }
+        if (foiRows != null) {
+            rejected.addAll(foiRows.rejected());
+        }
+        for (Replay.DeadLetter dead : result.deadLetters()) {
+            rejected.add(new InputFiles.Rejection(dead.file(), dead.line(), dead.reason()));
+        }
+        ReplayOutput.Written written = ReplayOutput.write(out, result, rejected);
+
+        PrintWriter console = spec.commandLine().getOut();
+        console.printf("raidwatch replay as of %s with rule set %s (%s)%n", now, ruleSet.version(), ruleSet.source());
+        if (raidRows != null) {
+            console.printf("  %s: %d rows read, %d rejected%n", raids, raidRows.rowsRead(), raidRows.rejected().size());
+        }
+        if (foiRows != null) {
+            console.printf("  %s: %d rows read, %d rejected%n", foi, foiRows.rowsRead(), foiRows.rejected().size());
+        }
+        if (!result.deadLetters().isEmpty()) {
+            console.printf("  %d records could not be evaluated (a rule threw); see rejected.jsonl%n", result.deadLetters().size());
+        }
+        ConsoleReport.flagsByRule(console, result.flags());
+        ConsoleReport.nationalRates(console, result.rates());
+        console.printf("  wrote %s (%d), %s (%d), %s (%d)%n", written.flags(), result.flags().size(), written.rates(),
+                result.rates().size(), written.rejected(), rejected.size());
+        console.flush();
+        return rejected.isEmpty() ? ExitCodes.OK : ExitCodes.ROWS_REJECTED;
+    }
+
+    private interface FileRead<T> {
+        T read() throws InputFiles.UnreadableFileException;
+    }
+
+    private static <T> T read(FileRead<T> read) {
+        try {
+            return read.read();
+        } catch (InputFiles.UnreadableFileException e) {
+            throw new Failures.UsageFailure(e.getMessage());
+        }
+    }
+
+    /** The latest date the input mentions: "now" for a replay unless --as-of says otherwise. */
+    static LocalDate latestDate(InputFiles.Contents<RaidReport> raids, InputFiles.Contents<FoiUpdate> fois) {
+        Stream<LocalDate> reportDates = raids == null ? Stream.empty() : raids.accepted().stream().map(InputFiles.Row::record)
+                .flatMap(r -> Stream.of(r.getRaidDate(), r.getReportedAt() == null ? null : LocalDate.ofInstant(r.getReportedAt(), LONDON)));
+        Stream<LocalDate> foiDates = fois == null ? Stream.empty() : fois.accepted().stream().map(InputFiles.Row::record)
+                .flatMap(u -> Stream.of(u.getRequestedOn(), u.getRespondedOn()));
+        return Stream.concat(reportDates, foiDates).filter(java.util.Objects::nonNull).max(LocalDate::compareTo)
+                .orElse(LocalDate.now(LONDON));
+    }
+}

@@ -1,0 +1,97 @@
+package org.raidwatch.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.raidwatch.files.InputFiles;
+import org.raidwatch.runtime.Replay;
+import org.raidwatch.schema.CaseFlag;
+import org.raidwatch.schema.ForceRates;
+
+/** Writes a replay's results as JSON Lines: flags.jsonl, force-rates.jsonl, rejected.jsonl. */
+final class ReplayOutput {
+
+    private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
+
+    private ReplayOutput() {
+    }
+
+    record Written(Path flags, Path rates, Path rejected) {
+    }
+
+    static Written write(Path dir, Replay.Result result, List<InputFiles.Rejection> rejected) throws IOException {
+        Written written = new Written(dir.resolve("flags.jsonl"), dir.resolve("force-rates.jsonl"), dir.resolve("rejected.jsonl"));
+        writeLines(written.flags(), result.flags().stream()
+                .sorted(Comparator.comparing(CaseFlag::getRaidId).thenComparing(CaseFlag::getRuleId))
+                .map(ReplayOutput::flag).toList());
+        writeLines(written.rates(), result.rates().stream()
+                .sorted(Comparator.comparing((ForceRates r) -> r.getForce().equals("ALL") ? "" : r.getForce())
+                        .thenComparing(r -> r.getWindow().equals("all") ? "" : r.getWindow()))
+                .map(ReplayOutput::rates).toList());
+        writeRejections(written.rejected(), rejected);
+        return written;
+    }
+
+    static void writeRejections(Path file, List<InputFiles.Rejection> rejected) throws IOException {
+        writeLines(file, rejected.stream().map(ReplayOutput::rejection).toList());
+    }
+
+    static Map<String, Object> flag(CaseFlag flag) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("raidId", flag.getRaidId());
+        json.put("ruleId", flag.getRuleId());
+        json.put("status", flag.getStatus().toString());
+        json.put("severity", flag.getSeverity().toString());
+        json.put("force", flag.getForce());
+        json.put("raidDate", flag.getRaidDate().toString());
+        json.put("explanation", flag.getExplanation());
+        json.put("evidence", new TreeMap<>(flag.getEvidence()));
+        json.put("sourceUrl", flag.getSourceUrl());
+        json.put("foiReference", flag.getFoiReference());
+        json.put("ruleSetVersion", flag.getRuleSetVersion());
+        return json;
+    }
+
+    static Map<String, Object> rates(ForceRates rates) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("force", rates.getForce());
+        json.put("window", rates.getWindow());
+        json.put("claimedRaids", rates.getClaimedRaids());
+        json.put("foiRequested", rates.getFoiRequested());
+        json.put("foiAnswered", rates.getFoiAnswered());
+        json.put("referralKnown", rates.getReferralKnown());
+        json.put("noReferral", rates.getNoReferral());
+        json.put("victimsKnown", rates.getVictimsKnown());
+        json.put("noVictims", rates.getNoVictims());
+        json.put("noReferralRate", rates.getNoReferralRate());
+        json.put("noVictimsRate", rates.getNoVictimsRate());
+        json.put("foiResponseRate", rates.getFoiResponseRate());
+        return json;
+    }
+
+    private static Map<String, Object> rejection(InputFiles.Rejection rejection) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("file", rejection.file());
+        json.put("line", rejection.line());
+        json.put("reason", rejection.reason());
+        return json;
+    }
+
+    private static void writeLines(Path file, List<Map<String, Object>> objects) throws IOException {
+        try (BufferedWriter writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (Map<String, Object> object : objects) {
+                writer.write(JSON.writeValueAsString(object));
+                writer.newLine();
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package org.raidwatch.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.admin.Admin;
+import org.raidwatch.rules.RuleSet;
+import org.raidwatch.runtime.Deployment;
+import org.raidwatch.runtime.RaidwatchConfig;
+import org.raidwatch.runtime.StreamsRunner;
+import org.raidwatch.runtime.TopicSetup;
+import org.raidwatch.serde.SchemaRegistries;
+import org.raidwatch.serde.SchemaRegistryClient;
+import org.raidwatch.topology.CaseTopology;
+import org.raidwatch.topology.Topics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Run raidwatch against a Kafka cluster and schema registry until stopped.",
+        description = {
+                "Runs raidwatch against a Kafka cluster and a Confluent-compatible schema registry until stopped; Ctrl-C or SIGTERM shut it down cleanly. Settings come from --config and the environment (see the README's configuration reference). Creates missing topics. Exactly-once by default.",
+                "Exit status: 0 stopped on request; 1 the stream stopped on an unexpected error; 2 invalid setting or rule set; 4 Kafka or the registry could not be reached."})
+final class RunCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file of settings (the environment overrides it).")
+    Path config;
+
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
+            description = "How long to wait for Kafka and the registry to answer at start-up (default: ${DEFAULT-VALUE}).")
+    Duration connectTimeout;
+
+    @Option(names = "--startup-timeout", paramLabel = "DURATION", defaultValue = "2m", converter = DurationConverter.class,
+            description = "How long the stream may take to start running (default: ${DEFAULT-VALUE}).")
+    Duration startupTimeout;
+
+    @Override
+    public Integer call() throws Exception {
+        RaidwatchConfig settings = RaidwatchConfig.load(config, System.getenv());
+        PrintWriter out = spec.commandLine().getOut();
+        RuleSet rules = settings.rulesFolder() == null ? RuleSet.loadShipped() : RuleSet.load(settings.rulesFolder());
+        SchemaRegistryClient registry = SchemaRegistries.forUrl(settings.schemaRegistryUrl());
+        Deployment.checkRegistry(registry, settings.schemaRegistryUrl(), List.of(settings.topicNames().raidReports() + "-value"));
+        try (Admin admin = Deployment.connect(settings, connectTimeout)) {
+            List<String> created = TopicSetup.createMissing(admin, settings.topicNames(), settings.partitions(),
+                    settings.replication(), connectTimeout.toMillis());
+            if (!created.isEmpty()) {
+                out.println("raidwatch: created topics " + created);
+            }
+        }
+        Topics topics = Topics.create(settings.topicNames(), registry);
+        var props = settings.streamsProperties();
+        StreamsRunner runner = new StreamsRunner(CaseTopology.build(props, topics, rules, CaseTopology.Settings.live()), props);
+        CountDownLatch closed = new CountDownLatch(1);
+        Thread shutdown = new Thread(() -> {
+            runner.close();
+            closed.countDown();
+        }, "raidwatch-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
+        if (!runner.start(startupTimeout)) {
+            Runtime.getRuntime().removeShutdownHook(shutdown);
+            runner.close();
+            spec.commandLine().getErr().println("raidwatch: the stream did not start running within " + startupTimeout.toSeconds()
+                    + " s (state " + runner.state() + ")" + (runner.failure() == null ? "" : ": " + runner.failure()));
+            return ExitCodes.FAILED;
+        }
+        out.printf("raidwatch running: application %s, Kafka %s, registry %s, rule set %s (%s). Ctrl-C or SIGTERM stops it.%n",
+                settings.applicationId(), settings.bootstrapServers(), settings.schemaRegistryUrl(), rules.version(), rules.source());
+        out.flush();
+        runner.awaitStop(Duration.ofDays(365_000));
+        if (runner.failure() != null) {
+            Runtime.getRuntime().removeShutdownHook(shutdown);
+            runner.close();
+            spec.commandLine().getErr().println("raidwatch: the stream stopped on an unexpected error: " + runner.failure());
+            return ExitCodes.FAILED;
+        }
+        closed.await();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,52 @@
+package org.raidwatch.runtime;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.raidwatch.serde.SchemaRegistryClient;
+import org.raidwatch.serde.SchemaRegistryException;
+
+/** Checks, before anything starts, that a deployment's Kafka cluster and schema registry answer. */
+public final class Deployment {
+
+    private Deployment() {
+    }
+
+    /** Opens an admin client and waits for the cluster to answer; throws BrokerUnreachableException otherwise. */
+    public static Admin connect(RaidwatchConfig config, Duration timeout) {
+        var props = config.clientProperties();
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000));
+        Admin admin = Admin.create(props);
+        try {
+            admin.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return admin;
+        } catch (TimeoutException | ExecutionException e) {
+            admin.close(Duration.ZERO);
+            throw new TopicSetup.BrokerUnreachableException("Kafka at " + config.bootstrapServers()
+                    + " could not be reached within " + timeout.toSeconds() + " s"
+                    + (e instanceof ExecutionException ? ": " + e.getCause().getMessage() : ""), e);
+        } catch (InterruptedException e) {
+            admin.close(Duration.ZERO);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while connecting to Kafka", e);
+        }
+    }
+
+    /** Calls the registry once; an unknown subject is a fine answer, no answer is not. */
+    public static void checkRegistry(SchemaRegistryClient registry, String url, List<String> subjects) {
+        for (String subject : subjects) {
+            try {
+                registry.latest(subject);
+            } catch (SchemaRegistryException e) {
+                if (!e.isNotFound()) {
+                    throw new SchemaRegistryException("schema registry at " + url + " did not answer properly: " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package org.raidwatch.runtime;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Knows when an application has processed everything in its source topics: its committed offsets
+ * have reached the end of every partition, twice in a row. Meant for at-least-once runs (a replay):
+ * under exactly-once a transaction marker can sit after the last committed offset.
+ */
+public final class ProcessingProgress {
+
+    private ProcessingProgress() {
+    }
+
+    /**
+     * Waits until the application's consumer group has committed the end of every partition of the topics.
+     *
+     * @param describeState what to say about the application when the wait times out
+     * @throws IllegalStateException on timeout, naming the offsets that were behind
+     */
+    public static void awaitCaughtUp(Admin admin, String applicationId, Collection<String> topics, Duration timeout,
+                                     Supplier<String> describeState) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        int caughtUpChecks = 0;
+        List<String> behind = List.of();
+        while (Instant.now().isBefore(deadline)) {
+            behind = partitionsBehind(admin, applicationId, topics);
+            caughtUpChecks = behind.isEmpty() ? caughtUpChecks + 1 : 0;
+            if (caughtUpChecks >= 2) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("processing did not finish within " + timeout + "; behind: " + behind
+                + "; application: " + describeState.get());
+    }
+
+    private static List<String> partitionsBehind(Admin admin, String applicationId, Collection<String> topics) throws InterruptedException {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
+                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            List<TopicPartition> partitions = new ArrayList<>();
+            admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).forEach((name, description) ->
+                    description.partitions().forEach(p -> partitions.add(new TopicPartition(name, p.partition()))));
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(
+                    partitions.stream().collect(java.util.stream.Collectors.toMap(p -> p, p -> OffsetSpec.latest())))
+                    .all().get(10, TimeUnit.SECONDS);
+            List<String> behind = new ArrayList<>();
+            for (TopicPartition partition : partitions) {
+                long end = ends.get(partition).offset();
+                OffsetAndMetadata done = committed.get(partition);
+                long position = done == null ? 0 : done.offset();
+                if (position < end) {
+                    behind.add(partition + " at " + position + " of " + end);
+                }
+            }
+            return behind;
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            return List.of("offsets unavailable: " + e.getMessage());
+        }
+    }
+}

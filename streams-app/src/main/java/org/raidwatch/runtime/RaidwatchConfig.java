@@ -1,0 +1,177 @@
+package org.raidwatch.runtime;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.streams.StreamsConfig;
+import org.raidwatch.topology.TopicNames;
+
+/**
+ * The settings of a deployment, from a properties file and the environment (the environment wins).
+ * raidwatch's own settings are listed in {@link #SETTINGS}; every other key (security.protocol,
+ * sasl.*, ssl.*, any Kafka Streams or client property) passes through to Kafka unchanged. In the
+ * environment, {@code RAIDWATCH_*} names one of raidwatch's settings and {@code KAFKA_<NAME>} the
+ * Kafka property {@code <name>} (lower case, '_' for '.').
+ */
+public record RaidwatchConfig(
+        String bootstrapServers,
+        String schemaRegistryUrl,
+        String applicationId,
+        String stateDir,
+        Path rulesFolder,
+        TopicNames topicNames,
+        Optional<Integer> partitions,
+        Optional<Short> replication,
+        Map<String, String> kafkaProperties) {
+
+    /** raidwatch's own settings: property key, environment variable, default (null: required or Kafka's default). */
+    public record Setting(String key, String environment, String defaultValue, String meaning) {
+    }
+
+    public static final List<Setting> SETTINGS = List.of(
+            new Setting("bootstrap.servers", "RAIDWATCH_BOOTSTRAP_SERVERS", null, "Kafka brokers, host:port[,host:port] (required)"),
+            new Setting("schema.registry.url", "RAIDWATCH_SCHEMA_REGISTRY_URL", null,
+                    "Confluent-compatible schema registry, e.g. http://registry:8081 (required)"),
+            new Setting("application.id", "RAIDWATCH_APPLICATION_ID", "raidwatch", "Kafka Streams application id (consumer group, internal topic prefix)"),
+            new Setting("state.dir", "RAIDWATCH_STATE_DIR", null, "Folder for local state stores (default: Kafka Streams' own)"),
+            new Setting("raidwatch.rules", "RAIDWATCH_RULES", null, "Folder of .drl rule files (default: the shipped rule set)"),
+            new Setting("raidwatch.topic.raid-reports", "RAIDWATCH_TOPIC_RAID_REPORTS", TopicNames.DEFAULTS.raidReports(), "input topic of raid reports"),
+            new Setting("raidwatch.topic.foi-updates", "RAIDWATCH_TOPIC_FOI_UPDATES", TopicNames.DEFAULTS.foiUpdates(), "input topic of FOI updates"),
+            new Setting("raidwatch.topic.flagged-cases", "RAIDWATCH_TOPIC_FLAGGED_CASES", TopicNames.DEFAULTS.flaggedCases(), "output topic of flags"),
+            new Setting("raidwatch.topic.force-rates", "RAIDWATCH_TOPIC_FORCE_RATES", TopicNames.DEFAULTS.forceRates(), "output topic of rates"),
+            new Setting("raidwatch.topic.dead-letters", "RAIDWATCH_TOPIC_DEAD_LETTERS", TopicNames.DEFAULTS.deadLetters(), "dead-letter topic"),
+            new Setting("raidwatch.topic.partitions", "RAIDWATCH_TOPIC_PARTITIONS", null, "partitions of topics raidwatch creates (default: the broker's)"),
+            new Setting("raidwatch.topic.replication", "RAIDWATCH_TOPIC_REPLICATION", null, "replication factor of topics raidwatch creates (default: the broker's)"));
+
+    /** A setting that is missing or wrong; the message names it. */
+    public static final class InvalidConfigException extends RuntimeException {
+        public InvalidConfigException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * @param file        a properties file, or null for the environment alone
+     * @param environment the process environment (System.getenv())
+     */
+    public static RaidwatchConfig load(Path file, Map<String, String> environment) {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (file != null) {
+            Properties properties = new Properties();
+            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                properties.load(reader);
+            } catch (IOException e) {
+                throw new InvalidConfigException("cannot read the configuration file " + file + ": " + e.getMessage());
+            }
+            properties.stringPropertyNames().forEach(key -> values.put(key, properties.getProperty(key).trim()));
+        }
+        for (Setting setting : SETTINGS) {
+            String fromEnvironment = environment.get(setting.environment());
+            if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+                values.put(setting.key(), fromEnvironment.trim());
+            }
+        }
+        environment.forEach((name, value) -> {
+            if (name.startsWith("KAFKA_") && name.length() > "KAFKA_".length()) {
+                values.put(name.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
+            }
+        });
+        return from(values, file == null ? "the environment" : file.toString());
+    }
+
+    private static RaidwatchConfig from(Map<String, String> values, String where) {
+        Map<String, String> own = new HashMap<>();
+        Map<String, String> kafka = new TreeMap<>();
+        values.forEach((key, value) -> {
+            boolean isOwn = SETTINGS.stream().anyMatch(s -> s.key().equals(key));
+            if (isOwn) {
+                own.put(key, value);
+            } else if (key.startsWith("raidwatch.")) {
+                throw new InvalidConfigException("unknown setting " + key + " in " + where + "; raidwatch's settings are "
+                        + SETTINGS.stream().map(Setting::key).filter(k -> k.startsWith("raidwatch.")).toList());
+            } else {
+                kafka.put(key, value);
+            }
+        });
+        String bootstrap = required(own, "bootstrap.servers", "RAIDWATCH_BOOTSTRAP_SERVERS", where);
+        String registry = required(own, "schema.registry.url", "RAIDWATCH_SCHEMA_REGISTRY_URL", where);
+        if (!registry.startsWith("mock://") && !registry.startsWith("http://") && !registry.startsWith("https://")) {
+            throw new InvalidConfigException("schema.registry.url must start with http://, https:// or mock://, got: " + registry);
+        }
+        TopicNames names = new TopicNames(
+                value(own, "raidwatch.topic.raid-reports"), value(own, "raidwatch.topic.foi-updates"),
+                value(own, "raidwatch.topic.flagged-cases"), value(own, "raidwatch.topic.force-rates"),
+                value(own, "raidwatch.topic.dead-letters"));
+        if (names.all().stream().distinct().count() != names.all().size()) {
+            throw new InvalidConfigException("the five topics must have different names, got " + names.all());
+        }
+        String rules = own.get("raidwatch.rules");
+        return new RaidwatchConfig(bootstrap, registry, value(own, "application.id"), own.get("state.dir"),
+                rules == null ? null : Path.of(rules), names,
+                positive(own, "raidwatch.topic.partitions").map(Integer::intValue),
+                positive(own, "raidwatch.topic.replication").map(Integer::shortValue),
+                Map.copyOf(kafka));
+    }
+
+    /** The Kafka Streams properties: raidwatch's defaults, then every pass-through Kafka setting. */
+    public Properties streamsProperties() {
+        Properties props = StreamsProperties.defaults(applicationId, bootstrapServers, topicNames.deadLetters());
+        if (stateDir != null) {
+            props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+        }
+        props.putAll(kafkaProperties);
+        return props;
+    }
+
+    /** Properties for plain clients (admin, producer, consumer): the brokers plus every pass-through setting. */
+    public Map<String, Object> clientProperties() {
+        Map<String, Object> props = new HashMap<>(kafkaProperties);
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.keySet().removeIf(key -> key.startsWith("processing.") || key.startsWith("num.stream")
+                || key.startsWith("commit.interval") || key.startsWith("statestore.") || key.startsWith("errors."));
+        return props;
+    }
+
+    private static String value(Map<String, String> own, String key) {
+        String value = own.get(key);
+        if (value != null) {
+            return value;
+        }
+        return SETTINGS.stream().filter(s -> s.key().equals(key)).findFirst().orElseThrow().defaultValue();
+    }
+
+    private static String required(Map<String, String> own, String key, String environment, String where) {
+        String value = own.get(key);
+        if (value == null || value.isBlank()) {
+            throw new InvalidConfigException(key + " is not set (in " + where + ", or as " + environment + ")");
+        }
+        return value;
+    }
+
+    private static Optional<Integer> positive(Map<String, String> own, String key) {
+        String value = own.get(key);
+        if (value == null) {
+            return Optional.empty();
+        }
+        try {
+            int number = Integer.parseInt(value);
+            if (number < 1 || number > Short.MAX_VALUE) {
+                throw new NumberFormatException();
+            }
+            return Optional.of(number);
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigException(key + " must be a whole number from 1 up, got: " + value);
+        }
+    }
+}

@@ -60,10 +60,10 @@ final class DemoCommand implements Callable<Integer> {
             description = "Days of the dataset's calendar fed per second (default: ${DEFAULT-VALUE}; the whole dataset takes about a minute).")
     double speed;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "2016", description = "Seed of the synthetic dataset; the same seed gives the same data (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "" + DemoDataset.DEFAULT_SEED, description = "Seed of the synthetic dataset; the same seed gives the same data (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--raids", paramLabel = "N", defaultValue = "300", description = "How many raids to generate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--raids", paramLabel = "N", defaultValue = "" + DemoDataset.DEFAULT_RAIDS, description = "How many raids to generate (default: ${DEFAULT-VALUE}).")
     int raids;
 
     @Mixin

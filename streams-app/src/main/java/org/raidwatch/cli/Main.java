@@ -1,5 +1,6 @@
 package org.raidwatch.cli;
 
+import java.io.PrintWriter;
 import org.raidwatch.serde.AvroClassTrust;
 import picocli.CommandLine;
 
@@ -17,6 +18,12 @@ public final class Main {
     public static int execute(String... args) {
         AvroClassTrust.install();
         return commandLine().execute(args);
+    }
+
+    /** As {@link #execute(String...)}, writing to the given streams instead of the console. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        AvroClassTrust.install();
+        return commandLine().setOut(out).setErr(err).execute(args);
     }
 
     static CommandLine commandLine() {

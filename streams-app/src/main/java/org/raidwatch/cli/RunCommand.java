@@ -75,7 +75,14 @@ final class RunCommand implements Callable<Integer> {
         out.printf("raidwatch running: application %s, Kafka %s, registry %s, rule set %s (%s). Ctrl-C or SIGTERM stops it.%n",
                 settings.applicationId(), settings.bootstrapServers(), settings.schemaRegistryUrl(), rules.version(), rules.source());
         out.flush();
-        runner.awaitStop(Duration.ofDays(365_000));
+        try {
+            runner.awaitStop(Duration.ofDays(365_000));
+        } catch (InterruptedException interrupted) {
+            // Stopped from inside the JVM (an embedding application or a test): shut down as on SIGTERM.
+            Runtime.getRuntime().removeShutdownHook(shutdown);
+            runner.close();
+            return ExitCodes.OK;
+        }
         if (runner.failure() != null) {
             Runtime.getRuntime().removeShutdownHook(shutdown);
             runner.close();

@@ -6,12 +6,14 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Random;
 import org.raidwatch.contract.Forces;
 import org.raidwatch.schema.FoiStatus;
 import org.raidwatch.schema.FoiUpdate;
 import org.raidwatch.schema.RaidReport;
+import org.raidwatch.serde.AvroClassTrust;
 
 /**
  * A synthetic but realistic national dataset for the demo: raids by the 44 forces from 2016 to
@@ -24,12 +26,21 @@ import org.raidwatch.schema.RaidReport;
  */
 public final class DemoDataset {
 
+    /** What the demo runs with unless told otherwise. */
+    public static final long DEFAULT_SEED = 2016;
+    public static final int DEFAULT_RAIDS = 300;
+
     /** The research's national figures the dataset is calibrated to. */
     public static final double TARGET_NO_REFERRAL = 0.69;
     public static final double TARGET_NO_VICTIMS = 0.25;
     public static final double TARGET_FOI_ANSWERED = 0.80;
 
     private static final ZoneId LONDON = ZoneId.of("Europe/London");
+
+    static {
+        // The dataset is made of generated Avro records (their builders copy enums through Avro's class checks).
+        AvroClassTrust.install();
+    }
     private static final LocalDate FIRST_RAID = LocalDate.of(2016, 1, 1);
     private static final LocalDate LAST_RAID = LocalDate.of(2021, 12, 31);
 
@@ -44,22 +55,66 @@ public final class DemoDataset {
     private DemoDataset() {
     }
 
+    /** What the force's FOI answer turned out to be. */
+    private enum Outcome { RESPONDED, PARTIAL, REFUSED, NOT_HELD, NEVER_ANSWERED }
+
+    /**
+     * Draws from a shuffled deck holding each outcome in its exact proportion, reshuffled when empty,
+     * so even a few hundred raids land near the calibrated figures for any seed.
+     */
+    private static final class Deck<T> {
+        private final List<T> cards;
+        private final Random random;
+        private final List<T> left = new ArrayList<>();
+
+        Deck(Random random, Map<T, Integer> counts) {
+            this.random = random;
+            this.cards = new ArrayList<>();
+            counts.forEach((card, count) -> cards.addAll(java.util.Collections.nCopies(count, card)));
+        }
+
+        T draw() {
+            if (left.isEmpty()) {
+                left.addAll(cards);
+                java.util.Collections.shuffle(left, random);
+            }
+            return left.remove(left.size() - 1);
+        }
+    }
+
+    /** The decks claimed raids draw from (the rates count claimed raids only). */
+    private record Decks(Deck<Outcome> outcomes, Deck<Boolean> noVictims, Deck<Boolean> noReferralGivenVictims) {
+        static Decks of(Random random) {
+            Map<Outcome, Integer> outcomes = new java.util.LinkedHashMap<>();
+            outcomes.put(Outcome.RESPONDED, 68);
+            outcomes.put(Outcome.PARTIAL, 12);
+            outcomes.put(Outcome.REFUSED, 8);
+            outcomes.put(Outcome.NOT_HELD, 5);
+            outcomes.put(Outcome.NEVER_ANSWERED, 7);
+            // 25% identify nobody; of the rest, 59% refer nobody: 0.25 + 0.75 x 0.59 = 69% with no referral.
+            return new Decks(new Deck<>(random, outcomes),
+                    new Deck<>(random, Map.of(true, 25, false, 75)),
+                    new Deck<>(random, Map.of(true, 59, false, 41)));
+        }
+    }
+
     /** The events of {@code raids} raids, in arrival order. */
     public static List<Event> generate(long seed, int raids) {
         Random random = new Random(seed);
+        Decks decks = Decks.of(random);
         List<Event> events = new ArrayList<>();
         long daysOfRaids = LAST_RAID.toEpochDay() - FIRST_RAID.toEpochDay();
         for (int i = 1; i <= raids; i++) {
             String raidId = String.format(Locale.ROOT, "R%04d", i);
             String force = pickForce(random);
             LocalDate raidDate = FIRST_RAID.plusDays((long) (random.nextDouble() * daysOfRaids));
-            addRaid(random, events, raidId, force, raidDate);
+            addRaid(random, decks, events, raidId, force, raidDate);
         }
         events.sort(Comparator.comparing(Event::at));
         return List.copyOf(events);
     }
 
-    private static void addRaid(Random random, List<Event> events, String raidId, String force, LocalDate raidDate) {
+    private static void addRaid(Random random, Decks decks, List<Event> events, String raidId, String force, LocalDate raidDate) {
         double claim = random.nextDouble();
         boolean trafficking = claim < 0.78;
         boolean modernSlavery = claim >= 0.70 && claim < 0.88;
@@ -98,28 +153,31 @@ public final class DemoDataset {
                 .setStatus(FoiStatus.REQUESTED).setRevision(0).build();
         events.add(new Event(at(requestedOn, 10), null, request));
 
-        double outcome = random.nextDouble();
-        if (outcome >= 0.93) {
-            return; // never answered: it becomes overdue and stays so
+        Outcome outcome = claimed ? decks.outcomes().draw() : Outcome.values()[random.nextInt(Outcome.values().length)];
+        if (outcome == Outcome.NEVER_ANSWERED) {
+            return; // it becomes overdue and stays so
         }
-        LocalDate respondedOn = requestedOn.plusDays(outcome < 0.80 ? 14 + random.nextInt(50) : 20 + random.nextInt(30));
+        boolean answeredInFull = outcome == Outcome.RESPONDED || outcome == Outcome.PARTIAL;
+        LocalDate respondedOn = requestedOn.plusDays(answeredInFull ? 14 + random.nextInt(50) : 20 + random.nextInt(30));
         FoiUpdate.Builder answer = FoiUpdate.newBuilder(request).setRevision(1).setRespondedOn(respondedOn);
-        if (outcome < 0.80) {
-            answer.setStatus(outcome < 0.68 ? FoiStatus.RESPONDED : FoiStatus.PARTIAL);
-            int victims = random.nextDouble() < TARGET_NO_VICTIMS ? 0 : 1 + Math.min(7, (int) (-Math.log(1 - random.nextDouble()) * 2.5));
-            // Of raids with victims identified, the share with no referral that yields ~69% overall.
-            double noReferralGivenVictims = (TARGET_NO_REFERRAL - TARGET_NO_VICTIMS) / (1 - TARGET_NO_VICTIMS);
-            int referrals = victims == 0 || random.nextDouble() < noReferralGivenVictims ? 0 : 1 + random.nextInt(victims);
+        if (answeredInFull) {
+            answer.setStatus(outcome == Outcome.RESPONDED ? FoiStatus.RESPONDED : FoiStatus.PARTIAL);
+            boolean nobodyIdentified = claimed ? decks.noVictims().draw() : random.nextDouble() < TARGET_NO_VICTIMS;
+            int victims = nobodyIdentified ? 0 : 1 + Math.min(7, (int) (-Math.log(1 - random.nextDouble()) * 2.5));
+            int referrals = 0;
+            if (victims > 0 && !(claimed ? decks.noReferralGivenVictims().draw() : random.nextBoolean())) {
+                referrals = 1 + random.nextInt(victims);
+            }
             int arrests = random.nextInt(6);
             answer.setVictimsIdentified(victims).setNrmReferrals(referrals)
                     .setNrmDeclined(random.nextDouble() < 0.7 ? victims - referrals : null)
                     .setArrests(arrests)
                     .setTraffickingCharges(arrests == 0 ? 0 : random.nextDouble() < 0.7 ? 0 : 1 + random.nextInt(arrests));
-            if (answer.getStatus() == FoiStatus.PARTIAL && random.nextDouble() < 0.3) {
+            if (outcome == Outcome.PARTIAL && random.nextDouble() < 0.3) {
                 answer.setArrests(null).setTraffickingCharges(null).setNrmDeclined(null);
             }
         } else {
-            answer.setStatus(outcome < 0.88 ? FoiStatus.REFUSED : FoiStatus.NOT_HELD);
+            answer.setStatus(outcome == Outcome.REFUSED ? FoiStatus.REFUSED : FoiStatus.NOT_HELD);
         }
         FoiUpdate answered = answer.build();
         events.add(new Event(at(respondedOn, 14), null, answered));

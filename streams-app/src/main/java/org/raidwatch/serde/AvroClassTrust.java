@@ -5,7 +5,8 @@ import org.apache.avro.util.ClassSecurityValidator;
 /**
  * Lets Avro instantiate raidwatch's generated classes. Avro 1.12 refuses to create any class that
  * is not trusted ({@code SecurityException: Forbidden ...} on every decode), and the generated
- * package is not trusted by default.
+ * package is not trusted by default. Installed by every entry point that creates generated records:
+ * the command line, the serde, the rule set, the input-file reader and the demo dataset.
  */
 public final class AvroClassTrust {
 

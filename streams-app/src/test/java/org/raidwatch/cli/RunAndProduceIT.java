@@ -1,0 +1,164 @@
+package org.raidwatch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.raidwatch.runtime.EmbeddedKafka;
+import org.raidwatch.runtime.TopicReader;
+import org.raidwatch.schema.CaseFlag;
+import org.raidwatch.schema.FlagStatus;
+import org.raidwatch.serde.SchemaRegistries;
+import org.raidwatch.topology.TopicNames;
+import org.raidwatch.topology.Topics;
+
+/** A deployment's path: `run` against a Kafka cluster, `produce` loading files into it, and the errors a user can cause. */
+class RunAndProduceIT {
+
+    private static final Path RAIDS = Path.of("src/test/resources/replay/raids.csv");
+    private static final Path FOI = Path.of("src/test/resources/replay/foi.csv");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void run_processes_what_produce_loads_and_stops_cleanly() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), false)) {
+            Path config = writeConfig(kafka.bootstrapServers(), "mock://run-it", "raidwatch.topic.partitions=2\nraidwatch.topic.replication=1\n");
+            Map<String, Object> client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+
+            // Given raidwatch running
+            AtomicInteger runExit = new AtomicInteger(-1);
+            StringWriter runOut = new StringWriter();
+            Thread run = new Thread(() -> runExit.set(Main.execute(new PrintWriter(runOut, true), new PrintWriter(new StringWriter(), true),
+                    "run", "--config", config.toString())), "run-command");
+            run.start();
+            awaitUntil(Duration.ofSeconds(90), () -> runOut.toString().contains("raidwatch running"),
+                    () -> "the run command to report it is running; it printed: " + runOut + ", exit " + runExit.get());
+
+            // When the files are loaded with produce
+            StringWriter err = new StringWriter();
+            int produceExit = Main.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "produce",
+                    "--raids", RAIDS.toString(), "--foi", FOI.toString(), "--config", config.toString(),
+                    "--rejected", dir.resolve("rejected.jsonl").toString());
+
+            // Then the rejected rows are reported and the rest are processed into flags
+            assertThat(produceExit).isEqualTo(ExitCodes.ROWS_REJECTED);
+            assertThat(err.toString()).contains(RAIDS + ":6: force 'Atlantis' is not one of the 44 forces of England and Wales");
+            assertThat(Files.readAllLines(dir.resolve("rejected.jsonl"))).hasSize(3);
+            Topics topics = Topics.create(TopicNames.DEFAULTS, SchemaRegistries.forUrl("mock://run-it"));
+            Map<String, CaseFlag>[] flags = new Map[1];
+            awaitUntil(Duration.ofSeconds(60), () -> {
+                flags[0] = TopicReader.latestByKey(client, "flagged-cases", topics.flaggedCases().valueSerde().deserializer(),
+                        Duration.ofSeconds(10), key -> new String(key, StandardCharsets.UTF_8));
+                CaseFlag r2 = flags[0].get("R2|rescue-overstated");
+                return flags[0].size() == 9 && r2 != null && r2.getStatus() == FlagStatus.UPDATED
+                        && r2.getExplanation().endsWith("shows 2 identified");
+            }, () -> "the 9 flags of the fixture in their final state; flagged-cases holds " + flags[0].keySet());
+            // Live, "now" is today: R6's request of 2021-04-01, never answered, is overdue (a replay as of 2021-04-01 says not yet).
+            assertThat(flags[0].get("R6|foi-overdue").getStatus()).isEqualTo(FlagStatus.RAISED);
+            try (Admin admin = Admin.create(client)) {
+                Set<String> topicNames = admin.listTopics().names().get(10, TimeUnit.SECONDS);
+                assertThat(topicNames).contains("raid-reports", "foi-updates", "flagged-cases", "force-rates", "raidwatch-dead-letters");
+                assertThat(admin.describeTopics(Set.of("raid-reports")).allTopicNames().get().get("raid-reports").partitions()).hasSize(2);
+            }
+
+            // And stopping it shuts down cleanly
+            run.interrupt();
+            run.join(TimeUnit.SECONDS.toMillis(60));
+            assertThat(run.isAlive()).as("run command still alive after the stop").isFalse();
+            assertThat(runExit.get()).isEqualTo(ExitCodes.OK);
+        }
+    }
+
+    @Test
+    void run_says_so_and_exits_4_when_kafka_cannot_be_reached() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        Path config = writeConfig("127.0.0.1:" + closedPort, "mock://unreachable", "");
+        StringWriter err = new StringWriter();
+
+        int exit = Main.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+                "run", "--config", config.toString(), "--connect-timeout", "3s");
+
+        assertThat(exit).isEqualTo(ExitCodes.UNREACHABLE);
+        assertThat(err.toString()).startsWith("raidwatch: Kafka at 127.0.0.1:" + closedPort + " could not be reached within 3 s");
+    }
+
+    @Test
+    void a_missing_or_unknown_setting_exits_2_and_names_it() throws IOException {
+        StringWriter err = new StringWriter();
+        Path missing = dir.resolve("missing.properties");
+        Files.writeString(missing, "bootstrap.servers=127.0.0.1:9092\n");
+        assertThat(Main.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "run", "--config", missing.toString()))
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("schema.registry.url is not set (in " + missing + ", or as RAIDWATCH_SCHEMA_REGISTRY_URL)");
+
+        Path unknown = writeConfig("127.0.0.1:9092", "mock://x", "raidwatch.topics.raid-reports=typo\n");
+        assertThat(Main.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "run", "--config", unknown.toString()))
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("unknown setting raidwatch.topics.raid-reports");
+    }
+
+    @Test
+    void a_rule_set_that_does_not_build_exits_2_with_file_and_line() throws IOException {
+        Path rules = Files.createDirectories(dir.resolve("rules"));
+        Files.writeString(rules.resolve("broken.drl"), "package raidwatch.rules;\nrule \"broken\"\nwhen\nthen\n  nonsense(\nend\n");
+        StringWriter err = new StringWriter();
+
+        int exit = Main.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+                "replay", "--raids", RAIDS.toString(), "--rules", rules.toString(), "--out", dir.resolve("out").toString());
+
+        assertThat(exit).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).startsWith("raidwatch: the rule set does not build:").contains(rules.resolve("broken.drl") + ":");
+    }
+
+    @Test
+    void an_unreadable_input_file_exits_2() {
+        StringWriter err = new StringWriter();
+
+        int exit = Main.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+                "replay", "--raids", dir.resolve("nope.csv").toString(), "--out", dir.resolve("out").toString());
+
+        assertThat(exit).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("nope.csv: no such readable file");
+    }
+
+    private Path writeConfig(String bootstrap, String registry, String extra) throws IOException {
+        Path config = dir.resolve("raidwatch-" + System.nanoTime() + ".properties");
+        Files.writeString(config, "bootstrap.servers=" + bootstrap + "\nschema.registry.url=" + registry
+                + "\napplication.id=raidwatch-it\nstate.dir=" + dir.resolve("state") + "\n" + extra);
+        return config;
+    }
+
+    private interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private static void awaitUntil(Duration timeout, Condition condition, java.util.function.Supplier<String> waitingFor) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!condition.holds()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + waitingFor.get());
+            }
+            Thread.sleep(250);
+        }
+    }
+}

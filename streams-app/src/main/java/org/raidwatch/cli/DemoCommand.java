@@ -12,7 +12,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -77,7 +79,8 @@ final class DemoCommand implements Callable<Integer> {
             throw new Failures.UsageFailure("--speed and --raids must be positive");
         }
         PrintWriter out = spec.commandLine().getOut();
-        RuleSet ruleSet = rules.load();
+        // The rule set builds (about a second) while the broker starts.
+        CompletableFuture<RuleSet> ruleSetBuilding = CompletableFuture.supplyAsync(rules::load);
         List<DemoDataset.Event> events = DemoDataset.generate(seed, raids);
         Instant deadline = duration == null ? null : Instant.now().plus(duration);
 
@@ -85,7 +88,10 @@ final class DemoCommand implements Callable<Integer> {
         Thread onCtrlC = new Thread(() -> {
             stopRequested = true;
             try {
-                cleanedUp.await(30, TimeUnit.SECONDS);
+                if (cleanedUp.await(30, TimeUnit.SECONDS)) {
+                    // Stopped on request and cleaned up: exit 0 rather than the JVM's 130/143 for a signal.
+                    Runtime.getRuntime().halt(ExitCodes.OK);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -98,6 +104,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println("raidwatch demo: starting a Kafka broker in this process (storage in " + workspace + ")");
             out.flush();
             try (EmbeddedKafka kafka = EmbeddedKafka.start(workspace.resolve("kafka"), false)) {
+                RuleSet ruleSet = built(ruleSetBuilding);
                 Map<String, Object> client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
                 TopicNames names = TopicNames.DEFAULTS;
                 Topics topics = Topics.create(names, SchemaRegistries.forUrl("mock://" + registryScope));
@@ -140,14 +147,28 @@ final class DemoCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** Feeds the events at the chosen speed until they run out, the deadline passes or Ctrl-C. */
+    private static RuleSet built(CompletableFuture<RuleSet> building) throws InterruptedException {
+        try {
+            return building.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * Feeds the events at the chosen speed until they run out, the deadline passes or Ctrl-C. The
+     * stretch before the first FOI request (press reports only, nothing to flag yet) goes at once.
+     */
     private void feed(PrintWriter out, List<DemoDataset.Event> events, SimulatedClock calendar, InputLoader loader,
                       OutputWatcher watcher, StreamsRunner runner, Instant deadline) throws InterruptedException {
         long startNanos = System.nanoTime();
-        Instant first = events.get(0).at();
+        Instant first = events.stream().filter(e -> e.foiUpdate() != null).findFirst().orElse(events.get(0)).at();
         long nextRatesNanos = startNanos + RATES_EVERY.toNanos();
         for (DemoDataset.Event event : events) {
-            long dueNanos = startNanos + (long) (Duration.between(first, event.at()).toSeconds() / 86_400.0 / speed * 1e9);
+            long dueNanos = startNanos + (long) (Math.max(0, Duration.between(first, event.at()).toSeconds()) / 86_400.0 / speed * 1e9);
             while (System.nanoTime() < dueNanos) {
                 if (shouldStop(deadline, runner)) {
                     return;

@@ -63,6 +63,8 @@ final class RunCommand implements Callable<Integer> {
         Thread shutdown = new Thread(() -> {
             runner.close();
             closed.countDown();
+            // Stopped on request and closed cleanly: exit 0 rather than the JVM's 130/143 for a signal.
+            Runtime.getRuntime().halt(runner.failure() == null ? ExitCodes.OK : ExitCodes.FAILED);
         }, "raidwatch-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
         if (!runner.start(startupTimeout)) {

@@ -87,6 +87,41 @@ class RunAndProduceIT {
     }
 
     @Test
+    void the_runnable_jar_runs_in_its_own_process_and_stops_cleanly_on_sigterm() throws Exception {
+        Path jar = Path.of("target/raidwatch.jar");
+        assertThat(jar).as("the runnable jar, built in the package phase").exists();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), false)) {
+            Path config = writeConfig(kafka.bootstrapServers(), "mock://own-process", "");
+            Path log = dir.resolve("run.log");
+            Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar", jar.toString(), "run", "--config", config.toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try {
+                awaitUntil(Duration.ofSeconds(90), () -> Files.readString(log).contains("raidwatch running") || !run.isAlive(),
+                        () -> "the process to report it is running");
+                assertThat(run.isAlive()).as("process alive; it printed:%n%s", readQuietly(log)).isTrue();
+
+                run.destroy(); // SIGTERM
+
+                assertThat(run.waitFor(60, TimeUnit.SECONDS)).as("stopped within 60 s of SIGTERM").isTrue();
+                assertThat(run.exitValue()).as("exit status; it printed:%n%s", readQuietly(log)).isEqualTo(ExitCodes.OK);
+                assertThat(Files.readString(log)).contains("Kafka Streams state PENDING_SHUTDOWN -> NOT_RUNNING")
+                        .doesNotContain("Exception");
+            } finally {
+                run.destroyForcibly();
+            }
+        }
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+
+    @Test
     void run_says_so_and_exits_4_when_kafka_cannot_be_reached() throws IOException {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {

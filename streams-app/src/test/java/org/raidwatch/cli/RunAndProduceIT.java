@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +18,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.raidwatch.it.Await;
 import org.raidwatch.runtime.EmbeddedKafka;
 import org.raidwatch.runtime.TopicReader;
 import org.raidwatch.schema.CaseFlag;
@@ -48,8 +48,8 @@ class RunAndProduceIT {
             Thread run = new Thread(() -> runExit.set(Main.execute(new PrintWriter(runOut, true), new PrintWriter(new StringWriter(), true),
                     "run", "--config", config.toString())), "run-command");
             run.start();
-            awaitUntil(Duration.ofSeconds(90), () -> runOut.toString().contains("raidwatch running"),
-                    () -> "the run command to report it is running; it printed: " + runOut + ", exit " + runExit.get());
+            Await.until(Duration.ofSeconds(90), "the run command to report it is running", () -> runOut.toString().contains("raidwatch running"),
+                    () -> "it printed: " + runOut + ", exit " + runExit.get());
 
             // When the files are loaded with produce
             StringWriter err = new StringWriter();
@@ -63,13 +63,13 @@ class RunAndProduceIT {
             assertThat(Files.readAllLines(dir.resolve("rejected.jsonl"))).hasSize(3);
             Topics topics = Topics.create(TopicNames.DEFAULTS, SchemaRegistries.forUrl("mock://run-it"));
             Map<String, CaseFlag>[] flags = new Map[1];
-            awaitUntil(Duration.ofSeconds(60), () -> {
+            Await.until(Duration.ofSeconds(60), "the 9 flags of the fixture in their final state", () -> {
                 flags[0] = TopicReader.latestByKey(client, "flagged-cases", topics.flaggedCases().valueSerde().deserializer(),
                         Duration.ofSeconds(10), key -> new String(key, StandardCharsets.UTF_8));
                 CaseFlag r2 = flags[0].get("R2|rescue-overstated");
                 return flags[0].size() == 9 && r2 != null && r2.getStatus() == FlagStatus.UPDATED
                         && r2.getExplanation().endsWith("shows 2 identified");
-            }, () -> "the 9 flags of the fixture in their final state; flagged-cases holds " + flags[0].keySet());
+            }, () -> "flagged-cases holds " + (flags[0] == null ? "nothing yet" : flags[0].keySet()));
             // Live, "now" is today: R6's request of 2021-04-01, never answered, is overdue (a replay as of 2021-04-01 says not yet).
             assertThat(flags[0].get("R6|foi-overdue").getStatus()).isEqualTo(FlagStatus.RAISED);
             try (Admin admin = Admin.create(client)) {
@@ -97,8 +97,8 @@ class RunAndProduceIT {
                     "-jar", jar.toString(), "run", "--config", config.toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try {
-                awaitUntil(Duration.ofSeconds(90), () -> Files.readString(log).contains("raidwatch running") || !run.isAlive(),
-                        () -> "the process to report it is running");
+                Await.until(Duration.ofSeconds(90), "the process to report it is running",
+                        () -> Files.readString(log).contains("raidwatch running") || !run.isAlive(), () -> readQuietly(log));
                 assertThat(run.isAlive()).as("process alive; it printed:%n%s", readQuietly(log)).isTrue();
 
                 run.destroy(); // SIGTERM
@@ -183,17 +183,4 @@ class RunAndProduceIT {
         return config;
     }
 
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void awaitUntil(Duration timeout, Condition condition, java.util.function.Supplier<String> waitingFor) throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        while (!condition.holds()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + waitingFor.get());
-            }
-            Thread.sleep(250);
-        }
-    }
 }

@@ -1,0 +1,246 @@
+package org.raidwatch.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.apicurio.registry.serde.SerdeConfig;
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import io.apicurio.registry.serde.avro.AvroKafkaSerdeConfig;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.raidwatch.runtime.EmbeddedKafka;
+import org.raidwatch.runtime.TopicSetup;
+import org.raidwatch.schema.RaidReport;
+import org.raidwatch.serde.ConfluentAvroSerde;
+import org.raidwatch.serde.RestSchemaRegistryClient;
+import org.raidwatch.serde.SchemaRegistryClient;
+import org.raidwatch.serde.SchemaRegistryException;
+import org.raidwatch.topology.TopicNames;
+
+/**
+ * raidwatch's registry client and serde against a real Confluent-compatible registry server
+ * (Apicurio Registry's ccompat API), and byte compatibility with an independent implementation of
+ * the wire format (Apicurio's own Avro serde in Confluent mode).
+ */
+class SchemaRegistryIT {
+
+    @TempDir
+    static Path dir;
+    static ApicurioRegistry registry;
+    static RestSchemaRegistryClient client;
+
+    @BeforeAll
+    static void startRegistry() throws Exception {
+        registry = ApicurioRegistry.start(dir.resolve("apicurio.log"));
+        // Confluent's server defaults to BACKWARD; Apicurio starts at NONE.
+        registry.setCompatibility("BACKWARD");
+        client = new RestSchemaRegistryClient(registry.confluentUrl(), Duration.ofSeconds(10));
+    }
+
+    @AfterAll
+    static void stopRegistry() throws InterruptedException {
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    private static RaidReport report(String raidId) {
+        return RaidReport.newBuilder().setRaidId(raidId).setRevision(0).setForce("Kent Police").setRaidDate(LocalDate.of(2020, 3, 4))
+                .setSourceUrl("https://news.example/" + raidId).setTraffickingClaimed(true).setClaimedVictims(6).build();
+    }
+
+    static Schema withOptionalField(Schema schema) {
+        String json = schema.toString();
+        int fieldsEnd = json.lastIndexOf(']');
+        return new Schema.Parser().parse(json.substring(0, fieldsEnd)
+                + ",{\"name\":\"policeOperation\",\"type\":[\"null\",\"string\"],\"default\":null}" + json.substring(fieldsEnd));
+    }
+
+    @Test
+    void the_client_registers_fetches_by_id_finds_the_latest_and_checks_compatibility() {
+        Schema current = RaidReport.getClassSchema();
+        int id = client.register("client-test-value", current);
+
+        assertThat(client.schemaById(id)).isEqualTo(current);
+        assertThat(new RestSchemaRegistryClient(registry.confluentUrl(), Duration.ofSeconds(10)).schemaById(id))
+                .as("fetched by a fresh client").isEqualTo(current);
+        assertThat(new RestSchemaRegistryClient(registry.confluentUrl(), Duration.ofSeconds(10)).lookup("client-test-value", current))
+                .isEqualTo(id);
+        SchemaRegistryClient.RegisteredSchema latest = client.latest("client-test-value");
+        assertThat(latest.id()).isEqualTo(id);
+        assertThat(latest.version()).isEqualTo(1);
+
+        Schema newer = withOptionalField(current);
+        assertThat(client.isCompatible("client-test-value", newer)).isTrue();
+        int newerId = client.register("client-test-value", newer);
+        assertThat(newerId).isNotEqualTo(id);
+        assertThat(client.latest("client-test-value").version()).isEqualTo(2);
+    }
+
+    @Test
+    void an_incompatible_schema_is_refused_with_a_clear_error() {
+        client.register("refusal-test-value", RaidReport.getClassSchema());
+        Schema incompatible = SchemaBuilder.record("RaidReport").namespace("org.raidwatch.schema").fields()
+                .requiredString("raidId").requiredLong("mandatoryNewField").endRecord();
+
+        assertThat(client.isCompatible("refusal-test-value", incompatible)).isFalse();
+        assertThatThrownBy(() -> client.register("refusal-test-value", incompatible))
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
+                    assertThat(e.isIncompatible()).isTrue();
+                    assertThat(e.httpStatus()).isEqualTo(409);
+                })
+                .hasMessageContaining("answered HTTP 409");
+    }
+
+    @Test
+    void an_unknown_id_is_a_not_found_error() {
+        assertThatThrownBy(() -> client.schemaById(987_654))
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.isNotFound()).isTrue());
+    }
+
+    @Test
+    void records_written_by_apicurios_serde_are_read_by_raidwatch() {
+        try (AvroKafkaSerializer<RaidReport> apicurio = new AvroKafkaSerializer<>()) {
+            apicurio.configure(apicurioConfig(), false);
+            byte[] bytes = apicurio.serialize("interop-in", report("r-in"));
+
+            assertThat(bytes[0]).as("magic byte").isZero();
+            RaidReport read = ConfluentAvroSerde.forValues(client, RaidReport.class).deserializer().deserialize("interop-in", bytes);
+            assertThat(read).isEqualTo(report("r-in"));
+        }
+    }
+
+    @Test
+    void records_written_by_raidwatch_are_read_by_apicurios_serde() {
+        byte[] bytes = ConfluentAvroSerde.forValues(client, RaidReport.class).serializer().serialize("interop-out", report("r-out"));
+
+        try (AvroKafkaDeserializer<GenericRecord> apicurio = new AvroKafkaDeserializer<>()) {
+            apicurio.configure(apicurioConfig(), false);
+            GenericRecord read = apicurio.deserialize("interop-out", bytes);
+
+            assertThat(read.get("raidId").toString()).isEqualTo("r-out");
+            assertThat(read.get("force").toString()).isEqualTo("Kent Police");
+            assertThat(read.get("claimedVictims")).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void a_producer_on_a_newer_schema_and_raidwatch_on_the_older_one_understand_each_other() throws IOException {
+        ConfluentAvroSerde<RaidReport> raidwatch = ConfluentAvroSerde.forValues(client, RaidReport.class);
+        raidwatch.serializer().serialize("evolving", report("r-0"));
+        Schema newer = withOptionalField(RaidReport.getClassSchema());
+        int newerId = client.register("evolving-value", newer);
+
+        // newer producer -> raidwatch: the added field is skipped
+        GenericRecord written = new GenericData.Record(newer);
+        RaidReport.getClassSchema().getFields().forEach(f -> written.put(f.name(), report("r-1").get(f.pos())));
+        written.put("policeOperation", "Operation Aidant");
+        assertThat(raidwatch.deserializer().deserialize("evolving", frame(newerId, newer, written))).isEqualTo(report("r-1"));
+
+        // raidwatch -> newer consumer: the added field takes its default
+        byte[] bytes = raidwatch.serializer().serialize("evolving", report("r-2"));
+        Schema writer = client.schemaById(ByteBuffer.wrap(bytes, 1, 4).getInt());
+        GenericRecord read = new GenericDatumReader<GenericRecord>(writer, newer)
+                .read(null, DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null));
+        assertThat(read.get("raidId").toString()).isEqualTo("r-2");
+        assertThat(read.get("policeOperation")).isNull();
+    }
+
+    @Test
+    void a_producer_with_an_incompatible_schema_is_refused_and_nothing_reaches_the_topic() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), true)) {
+            Map<String, Object> clientProps = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            TopicNames names = new TopicNames("incompatible-raids", "incompatible-foi", "x-flags", "x-rates", "x-dead");
+            try (Admin admin = Admin.create(clientProps)) {
+                TopicSetup.createMissing(admin, names, 1, (short) 1, 30_000);
+                ConfluentAvroSerde.forValues(client, RaidReport.class).serializer().serialize(names.raidReports(), report("r-0"));
+                Schema incompatible = SchemaBuilder.record("RaidReport").namespace("org.raidwatch.schema").fields()
+                        .requiredString("raidId").requiredLong("mandatoryNewField").endRecord();
+                GenericRecord record = new GenericData.Record(incompatible);
+                record.put("raidId", "r-bad");
+                record.put("mandatoryNewField", 1L);
+
+                try (KafkaProducer<String, GenericRecord> producer = new KafkaProducer<>(new HashMap<>(clientProps),
+                        new StringSerializer(), registeringSerializer(incompatible))) {
+                    assertThatThrownBy(() -> producer.send(new ProducerRecord<>(names.raidReports(), "r-bad", record)).get())
+                            .isInstanceOf(SerializationException.class)
+                            .hasMessageContaining("refused by the schema registry").hasMessageContaining("HTTP 409");
+                }
+                long end = admin.listOffsets(Map.of(new TopicPartition(names.raidReports(), 0), OffsetSpec.latest()))
+                        .all().get().values().iterator().next().offset();
+                assertThat(end).as("records on %s", names.raidReports()).isZero();
+            }
+        }
+    }
+
+    /** A producer's serializer that registers its (generic) schema first, as Confluent's does with auto-registration. */
+    private static Serializer<GenericRecord> registeringSerializer(Schema schema) {
+        return (topic, record) -> {
+            int id;
+            try {
+                id = client.register(topic + "-value", schema);
+            } catch (SchemaRegistryException e) {
+                throw new SerializationException("schema refused by the schema registry: " + e.getMessage(), e);
+            }
+            try {
+                return frame(id, schema, record);
+            } catch (IOException e) {
+                throw new SerializationException(e);
+            }
+        };
+    }
+
+    private static Map<String, Object> apicurioConfig() {
+        Map<String, Object> config = new HashMap<>();
+        config.put(SerdeConfig.REGISTRY_URL, registry.nativeUrl());
+        config.put(SerdeConfig.AUTO_REGISTER_ARTIFACT, true);
+        config.put(SerdeConfig.ENABLE_CONFLUENT_ID_HANDLER, true);
+        config.put(SerdeConfig.USE_ID, "contentId");
+        config.put(SerdeConfig.ENABLE_HEADERS, false);
+        config.put(AvroKafkaSerdeConfig.USE_SPECIFIC_AVRO_READER, false);
+        return config;
+    }
+
+    static byte[] frame(int id, Schema schema, GenericRecord record) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(0);
+        out.write(ByteBuffer.allocate(4).putInt(id).array());
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+        GenericData model = new GenericData();
+        SpecificData.get().getConversions().forEach(model::addLogicalTypeConversion);
+        new GenericDatumWriter<GenericRecord>(schema, model).write(record, encoder);
+        encoder.flush();
+        return out.toByteArray();
+    }
+
+}

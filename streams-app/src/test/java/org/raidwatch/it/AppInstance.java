@@ -1,0 +1,69 @@
+package org.raidwatch.it;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.raidwatch.rules.RuleSet;
+import org.raidwatch.runtime.StreamsProperties;
+import org.raidwatch.runtime.StreamsRunner;
+import org.raidwatch.serde.SchemaRegistries;
+import org.raidwatch.topology.CaseTopology;
+import org.raidwatch.topology.TopicNames;
+import org.raidwatch.topology.Topics;
+
+/**
+ * One raidwatch instance with production settings (exactly-once) and a fixed "now", so the expected
+ * results are exact. Run in the test JVM, or in a process of its own through {@link #main}.
+ */
+public final class AppInstance implements AutoCloseable {
+
+    public static final String APPLICATION_ID = "raidwatch-it";
+    /** "Now" for every instance in these tests. */
+    public static final LocalDate AS_OF = LocalDate.of(2023, 6, 30);
+
+    private final StreamsRunner runner;
+
+    private AppInstance(StreamsRunner runner) {
+        this.runner = runner;
+    }
+
+    public static AppInstance start(String bootstrapServers, String registryUrl, Path stateDir, RuleSet rules) {
+        Properties props = StreamsProperties.defaults(APPLICATION_ID, bootstrapServers, TopicNames.DEFAULTS.deadLetters());
+        props.put("state.dir", stateDir.toString());
+        Topics topics = Topics.create(TopicNames.DEFAULTS, SchemaRegistries.forUrl(registryUrl));
+        StreamsRunner runner = new StreamsRunner(CaseTopology.build(props, topics, rules, CaseTopology.Settings.replayAsOf(AS_OF)), props);
+        if (!runner.start(Duration.ofSeconds(90))) {
+            String state = runner.state() + (runner.failure() == null ? "" : ", failed: " + runner.failure());
+            runner.close();
+            throw new IllegalStateException("raidwatch instance did not start running: " + state);
+        }
+        return new AppInstance(runner);
+    }
+
+    public KafkaStreams.State state() {
+        return runner.state();
+    }
+
+    public String describe() {
+        return runner.state() + (runner.failure() == null ? "" : ", failed: " + runner.failure());
+    }
+
+    @Override
+    public void close() {
+        runner.close();
+    }
+
+    /** An instance in its own process, until killed: {@code bootstrapServers registryUrl stateDir}. */
+    public static void main(String[] args) throws InterruptedException {
+        org.raidwatch.serde.AvroClassTrust.install();
+        AppInstance instance = start(args[0], args[1], Path.of(args[2]), RuleSet.loadShipped());
+        System.out.println("instance running");
+        System.out.flush();
+        while (instance.state() != KafkaStreams.State.ERROR && instance.state() != KafkaStreams.State.NOT_RUNNING) {
+            Thread.sleep(500);
+        }
+        System.out.println("instance stopped: " + instance.describe());
+    }
+}

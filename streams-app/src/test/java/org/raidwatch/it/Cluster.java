@@ -1,0 +1,83 @@
+package org.raidwatch.it;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.raidwatch.demo.DemoDataset;
+import org.raidwatch.runtime.EmbeddedKafka;
+import org.raidwatch.runtime.InputLoader;
+import org.raidwatch.runtime.TopicReader;
+import org.raidwatch.runtime.TopicSetup;
+import org.raidwatch.schema.CaseFlag;
+import org.raidwatch.schema.ForceRates;
+import org.raidwatch.serde.SchemaRegistries;
+import org.raidwatch.topology.TopicNames;
+import org.raidwatch.topology.Topics;
+
+/** Test-side access to a broker: topics, feeding inputs, reading outputs, offsets for failure messages. */
+public final class Cluster {
+
+    public final EmbeddedKafka kafka;
+    public final Topics topics;
+    public final Map<String, Object> client;
+
+    public Cluster(EmbeddedKafka kafka, String registryUrl, int partitions) {
+        this.kafka = kafka;
+        this.topics = Topics.create(TopicNames.DEFAULTS, SchemaRegistries.forUrl(registryUrl));
+        this.client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (Admin admin = Admin.create(client)) {
+            TopicSetup.createMissing(admin, TopicNames.DEFAULTS, partitions, (short) 1, 30_000);
+        }
+    }
+
+    public void send(List<DemoDataset.Event> events) {
+        try (InputLoader loader = new InputLoader(client, topics)) {
+            for (DemoDataset.Event event : events) {
+                if (event.report() != null) {
+                    loader.send(event.report());
+                } else {
+                    loader.send(event.foiUpdate());
+                }
+            }
+            loader.flush();
+        }
+    }
+
+    public List<CaseFlag> allFlagRecords() {
+        return TopicReader.readAll(client, topics.flaggedCases().name(), topics.flaggedCases().valueSerde().deserializer(),
+                Duration.ofSeconds(30)).stream().map(ConsumerRecord::value).toList();
+    }
+
+    public Map<String, CaseFlag> latestFlags() {
+        return TopicReader.latestByKey(client, topics.flaggedCases().name(), topics.flaggedCases().valueSerde().deserializer(),
+                Duration.ofSeconds(30), Cluster::utf8);
+    }
+
+    public Map<String, ForceRates> latestRates() {
+        return TopicReader.latestByKey(client, topics.forceRates().name(), topics.forceRates().valueSerde().deserializer(),
+                Duration.ofSeconds(30), Cluster::utf8);
+    }
+
+    public int deadLetterCount() {
+        return TopicReader.readAll(client, topics.deadLetters().name(), new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                Duration.ofSeconds(30)).size();
+    }
+
+    /** Committed offsets of the application and end offsets, for a timed-out wait's message. */
+    public String offsets() {
+        try (Admin admin = Admin.create(client)) {
+            return "committed " + admin.listConsumerGroupOffsets(AppInstance.APPLICATION_ID).partitionsToOffsetAndMetadata()
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return "offsets unavailable: " + e;
+        }
+    }
+
+    private static String utf8(byte[] bytes) {
+        return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+    }
+}

@@ -32,6 +32,9 @@ public final class AppInstance implements AutoCloseable {
     public static AppInstance start(String bootstrapServers, String registryUrl, Path stateDir, RuleSet rules) {
         Properties props = StreamsProperties.defaults(APPLICATION_ID, bootstrapServers, TopicNames.DEFAULTS.deadLetters());
         props.put("state.dir", stateDir.toString());
+        // A killed instance leaves the group after this, not after the default 45 s.
+        props.put(org.apache.kafka.streams.StreamsConfig.consumerPrefix(org.apache.kafka.clients.consumer.ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
+        props.put(org.apache.kafka.streams.StreamsConfig.consumerPrefix(org.apache.kafka.clients.consumer.ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 1_000);
         Topics topics = Topics.create(TopicNames.DEFAULTS, SchemaRegistries.forUrl(registryUrl));
         StreamsRunner runner = new StreamsRunner(CaseTopology.build(props, topics, rules, CaseTopology.Settings.replayAsOf(AS_OF)), props);
         if (!runner.start(Duration.ofSeconds(90))) {

@@ -1,8 +1,6 @@
 package org.raidwatch.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +26,7 @@ import org.raidwatch.runtime.InputLoader;
 import org.raidwatch.runtime.OutputWatcher;
 import org.raidwatch.runtime.StreamsProperties;
 import org.raidwatch.runtime.StreamsRunner;
+import org.raidwatch.runtime.TemporaryFolders;
 import org.raidwatch.runtime.TopicSetup;
 import org.raidwatch.schema.ForceRates;
 import org.raidwatch.serde.InMemorySchemaRegistry;
@@ -98,7 +97,7 @@ final class DemoCommand implements Callable<Integer> {
         }, "raidwatch-demo-stop");
         Runtime.getRuntime().addShutdownHook(onCtrlC);
 
-        Path workspace = Files.createTempDirectory("raidwatch-demo-");
+        Path workspace = TemporaryFolders.create("raidwatch-demo-");
         String registryScope = "demo-" + UUID.randomUUID();
         try {
             out.println("raidwatch demo: starting a Kafka broker in this process (storage in " + workspace + ")");
@@ -138,7 +137,7 @@ final class DemoCommand implements Callable<Integer> {
             }
         } finally {
             InMemorySchemaRegistry.dropScope(registryScope);
-            deleteQuietly(workspace);
+            TemporaryFolders.delete(workspace);
             cleanedUp.countDown();
             if (!stopRequested) {
                 Runtime.getRuntime().removeShutdownHook(onCtrlC);
@@ -216,14 +215,6 @@ final class DemoCommand implements Callable<Integer> {
                 out.println(line);
             }
             out.flush();
-        }
-    }
-
-    private static void deleteQuietly(Path folder) {
-        try (var paths = Files.walk(folder)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException ignored) {
-            // nothing left to remove
         }
     }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
@@ -12,15 +11,13 @@ import org.raidwatch.files.InputFiles;
 import org.raidwatch.runtime.Deployment;
 import org.raidwatch.runtime.InputLoader;
 import org.raidwatch.runtime.RaidwatchConfig;
-import org.raidwatch.schema.FoiUpdate;
-import org.raidwatch.schema.RaidReport;
 import org.raidwatch.serde.SchemaRegistries;
 import org.raidwatch.serde.SchemaRegistryClient;
 import org.raidwatch.topology.Topics;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "produce", mixinStandardHelpOptions = true, sortOptions = false,
@@ -33,30 +30,20 @@ final class ProduceCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--raids", paramLabel = "FILE", description = "Raid reports (.csv, or .jsonl / .ndjson).")
-    Path raids;
+    @Mixin
+    InputFilesOption inputs;
 
-    @Option(names = "--foi", paramLabel = "FILE", description = "FOI updates (.csv, or .jsonl / .ndjson).")
-    Path foi;
-
-    @Option(names = "--config", paramLabel = "FILE", description = "Properties file of settings (the environment overrides it).")
-    Path config;
+    @Mixin
+    DeploymentOptions deployment;
 
     @Option(names = "--rejected", paramLabel = "FILE", description = "Also write rejected rows here as JSON Lines.")
     Path rejectedFile;
 
-    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
-            description = "How long to wait for Kafka to answer (default: ${DEFAULT-VALUE}).")
-    Duration connectTimeout;
-
     @Override
     public Integer call() throws Exception {
-        if (raids == null && foi == null) {
-            throw new ParameterException(spec.commandLine(), "give --raids FILE, --foi FILE, or both");
-        }
-        RaidwatchConfig settings = RaidwatchConfig.load(config, System.getenv());
-        InputFiles.Contents<RaidReport> raidRows = raids == null ? null : readRaids();
-        InputFiles.Contents<FoiUpdate> foiRows = foi == null ? null : readFois();
+        RaidwatchConfig settings = deployment.settings();
+        InputFilesOption.Read read = inputs.read(spec);
+        Duration connectTimeout = deployment.connectTimeout;
         SchemaRegistryClient registry = SchemaRegistries.forUrl(settings.schemaRegistryUrl());
         Deployment.checkRegistry(registry, settings.schemaRegistryUrl(), List.of(settings.topicNames().raidReports() + "-value"));
         try (Admin admin = Deployment.connect(settings, connectTimeout)) {
@@ -70,15 +57,9 @@ final class ProduceCommand implements Callable<Integer> {
         }
         int sent;
         try (InputLoader loader = new InputLoader(settings.clientProperties(), Topics.create(settings.topicNames(), registry))) {
-            sent = loader.sendAll(raids == null ? null : raids.toString(), raidRows, foi == null ? null : foi.toString(), foiRows);
+            sent = loader.sendAll(read.raidsFile(), read.raids(), read.foiFile(), read.fois());
         }
-        List<InputFiles.Rejection> rejected = new ArrayList<>();
-        if (raidRows != null) {
-            rejected.addAll(raidRows.rejected());
-        }
-        if (foiRows != null) {
-            rejected.addAll(foiRows.rejected());
-        }
+        List<InputFiles.Rejection> rejected = read.rejected();
         PrintWriter err = spec.commandLine().getErr();
         rejected.forEach(r -> err.println(r.file() + ":" + r.line() + ": " + r.reason()));
         if (rejectedFile != null) {
@@ -93,19 +74,4 @@ final class ProduceCommand implements Callable<Integer> {
         return rejected.isEmpty() ? ExitCodes.OK : ExitCodes.ROWS_REJECTED;
     }
 
-    private InputFiles.Contents<RaidReport> readRaids() {
-        try {
-            return InputFiles.readRaidReports(raids);
-        } catch (InputFiles.UnreadableFileException e) {
-            throw new Failures.UsageFailure(e.getMessage());
-        }
-    }
-
-    private InputFiles.Contents<FoiUpdate> readFois() {
-        try {
-            return InputFiles.readFoiUpdates(foi);
-        } catch (InputFiles.UnreadableFileException e) {
-            throw new Failures.UsageFailure(e.getMessage());
-        }
-    }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -20,7 +19,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
@@ -38,11 +36,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--raids", paramLabel = "FILE", description = "Raid reports (.csv, or .jsonl / .ndjson).")
-    Path raids;
-
-    @Option(names = "--foi", paramLabel = "FILE", description = "FOI updates (.csv, or .jsonl / .ndjson).")
-    Path foi;
+    @Mixin
+    InputFilesOption inputs;
 
     @Mixin
     RulesOption rules;
@@ -60,29 +55,18 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (raids == null && foi == null) {
-            throw new ParameterException(spec.commandLine(), "give --raids FILE, --foi FILE, or both");
-        }
+        InputFilesOption.Read read = inputs.read(spec);
         RuleSet ruleSet = rules.load();
-        InputFiles.Contents<RaidReport> raidRows = raids == null ? null : read(() -> InputFiles.readRaidReports(raids));
-        InputFiles.Contents<FoiUpdate> foiRows = foi == null ? null : read(() -> InputFiles.readFoiUpdates(foi));
-        LocalDate now = asOf != null ? asOf : latestDate(raidRows, foiRows);
+        LocalDate now = asOf != null ? asOf : latestDate(read.raids(), read.fois());
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
             throw new Failures.UsageFailure("cannot create the output folder " + out + ": " + e.getMessage());
         }
 
-        Replay.Result result = Replay.run(ruleSet, now, raids == null ? null : raids.toString(), raidRows,
-                foi == null ? null : foi.toString(), foiRows, timeout);
+        Replay.Result result = Replay.run(ruleSet, now, read.raidsFile(), read.raids(), read.foiFile(), read.fois(), timeout);
 
-        List<InputFiles.Rejection> rejected = new ArrayList<>();
-        if (raidRows != null) {
-            rejected.addAll(raidRows.rejected());
-        }
-        if (foiRows != null) {
-            rejected.addAll(foiRows.rejected());
-        }
+        List<InputFiles.Rejection> rejected = read.rejected();
         for (Replay.DeadLetter dead : result.deadLetters()) {
             rejected.add(new InputFiles.Rejection(dead.file(), dead.line(), dead.reason()));
         }
@@ -90,11 +74,11 @@ final class ReplayCommand implements Callable<Integer> {
 
         PrintWriter console = spec.commandLine().getOut();
         console.printf("raidwatch replay as of %s with rule set %s (%s)%n", now, ruleSet.version(), ruleSet.source());
-        if (raidRows != null) {
-            console.printf("  %s: %d rows read, %d rejected%n", raids, raidRows.rowsRead(), raidRows.rejected().size());
+        if (read.raids() != null) {
+            console.printf("  %s: %d rows read, %d rejected%n", read.raidsFile(), read.raids().rowsRead(), read.raids().rejected().size());
         }
-        if (foiRows != null) {
-            console.printf("  %s: %d rows read, %d rejected%n", foi, foiRows.rowsRead(), foiRows.rejected().size());
+        if (read.fois() != null) {
+            console.printf("  %s: %d rows read, %d rejected%n", read.foiFile(), read.fois().rowsRead(), read.fois().rejected().size());
         }
         if (!result.deadLetters().isEmpty()) {
             console.printf("  %d records could not be evaluated (a rule threw); see rejected.jsonl%n", result.deadLetters().size());
@@ -105,18 +89,6 @@ final class ReplayCommand implements Callable<Integer> {
                 result.rates().size(), written.rejected(), rejected.size());
         console.flush();
         return rejected.isEmpty() ? ExitCodes.OK : ExitCodes.ROWS_REJECTED;
-    }
-
-    private interface FileRead<T> {
-        T read() throws InputFiles.UnreadableFileException;
-    }
-
-    private static <T> T read(FileRead<T> read) {
-        try {
-            return read.read();
-        } catch (InputFiles.UnreadableFileException e) {
-            throw new Failures.UsageFailure(e.getMessage());
-        }
     }
 
     /** The latest date the input mentions: "now" for a replay unless --as-of says otherwise. */

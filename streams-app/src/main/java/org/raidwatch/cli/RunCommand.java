@@ -1,7 +1,6 @@
 package org.raidwatch.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -17,6 +16,7 @@ import org.raidwatch.serde.SchemaRegistryClient;
 import org.raidwatch.topology.CaseTopology;
 import org.raidwatch.topology.Topics;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -31,12 +31,8 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Properties file of settings (the environment overrides it).")
-    Path config;
-
-    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
-            description = "How long to wait for Kafka and the registry to answer at start-up (default: ${DEFAULT-VALUE}).")
-    Duration connectTimeout;
+    @Mixin
+    DeploymentOptions deployment;
 
     @Option(names = "--startup-timeout", paramLabel = "DURATION", defaultValue = "2m", converter = DurationConverter.class,
             description = "How long the stream may take to start running (default: ${DEFAULT-VALUE}).")
@@ -44,7 +40,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RaidwatchConfig settings = RaidwatchConfig.load(config, System.getenv());
+        RaidwatchConfig settings = deployment.settings();
+        Duration connectTimeout = deployment.connectTimeout;
         PrintWriter out = spec.commandLine().getOut();
         RuleSet rules = settings.rulesFolder() == null ? RuleSet.loadShipped() : RuleSet.load(settings.rulesFolder());
         SchemaRegistryClient registry = SchemaRegistries.forUrl(settings.schemaRegistryUrl());

@@ -64,25 +64,18 @@ public final class InputFiles {
     }
 
     public static Contents<RaidReport> readRaidReports(Path file) throws UnreadableFileException {
-        return read(file, fields -> {
-            RaidReport report = RowFields.raidReport(fields);
-            InputContract.Checked<RaidReport> checked = InputContract.check(report);
-            if (!checked.isAccepted()) {
-                throw new RowFields.RowRejected(checked.rejection());
-            }
-            return checked.record();
-        });
+        return read(file, fields -> accepted(InputContract.check(RowFields.raidReport(fields))));
     }
 
     public static Contents<FoiUpdate> readFoiUpdates(Path file) throws UnreadableFileException {
-        return read(file, fields -> {
-            FoiUpdate update = RowFields.foiUpdate(fields);
-            InputContract.Checked<FoiUpdate> checked = InputContract.check(update);
-            if (!checked.isAccepted()) {
-                throw new RowFields.RowRejected(checked.rejection());
-            }
-            return checked.record();
-        });
+        return read(file, fields -> accepted(InputContract.check(RowFields.foiUpdate(fields))));
+    }
+
+    private static <T> T accepted(InputContract.Checked<T> checked) {
+        if (!checked.isAccepted()) {
+            throw new RowFields.RowRejected(checked.rejection());
+        }
+        return checked.record();
     }
 
     private static <T> Contents<T> read(Path file, Function<RowFields, T> toRecord) throws UnreadableFileException {

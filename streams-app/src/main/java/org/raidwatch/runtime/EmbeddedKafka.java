@@ -9,10 +9,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
-import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.Uuid;
@@ -44,11 +42,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Starts a broker on a new temporary folder, removed again on close. */
     public static EmbeddedKafka startTemporary() {
-        try {
-            return start(Files.createTempDirectory("raidwatch-kafka-"), true);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a folder for the embedded Kafka broker", e);
-        }
+        return start(TemporaryFolders.create("raidwatch-kafka-"), true);
     }
 
     /** Starts a broker on the given folder (formatting it if new); {@code deleteOnClose} removes the folder on close. */
@@ -92,7 +86,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             stop();
         } finally {
             if (ownsLogDir) {
-                deleteRecursively(logDir);
+                TemporaryFolders.delete(logDir);
             }
         }
     }
@@ -155,23 +149,6 @@ public final class EmbeddedKafka implements AutoCloseable {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("no free loopback port for the embedded Kafka broker", e);
-        }
-    }
-
-    static void deleteRecursively(Path folder) {
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(folder)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + folder, e);
         }
     }
 }

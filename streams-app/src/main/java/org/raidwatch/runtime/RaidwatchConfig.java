@@ -134,12 +134,13 @@ public record RaidwatchConfig(
         return props;
     }
 
-    /** Properties for plain clients (admin, producer, consumer): the brokers plus every pass-through setting. */
+    /**
+     * Properties for plain clients (admin, producer, consumer): the brokers plus every pass-through
+     * setting (security among them); clients ignore the Streams-only ones.
+     */
     public Map<String, Object> clientProperties() {
         Map<String, Object> props = new HashMap<>(kafkaProperties);
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.keySet().removeIf(key -> key.startsWith("processing.") || key.startsWith("num.stream")
-                || key.startsWith("commit.interval") || key.startsWith("statestore.") || key.startsWith("errors."));
         return props;
     }
 

@@ -1,9 +1,6 @@
 package org.raidwatch.runtime;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -54,7 +51,7 @@ public final class Replay {
 
     public static Result run(RuleSet rules, LocalDate asOf, String raidsFile, InputFiles.Contents<RaidReport> raids,
                              String foiFile, InputFiles.Contents<FoiUpdate> fois, Duration timeout) throws InterruptedException {
-        Path workspace = createWorkspace();
+        Path workspace = TemporaryFolders.create("raidwatch-replay-");
         String registryScope = "replay-" + UUID.randomUUID();
         TopicNames names = TopicNames.DEFAULTS;
         Topics topics = Topics.create(names, SchemaRegistries.forUrl("mock://" + registryScope));
@@ -89,7 +86,7 @@ public final class Replay {
             return new Result(List.copyOf(flags.values()), List.copyOf(rates.values()), deadLetters);
         } finally {
             InMemorySchemaRegistry.dropScope(registryScope);
-            EmbeddedKafka.deleteRecursively(workspace);
+            TemporaryFolders.delete(workspace);
         }
     }
 
@@ -108,13 +105,5 @@ public final class Replay {
 
     private static String utf8(byte[] bytes) {
         return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
-    }
-
-    private static Path createWorkspace() {
-        try {
-            return Files.createTempDirectory("raidwatch-replay-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary folder for the replay", e);
-        }
     }
 }

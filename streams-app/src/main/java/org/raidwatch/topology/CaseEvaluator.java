@@ -108,7 +108,9 @@ final class CaseEvaluator implements Processor<String, CaseInput, String, CaseOu
         CaseInput input = record.value();
         String rejection;
         CaseInput normal = null;
-        if (input.report() != null) {
+        if (input.report() == null && input.foiUpdate() == null) {
+            rejection = "the record has no value (a tombstone); raid reports and FOI updates are never deleted";
+        } else if (input.report() != null) {
             InputContract.Checked<RaidReport> checked = InputContract.check(input.report());
             rejection = checked.rejection();
             normal = checked.isAccepted() ? CaseInput.of(checked.record()) : null;

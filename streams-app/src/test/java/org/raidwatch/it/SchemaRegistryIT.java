@@ -7,7 +7,6 @@ import io.apicurio.registry.serde.SerdeConfig;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerdeConfig;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -19,12 +18,8 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificData;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -45,6 +40,7 @@ import org.raidwatch.serde.ConfluentAvroSerde;
 import org.raidwatch.serde.RestSchemaRegistryClient;
 import org.raidwatch.serde.SchemaRegistryClient;
 import org.raidwatch.serde.SchemaRegistryException;
+import org.raidwatch.serde.WireFormatFixtures;
 import org.raidwatch.topology.TopicNames;
 
 /**
@@ -79,13 +75,6 @@ class SchemaRegistryIT {
                 .setSourceUrl("https://news.example/" + raidId).setTraffickingClaimed(true).setClaimedVictims(6).build();
     }
 
-    static Schema withOptionalField(Schema schema) {
-        String json = schema.toString();
-        int fieldsEnd = json.lastIndexOf(']');
-        return new Schema.Parser().parse(json.substring(0, fieldsEnd)
-                + ",{\"name\":\"policeOperation\",\"type\":[\"null\",\"string\"],\"default\":null}" + json.substring(fieldsEnd));
-    }
-
     @Test
     void the_client_registers_fetches_by_id_finds_the_latest_and_checks_compatibility() {
         Schema current = RaidReport.getClassSchema();
@@ -100,7 +89,7 @@ class SchemaRegistryIT {
         assertThat(latest.id()).isEqualTo(id);
         assertThat(latest.version()).isEqualTo(1);
 
-        Schema newer = withOptionalField(current);
+        Schema newer = WireFormatFixtures.withOptionalField(current, "policeOperation");
         assertThat(client.isCompatible("client-test-value", newer)).isTrue();
         int newerId = client.register("client-test-value", newer);
         assertThat(newerId).isNotEqualTo(id);
@@ -158,14 +147,14 @@ class SchemaRegistryIT {
     void a_producer_on_a_newer_schema_and_raidwatch_on_the_older_one_understand_each_other() throws IOException {
         ConfluentAvroSerde<RaidReport> raidwatch = ConfluentAvroSerde.forValues(client, RaidReport.class);
         raidwatch.serializer().serialize("evolving", report("r-0"));
-        Schema newer = withOptionalField(RaidReport.getClassSchema());
+        Schema newer = WireFormatFixtures.withOptionalField(RaidReport.getClassSchema(), "policeOperation");
         int newerId = client.register("evolving-value", newer);
 
         // newer producer -> raidwatch: the added field is skipped
         GenericRecord written = new GenericData.Record(newer);
         RaidReport.getClassSchema().getFields().forEach(f -> written.put(f.name(), report("r-1").get(f.pos())));
         written.put("policeOperation", "Operation Aidant");
-        assertThat(raidwatch.deserializer().deserialize("evolving", frame(newerId, newer, written))).isEqualTo(report("r-1"));
+        assertThat(raidwatch.deserializer().deserialize("evolving", WireFormatFixtures.frame(newerId, newer, written))).isEqualTo(report("r-1"));
 
         // raidwatch -> newer consumer: the added field takes its default
         byte[] bytes = raidwatch.serializer().serialize("evolving", report("r-2"));
@@ -212,11 +201,7 @@ class SchemaRegistryIT {
             } catch (SchemaRegistryException e) {
                 throw new SerializationException("schema refused by the schema registry: " + e.getMessage(), e);
             }
-            try {
-                return frame(id, schema, record);
-            } catch (IOException e) {
-                throw new SerializationException(e);
-            }
+            return WireFormatFixtures.frame(id, schema, record);
         };
     }
 
@@ -229,18 +214,6 @@ class SchemaRegistryIT {
         config.put(SerdeConfig.ENABLE_HEADERS, false);
         config.put(AvroKafkaSerdeConfig.USE_SPECIFIC_AVRO_READER, false);
         return config;
-    }
-
-    static byte[] frame(int id, Schema schema, GenericRecord record) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(0);
-        out.write(ByteBuffer.allocate(4).putInt(id).array());
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-        GenericData model = new GenericData();
-        SpecificData.get().getConversions().forEach(model::addLogicalTypeConversion);
-        new GenericDatumWriter<GenericRecord>(schema, model).write(record, encoder);
-        encoder.flush();
-        return out.toByteArray();
     }
 
 }

@@ -3,7 +3,6 @@ package org.raidwatch.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.LocalDate;
@@ -12,11 +11,8 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -96,17 +92,17 @@ class ConfluentAvroSerdeTest {
     }
 
     @Test
-    void a_record_written_with_a_newer_schema_is_read_by_this_older_class() throws IOException {
+    void a_record_written_with_a_newer_schema_is_read_by_this_older_class() {
         // Given a producer whose RaidReport has an extra optional field, registered as version 2
         serde.serializer().serialize("raid-reports", report());
-        Schema newer = withOptionalOperationName(RaidReport.getClassSchema());
+        Schema newer = WireFormatFixtures.withOptionalField(RaidReport.getClassSchema(), "operationName");
         int newerId = registry.register("raid-reports-value", newer);
         GenericRecord written = new GenericData.Record(newer);
         RaidReport.getClassSchema().getFields().forEach(f -> written.put(f.name(), report().get(f.pos())));
         written.put("operationName", "Operation Aidant");
 
         // When the app reads it
-        RaidReport read = serde.deserializer().deserialize("raid-reports", frame(newerId, newer, written));
+        RaidReport read = serde.deserializer().deserialize("raid-reports", WireFormatFixtures.frame(newerId, newer, written));
 
         // Then it sees the fields it knows
         assertThat(newerId).isEqualTo(registry.latest("raid-reports-value").id()).isNotEqualTo(1);
@@ -117,7 +113,7 @@ class ConfluentAvroSerdeTest {
     void a_record_written_by_this_class_is_read_by_a_newer_reader() throws IOException {
         byte[] bytes = serde.serializer().serialize("raid-reports", report());
         Schema writer = registry.schemaById(ByteBuffer.wrap(bytes, 1, 4).getInt());
-        Schema newer = withOptionalOperationName(RaidReport.getClassSchema());
+        Schema newer = WireFormatFixtures.withOptionalField(RaidReport.getClassSchema(), "operationName");
 
         GenericRecord read = new GenericDatumReader<GenericRecord>(writer, newer)
                 .read(null, DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null));
@@ -148,23 +144,4 @@ class ConfluentAvroSerdeTest {
                         e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SUBJECT_NOT_FOUND));
     }
 
-    static Schema withOptionalOperationName(Schema schema) {
-        String json = schema.toString();
-        String extra = "{\"name\":\"operationName\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Police operation name.\"}";
-        int fieldsEnd = json.lastIndexOf(']');
-        return new Schema.Parser().parse(json.substring(0, fieldsEnd) + "," + extra + json.substring(fieldsEnd));
-    }
-
-    private static byte[] frame(int id, Schema schema, GenericRecord record) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(0);
-        out.write(ByteBuffer.allocate(4).putInt(id).array());
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-        GenericData model = new GenericData();
-        model.addLogicalTypeConversion(new org.apache.avro.data.TimeConversions.DateConversion());
-        model.addLogicalTypeConversion(new org.apache.avro.data.TimeConversions.TimestampMillisConversion());
-        new GenericDatumWriter<GenericRecord>(schema, model).write(record, encoder);
-        encoder.flush();
-        return out.toByteArray();
-    }
 }

@@ -112,6 +112,16 @@ class DeadLetterTest {
     }
 
     @Test
+    void a_tombstone_is_a_dead_letter_and_deletes_nothing() {
+        driver.send(Raids.report("r-1"));
+        driver.sendRawReport("r-1", null);
+
+        assertThat(driver.deadLetters()).extracting(record -> header(record.headers(), "__streams.errors.message"))
+                .containsExactly("the record has no value (a tombstone); raid reports and FOI updates are never deleted");
+        assertThat(driver.caseOf("r-1").getReport()).isNotNull();
+    }
+
+    @Test
     void a_record_keyed_by_another_raid_is_a_dead_letter() {
         driver.sendRawReport("r-other", validReportBytes("r-1"));
 

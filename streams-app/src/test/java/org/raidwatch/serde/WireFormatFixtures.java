@@ -1,0 +1,45 @@
+package org.raidwatch.serde;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+
+/** Test helpers for what other producers send: evolved schemas and records framed by hand in the Confluent wire format. */
+public final class WireFormatFixtures {
+
+    private WireFormatFixtures() {
+    }
+
+    /** The schema plus one optional string field with a null default: a compatible evolution. */
+    public static Schema withOptionalField(Schema schema, String field) {
+        String json = schema.toString();
+        int fieldsEnd = json.lastIndexOf(']');
+        return new Schema.Parser().parse(json.substring(0, fieldsEnd)
+                + ",{\"name\":\"" + field + "\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Added later.\"}"
+                + json.substring(fieldsEnd));
+    }
+
+    /** A generic record as a Confluent-format value: byte 0, the schema id, the Avro body. */
+    public static byte[] frame(int schemaId, Schema schema, GenericRecord record) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(0);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(schemaId).array());
+        try {
+            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+            GenericData model = new GenericData();
+            SpecificData.get().getConversions().forEach(model::addLogicalTypeConversion);
+            new GenericDatumWriter<GenericRecord>(schema, model).write(record, encoder);
+            encoder.flush();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toByteArray();
+    }
+}

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
@@ -33,6 +34,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.raidwatch.demo.DemoDataset;
+import org.raidwatch.rules.RuleSet;
 import org.raidwatch.runtime.EmbeddedKafka;
 import org.raidwatch.runtime.TopicSetup;
 import org.raidwatch.schema.RaidReport;
@@ -163,6 +166,53 @@ class SchemaRegistryIT {
                 .read(null, DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null));
         assertThat(read.get("raidId").toString()).isEqualTo("r-2");
         assertThat(read.get("policeOperation")).isNull();
+    }
+
+    @Test
+    void the_running_app_processes_raid_reports_written_with_a_newer_and_with_an_older_schema() throws Exception {
+        Schema current = RaidReport.getClassSchema();
+        Schema newer = WireFormatFixtures.withOptionalField(current, "policeOperation");
+        Schema older = WireFormatFixtures.withoutField(current, "claimedArrests");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka-evolution"), true)) {
+            Cluster cluster = new Cluster(kafka, registry.confluentUrl(), 2);
+            // Given the subject at today's schema, then a newer and an older producer's schemas, all accepted (BACKWARD)
+            client.register("raid-reports-value", current);
+            int newerId = client.register("raid-reports-value", newer);
+            int olderId = client.register("raid-reports-value", older);
+            GenericRecord fromNewer = new GenericData.Record(newer);
+            current.getFields().forEach(f -> fromNewer.put(f.name(), report("r-newer").get(f.pos())));
+            fromNewer.put("policeOperation", "Operation Aidant");
+            GenericRecord fromOlder = new GenericData.Record(older);
+            older.getFields().forEach(f -> fromOlder.put(f.name(), report("r-older").get(current.getField(f.name()).pos())));
+
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(new HashMap<>(cluster.client), new StringSerializer(),
+                    new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+                producer.send(new ProducerRecord<>("raid-reports", "r-newer", WireFormatFixtures.frame(newerId, newer, fromNewer)));
+                producer.send(new ProducerRecord<>("raid-reports", "r-older", WireFormatFixtures.frame(olderId, older, fromOlder)));
+            }
+            // and FOI answers from today's producer: nobody referred
+            cluster.send(List.of(
+                    new DemoDataset.Event(java.time.Instant.EPOCH, null, answer("r-newer")),
+                    new DemoDataset.Event(java.time.Instant.EPOCH, null, answer("r-older"))));
+
+            // When raidwatch (on today's schema) runs, Then both raids are flagged
+            try (AppInstance app = AppInstance.start(kafka.bootstrapServers(), registry.confluentUrl(), dir.resolve("state-evolution"),
+                    RuleSet.loadShipped())) {
+                Await.until(Duration.ofMinutes(2), "claimed-no-referral on both raids", () -> {
+                    Map<String, org.raidwatch.schema.CaseFlag> flags = cluster.latestFlags();
+                    return flags.containsKey("r-newer|claimed-no-referral") && flags.containsKey("r-older|claimed-no-referral");
+                }, () -> "flags " + cluster.latestFlags().keySet() + ", dead letters " + cluster.deadLetterCount() + ", app " + app.describe());
+                assertThat(cluster.deadLetterCount()).isZero();
+                assertThat(cluster.latestFlags().get("r-newer|claimed-no-referral").getExplanation())
+                        .isEqualTo("Press reported trafficking (6 people rescued); the force's FOI answer (F-r-newer) shows 3 identified and 0 referred to the NRM");
+            }
+        }
+    }
+
+    private static org.raidwatch.schema.FoiUpdate answer(String raidId) {
+        return org.raidwatch.schema.FoiUpdate.newBuilder().setFoiId("F-" + raidId).setRaidId(raidId).setForce("Kent")
+                .setRequestedOn(LocalDate.of(2020, 9, 1)).setStatus(org.raidwatch.schema.FoiStatus.RESPONDED)
+                .setVictimsIdentified(3).setNrmReferrals(0).build();
     }
 
     @Test

@@ -26,6 +26,13 @@ public final class WireFormatFixtures {
                 + json.substring(fieldsEnd));
     }
 
+    /** The schema without one of its optional fields: what an older producer wrote. */
+    public static Schema withoutField(Schema schema, String field) {
+        java.util.List<Schema.Field> fields = schema.getFields().stream().filter(f -> !f.name().equals(field))
+                .map(f -> new Schema.Field(f, f.schema())).toList();
+        return Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
+    }
+
     /** A generic record as a Confluent-format value: byte 0, the schema id, the Avro body. */
     public static byte[] frame(int schemaId, Schema schema, GenericRecord record) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -53,12 +53,13 @@ final class ConsoleReport {
                 percent(r.getFoiResponseRate()), r.getFoiAnswered(), r.getFoiRequested());
     }
 
-    /** A table of the forces' all-time rates, most claimed raids first. */
-    static void forceTable(PrintWriter out, Collection<ForceRates> rates) {
+    /** A table of the forces' all-time rates, most claimed raids first, at most {@code limit} forces. */
+    static void forceTable(PrintWriter out, Collection<ForceRates> rates, int limit) {
         out.printf("  %-30s %7s %12s %11s %12s%n", "force", "claimed", "no referral", "no victims", "FOI answered");
         rates.stream()
                 .filter(r -> r.getWindow().equals("all") && !r.getForce().equals("ALL") && r.getClaimedRaids() > 0)
                 .sorted(Comparator.comparing(ForceRates::getClaimedRaids).reversed().thenComparing(ForceRates::getForce))
+                .limit(limit)
                 .forEach(r -> out.printf("  %-30s %7d %12s %11s %12s%n", r.getForce(), r.getClaimedRaids(),
                         percent(r.getNoReferralRate()), percent(r.getNoVictimsRate()), percent(r.getFoiResponseRate())));
     }

@@ -44,11 +44,14 @@ import picocli.CommandLine.Spec;
         header = "Run raidwatch with nothing else installed: in-process Kafka, synthetic national data.",
         description = {
                 "Runs raidwatch with nothing else installed: a real Kafka broker inside this process (loopback only, storage in a temporary folder removed on exit), an in-memory schema registry, and a synthetic national dataset (44 forces, raids 2016-2021, press claims and FOI answers arriving over time).",
-                "Prints one line per flag raised, updated or resolved, the national rates every 10 seconds, and at the end the national rates and a per-force table. Ctrl-C or the end of --duration stops it cleanly (exit status 0)."})
+                "Prints one line per flag raised, updated or resolved, the national rates every 10 seconds (with the ten forces with most claimed raids every 30 seconds), and at the end the national rates and a per-force table. Ctrl-C or the end of --duration stops it cleanly (exit status 0)."})
 final class DemoCommand implements Callable<Integer> {
 
     private static final ZoneId LONDON = ZoneId.of("Europe/London");
     private static final Duration RATES_EVERY = Duration.ofSeconds(10);
+    /** Every third rates report also shows the forces with the most claimed raids. */
+    private static final int TABLE_EVERY = 3;
+    private static final int TABLE_FORCES = 10;
 
     @Spec
     CommandSpec spec;
@@ -130,7 +133,7 @@ final class DemoCommand implements Callable<Integer> {
                     ForceRates national = watcher.rates(Forces.ALL, "all");
                     synchronized (out) {
                         out.println(national == null ? "  national rates: none yet" : "  national rates, all time: " + ConsoleReport.ratesLine(national));
-                        ConsoleReport.forceTable(out, watcher.allRates());
+                        ConsoleReport.forceTable(out, watcher.allRates(), Integer.MAX_VALUE);
                         out.flush();
                     }
                 }
@@ -166,6 +169,7 @@ final class DemoCommand implements Callable<Integer> {
         long startNanos = System.nanoTime();
         Instant first = events.stream().filter(e -> e.foiUpdate() != null).findFirst().orElse(events.get(0)).at();
         long nextRatesNanos = startNanos + RATES_EVERY.toNanos();
+        int ratesReports = 0;
         for (DemoDataset.Event event : events) {
             long dueNanos = startNanos + (long) (Math.max(0, Duration.between(first, event.at()).toSeconds()) / 86_400.0 / speed * 1e9);
             while (System.nanoTime() < dueNanos) {
@@ -173,7 +177,7 @@ final class DemoCommand implements Callable<Integer> {
                     return;
                 }
                 if (System.nanoTime() >= nextRatesNanos) {
-                    printRates(out, watcher, calendar);
+                    printRates(out, watcher, calendar, ++ratesReports % TABLE_EVERY == 0);
                     nextRatesNanos += RATES_EVERY.toNanos();
                 }
                 Thread.sleep(Math.max(1, Math.min(50, (dueNanos - System.nanoTime()) / 1_000_000)));
@@ -201,10 +205,16 @@ final class DemoCommand implements Callable<Integer> {
         return stopRequested || (deadline != null && Instant.now().isAfter(deadline));
     }
 
-    private static void printRates(PrintWriter out, OutputWatcher watcher, SimulatedClock calendar) {
+    private static void printRates(PrintWriter out, OutputWatcher watcher, SimulatedClock calendar, boolean withForces) {
         ForceRates national = watcher.rates(Forces.ALL, "all");
-        printLine(out, String.format("-- %s  national, all time: %s%n", calendar.instant().atZone(LONDON).toLocalDate(),
-                national == null ? "no claimed raids yet" : ConsoleReport.ratesLine(national)));
+        synchronized (out) {
+            out.printf("-- %s  national, all time: %s%n", calendar.instant().atZone(LONDON).toLocalDate(),
+                    national == null ? "no claimed raids yet" : ConsoleReport.ratesLine(national));
+            if (withForces) {
+                ConsoleReport.forceTable(out, watcher.allRates(), TABLE_FORCES);
+            }
+            out.flush();
+        }
     }
 
     private static void printLine(PrintWriter out, String line) {

@@ -92,9 +92,15 @@ public final class DemoDataset {
             outcomes.put(Outcome.NOT_HELD, 5);
             outcomes.put(Outcome.NEVER_ANSWERED, 7);
             // 25% identify nobody; of the rest, 59% refer nobody: 0.25 + 0.75 x 0.59 = 69% with no referral.
-            return new Decks(new Deck<>(random, outcomes),
-                    new Deck<>(random, Map.of(true, 25, false, 75)),
-                    new Deck<>(random, Map.of(true, 59, false, 41)));
+            return new Decks(new Deck<>(random, outcomes), new Deck<>(random, yesNo(25)), new Deck<>(random, yesNo(59)));
+        }
+
+        /** A deck of 100 with this many "yes"; ordered, so the same seed deals the same cards in every JVM. */
+        private static Map<Boolean, Integer> yesNo(int yes) {
+            Map<Boolean, Integer> cards = new java.util.LinkedHashMap<>();
+            cards.put(true, yes);
+            cards.put(false, 100 - yes);
+            return cards;
         }
     }
 

@@ -21,6 +21,10 @@ import org.raidwatch.schema.RaidReport;
 /** The demo's synthetic dataset: realistic, repeatable, and calibrated to the research's national figures. */
 class DemoDatasetTest {
 
+    /** The default dataset's size and fingerprint, taken from the generator as it stands. */
+    private static final int EXPECTED_DEFAULT_EVENTS = 782;
+    private static final int EXPECTED_DEFAULT_HASH = 758_863_109;
+
     /** National all-time rates over the final state of each raid, tallied here independently of the topology. */
     private record National(double noReferral, double noVictims, double foiAnswered, int claimedRaids) {
     }
@@ -88,6 +92,14 @@ class DemoDatasetTest {
     void the_same_seed_gives_the_same_dataset_and_another_seed_another() {
         assertThat(DemoDataset.generate(5, 100)).isEqualTo(DemoDataset.generate(5, 100));
         assertThat(DemoDataset.generate(5, 100)).isNotEqualTo(DemoDataset.generate(6, 100));
+    }
+
+    @Test
+    void the_default_dataset_is_the_same_in_every_run() {
+        // A fingerprint of the default dataset; it changes only when the generator does.
+        List<DemoDataset.Event> events = DemoDataset.generate(DemoDataset.DEFAULT_SEED, DemoDataset.DEFAULT_RAIDS);
+        assertThat(events).hasSize(EXPECTED_DEFAULT_EVENTS);
+        assertThat(events.toString().hashCode()).isEqualTo(EXPECTED_DEFAULT_HASH);
     }
 
     @Test

@@ -33,10 +33,11 @@ class CrashRecoveryIT {
         try (ApicurioRegistry registry = ApicurioRegistry.start(dir.resolve("apicurio.log"));
              EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), false)) {
             Cluster cluster = new Cluster(kafka, registry.confluentUrl(), 4);
-            // The inputs keep arriving, in small batches, whether or not an instance is up.
+            // The inputs keep arriving, in small batches over about 40 s, whether or not an instance is up
+            // (long enough to outlast two kills and restarts, each waiting out the dead member's session).
             Thread feeder = new Thread(() -> {
-                for (int from = 0; from < events.size(); from += 40) {
-                    cluster.send(events.subList(from, Math.min(events.size(), from + 40)));
+                for (int from = 0; from < events.size(); from += 20) {
+                    cluster.send(events.subList(from, Math.min(events.size(), from + 20)));
                     try {
                         Thread.sleep(150);
                     } catch (InterruptedException e) {

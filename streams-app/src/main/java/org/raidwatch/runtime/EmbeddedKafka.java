@@ -40,11 +40,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.controllerPort = controllerPort;
     }
 
-    /** Starts a broker on a new temporary folder, removed again on close. */
-    public static EmbeddedKafka startTemporary() {
-        return start(TemporaryFolders.create("raidwatch-kafka-"), true);
-    }
-
     /** Starts a broker on the given folder (formatting it if new); {@code deleteOnClose} removes the folder on close. */
     public static EmbeddedKafka start(Path logDir, boolean deleteOnClose) {
         EmbeddedKafka kafka = new EmbeddedKafka(logDir.toAbsolutePath(), deleteOnClose, freePort(), freePort());
@@ -59,10 +54,6 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public String bootstrapServers() {
         return "127.0.0.1:" + brokerPort;
-    }
-
-    public Path logDir() {
-        return logDir;
     }
 
     /** Stops the broker and keeps its storage, as a broker crash or restart would. */

@@ -76,10 +76,6 @@ public final class StreamsRunner implements AutoCloseable {
         return failure.get();
     }
 
-    public KafkaStreams streams() {
-        return streams;
-    }
-
     @Override
     public void close() {
         streams.close(Duration.ofSeconds(30));

@@ -31,30 +31,54 @@ public final class WorkingDays {
 
     private static final Map<Integer, Set<LocalDate>> HOLIDAYS_BY_YEAR = new ConcurrentHashMap<>();
 
+    /**
+     * Per year, index {@code d} holds the working days among days 1..d of the year (index 0 is 0), so a count within a
+     * year is one subtraction.
+     */
+    private static final Map<Integer, int[]> WORKING_DAYS_TO_DAY_OF_YEAR = new ConcurrentHashMap<>();
+
+    /** Ordinals count from the start of this year; any fixed year works, this one lies before every date we handle. */
+    private static final int EPOCH_YEAR = 1900;
+
+    /** Replaced, never mutated, so readers need no lock; only growing it takes {@link #YEAR_STARTS_LOCK}. */
+    private static volatile YearStarts yearStarts = new YearStarts(EPOCH_YEAR, new long[] {0});
+    private static final Object YEAR_STARTS_LOCK = new Object();
+
     private WorkingDays() {
     }
 
     /** Working days after {@code from} up to and including {@code to}; 0 when {@code to} is not after {@code from}. */
     public static int between(LocalDate from, LocalDate to) {
-        int count = 0;
-        for (LocalDate day = from.plusDays(1); !day.isAfter(to); day = day.plusDays(1)) {
-            if (isWorkingDay(day)) {
-                count++;
-            }
+        if (!to.isAfter(from)) {
+            return 0;
         }
-        return count;
+        return Math.toIntExact(ordinal(to) - ordinal(from));
     }
 
     /** The day on which {@code count} working days after {@code from} have passed. */
     public static LocalDate addWorkingDays(LocalDate from, int count) {
-        LocalDate day = from;
-        for (int passed = 0; passed < count; ) {
-            day = day.plusDays(1);
-            if (isWorkingDay(day)) {
-                passed++;
+        if (count <= 0) {
+            return from;
+        }
+        long target = ordinal(from) + count;
+        int year = from.getYear();
+        while (startOfYear(year + 1) < target) {
+            year++;
+        }
+        int[] toDayOfYear = workingDaysToDayOfYear(year);
+        int wanted = Math.toIntExact(target - startOfYear(year));
+        // The first day whose running count reaches the target is the working day that completes it.
+        int low = 1;
+        int high = toDayOfYear.length - 1;
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (toDayOfYear[middle] < wanted) {
+                low = middle + 1;
+            } else {
+                high = middle;
             }
         }
-        return day;
+        return LocalDate.ofYearDay(year, low);
     }
 
     public static boolean isWorkingDay(LocalDate day) {
@@ -87,6 +111,74 @@ public final class WorkingDays {
             }
         }
         return Set.copyOf(days);
+    }
+
+    /**
+     * Working days from the start of {@link #EPOCH_YEAR} up to and including {@code day} (negative before it), so that
+     * {@link #between} is a difference of two ordinals whatever the age of the dates.
+     */
+    private static long ordinal(LocalDate day) {
+        return startOfYear(day.getYear()) + workingDaysToDayOfYear(day.getYear())[day.getDayOfYear()];
+    }
+
+    private static int[] workingDaysToDayOfYear(int year) {
+        return WORKING_DAYS_TO_DAY_OF_YEAR.computeIfAbsent(year, WorkingDays::countWorkingDaysToDayOfYear);
+    }
+
+    private static int[] countWorkingDaysToDayOfYear(int year) {
+        LocalDate day = LocalDate.of(year, 1, 1);
+        int[] counts = new int[day.lengthOfYear() + 1];
+        for (int dayOfYear = 1; dayOfYear < counts.length; dayOfYear++, day = day.plusDays(1)) {
+            counts[dayOfYear] = counts[dayOfYear - 1] + (isWorkingDay(day) ? 1 : 0);
+        }
+        return counts;
+    }
+
+    /** Working days from the start of {@link #EPOCH_YEAR} to the start of {@code year}. */
+    private static long startOfYear(int year) {
+        YearStarts starts = yearStarts;
+        if (!starts.covers(year)) {
+            synchronized (YEAR_STARTS_LOCK) {
+                starts = yearStarts.extendedTo(year);
+                yearStarts = starts;
+            }
+        }
+        return starts.of(year);
+    }
+
+    /** Working days from the start of {@link #EPOCH_YEAR} to the start of each year from {@code firstYear} on. */
+    private record YearStarts(int firstYear, long[] starts) {
+
+        boolean covers(int year) {
+            return year >= firstYear && year - firstYear < starts.length;
+        }
+
+        long of(int year) {
+            return starts[year - firstYear];
+        }
+
+        YearStarts extendedTo(int year) {
+            if (covers(year)) {
+                return this;
+            }
+            int newFirstYear = Math.min(firstYear, year);
+            int newLastYear = Math.max(firstYear + starts.length - 1, year);
+            long[] extended = new long[Math.toIntExact((long) newLastYear - newFirstYear + 1)];
+            int offset = firstYear - newFirstYear;
+            System.arraycopy(starts, 0, extended, offset, starts.length);
+            for (int i = offset - 1; i >= 0; i--) {
+                extended[i] = extended[i + 1] - workingDaysIn(newFirstYear + i);
+            }
+            for (int i = offset + starts.length; i < extended.length; i++) {
+                extended[i] = extended[i - 1] + workingDaysIn(newFirstYear + i - 1);
+            }
+            return new YearStarts(newFirstYear, extended);
+        }
+
+        private static int workingDaysIn(int year) {
+            int[] toDayOfYear = workingDaysToDayOfYear(year);
+            return toDayOfYear[toDayOfYear.length - 1];
+        }
     }
 
     private static LocalDate nextWeekday(LocalDate day) {

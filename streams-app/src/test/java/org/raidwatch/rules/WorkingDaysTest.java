@@ -3,6 +3,10 @@ package org.raidwatch.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** FOI working days: Monday to Friday, less England and Wales bank holidays. */
@@ -67,5 +71,99 @@ class WorkingDaysTest {
         assertThat(WorkingDays.easterSunday(2019)).isEqualTo(LocalDate.of(2019, 4, 21));
         assertThat(WorkingDays.easterSunday(2024)).isEqualTo(LocalDate.of(2024, 3, 31));
         assertThat(WorkingDays.easterSunday(2038)).isEqualTo(LocalDate.of(2038, 4, 25));
+    }
+
+    @Test
+    void working_days_between_two_dates_match_counting_day_by_day() {
+        // Given ~20,000 request and reply dates across 1990..2099, replies before, on and long after the request
+        List<LocalDate[]> pairs = samplePairs(new Random(20_240_601L), 20_000);
+
+        // When the working days between them are counted, Then they match counting each day in turn
+        for (LocalDate[] pair : pairs) {
+            assertThat(WorkingDays.between(pair[0], pair[1]))
+                    .as("working days from %s to %s", pair[0], pair[1])
+                    .isEqualTo(betweenDayByDay(pair[0], pair[1]));
+        }
+    }
+
+    @Test
+    void a_deadline_so_many_working_days_on_matches_stepping_day_by_day() {
+        // Given ~2,000 request dates across 1990..2099, including year ends, weekends and bank holidays
+        Random random = new Random(19_900_101L);
+        List<LocalDate> special = specialDays();
+        List<LocalDate> requests = new ArrayList<>();
+        while (requests.size() < 2_000) {
+            requests.add(random.nextBoolean() ? special.get(random.nextInt(special.size())) : randomDay(random));
+        }
+
+        for (LocalDate request : requests) {
+            for (int count = 0; count <= 45; count++) {
+                // When the day is sought on which that many working days have passed
+                LocalDate deadline = WorkingDays.addWorkingDays(request, count);
+
+                // Then it is the day stepping one day at a time finds, and exactly that many working days have passed
+                assertThat(deadline).as("%d working days after %s", count, request)
+                        .isEqualTo(addWorkingDaysDayByDay(request, count));
+                assertThat(WorkingDays.between(request, deadline)).isEqualTo(count);
+            }
+        }
+    }
+
+    private static final LocalDate FIRST_DAY = LocalDate.of(1990, 1, 1);
+    private static final LocalDate LAST_DAY = LocalDate.of(2099, 12, 31);
+
+    private static List<LocalDate[]> samplePairs(Random random, int size) {
+        List<LocalDate[]> pairs = new ArrayList<>();
+        List<LocalDate> special = specialDays();
+        while (pairs.size() < size) {
+            LocalDate from = random.nextBoolean() ? special.get(random.nextInt(special.size())) : randomDay(random);
+            LocalDate to = switch (random.nextInt(5)) {
+                case 0 -> from.plusDays(random.nextInt(61) - 10); // a typical FOI span, sometimes backwards
+                case 1 -> from.plusDays(random.nextInt(1_461) - 365); // across one or two year ends
+                case 2 -> from; // the request day itself
+                case 3 -> special.get(random.nextInt(special.size())); // onto a year end or bank holiday
+                default -> randomDay(random); // anywhere, often decades apart and either way round
+            };
+            pairs.add(new LocalDate[] {from, to});
+        }
+        return pairs;
+    }
+
+    /** The first and last days of each year and every bank holiday, each with the day after it. */
+    private static List<LocalDate> specialDays() {
+        List<LocalDate> days = new ArrayList<>();
+        for (LocalDate day = FIRST_DAY; !day.isAfter(LAST_DAY); day = day.plusDays(1)) {
+            boolean yearEdge = day.getDayOfYear() == 1 || day.getDayOfYear() == day.lengthOfYear();
+            if (yearEdge || WorkingDays.isBankHoliday(day)) {
+                days.add(day);
+                days.add(day.plusDays(1));
+            }
+        }
+        return days;
+    }
+
+    private static LocalDate randomDay(Random random) {
+        return FIRST_DAY.plusDays(random.nextInt((int) ChronoUnit.DAYS.between(FIRST_DAY, LAST_DAY) + 1));
+    }
+
+    private static int betweenDayByDay(LocalDate from, LocalDate to) {
+        int count = 0;
+        for (LocalDate day = from.plusDays(1); !day.isAfter(to); day = day.plusDays(1)) {
+            if (WorkingDays.isWorkingDay(day)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static LocalDate addWorkingDaysDayByDay(LocalDate from, int count) {
+        LocalDate day = from;
+        for (int passed = 0; passed < count; ) {
+            day = day.plusDays(1);
+            if (WorkingDays.isWorkingDay(day)) {
+                passed++;
+            }
+        }
+        return day;
     }
 }

@@ -8,14 +8,16 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.raidwatch.serde.SchemaRegistryUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Owns one KafkaStreams instance's life: start, wait until running, report state changes, stop.
  *
- * <p>Behaviour on failure: an exception that escapes processing (bad records and rule failures do
- * not: they go to the dead-letter topic) shuts this client down (SHUTDOWN_CLIENT) and is kept as
+ * <p>Behaviour on failure: a schema registry outage replaces the stream thread, which retries its
+ * tasks from their last commit until the registry answers. Any other exception that escapes
+ * processing (bad records and rule failures do not: they go to the dead-letter topic) shuts this client down (SHUTDOWN_CLIENT) and is kept as
  * {@link #failure()}; the state becomes ERROR and {@link #awaitStop} returns. The caller exits
  * non-zero so a supervisor can restart the process; exactly-once makes the restart safe.
  */
@@ -42,6 +44,11 @@ public final class StreamsRunner implements AutoCloseable {
             }
         });
         streams.setUncaughtExceptionHandler(error -> {
+            if (SchemaRegistryUnavailableException.isCauseOf(error)) {
+                LOG.warn("The schema registry is unavailable ({}); replacing the stream thread, which retries its tasks"
+                        + " from their last commit", rootMessage(error));
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
             LOG.error("raidwatch stream stopped on an unexpected error: {}", error.toString(), error);
             failure.compareAndSet(null, error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -74,6 +81,14 @@ public final class StreamsRunner implements AutoCloseable {
 
     public Throwable failure() {
         return failure.get();
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage();
     }
 
     @Override

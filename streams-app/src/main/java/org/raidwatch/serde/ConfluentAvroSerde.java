@@ -25,7 +25,11 @@ import org.apache.kafka.common.serialization.Serializer;
  * 4-byte big-endian registry id, then the Avro binary body. Subjects follow the topic name strategy
  * ({@code <topic>-value}, {@code <topic>-key}). The reader fetches the writer's schema by id (once)
  * and resolves it to the generated class, so records written with older or newer compatible
- * schemas decode. Anything that is not such a record fails with a {@link SerializationException}.
+ * schemas decode. Anything that is not such a record fails with a {@link SerializationException};
+ * a writer schema id the registry does not know is remembered, so a flood of bogus ids costs one
+ * registry call each. A registry that cannot be reached is not the record's fault: that failure
+ * stays a {@link SchemaRegistryUnavailableException}, so the stream retries instead of
+ * dead-lettering a good record.
  */
 public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde<T> {
 
@@ -40,6 +44,15 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
     private final SpecificDatumWriter<T> writer;
     private final Map<String, Integer> idsBySubject = new ConcurrentHashMap<>();
     private final Map<Integer, DatumReader<T>> readersByWriterId = new ConcurrentHashMap<>();
+    /** Writer ids the registry answered "not found" for, with that answer; bounded, oldest forgotten first. */
+    private final Map<Integer, String> unknownWriterIds = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Integer, String> eldest) {
+                    return size() > MAX_REMEMBERED_UNKNOWN_IDS;
+                }
+            });
+    private static final int MAX_REMEMBERED_UNKNOWN_IDS = 10_000;
 
     /**
      * @param autoRegister register the class's schema on first write (true), or only look up an
@@ -83,7 +96,12 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
         try {
             id = idsBySubject.computeIfAbsent(subject,
                     s -> autoRegister ? registry.register(s, readerSchema) : registry.lookup(s, readerSchema));
+        } catch (SchemaRegistryUnavailableException e) {
+            throw e;
         } catch (SchemaRegistryException e) {
+            if (e.isUnavailable()) {
+                throw new SchemaRegistryUnavailableException("cannot get a schema id for subject " + subject + ": " + e.getMessage(), e);
+            }
             throw new SerializationException("cannot get a schema id for subject " + subject + ": " + e.getMessage(), e);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
@@ -112,11 +130,23 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
                     + data[0] + " (expected 0)");
         }
         int writerId = ByteBuffer.wrap(data, 1, 4).getInt();
+        String unknown = unknownWriterIds.get(writerId);
+        if (unknown != null) {
+            throw new SerializationException("cannot get writer schema " + writerId + " for a record on topic " + topic
+                    + ": " + unknown);
+        }
         DatumReader<T> reader;
         try {
             reader = readersByWriterId.computeIfAbsent(writerId,
                     id -> new SpecificDatumReader<>(registry.schemaById(id), readerSchema));
+        } catch (SchemaRegistryUnavailableException e) {
+            throw e;
         } catch (SchemaRegistryException e) {
+            if (e.isNotFound()) {
+                unknownWriterIds.put(writerId, e.getMessage());
+            } else if (e.isUnavailable()) {
+                throw new SchemaRegistryUnavailableException("cannot get writer schema " + writerId + ": " + e.getMessage(), e);
+            }
             throw new SerializationException("cannot get writer schema " + writerId + " for a record on topic " + topic
                     + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {

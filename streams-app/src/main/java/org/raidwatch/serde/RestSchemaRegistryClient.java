@@ -18,6 +18,8 @@ import org.apache.avro.Schema;
 /**
  * A client for the Confluent Schema Registry REST API on {@code java.net.http}. Ids are cached per
  * subject and schema, and schemas per id, so a running stream asks the registry once per schema.
+ * A registry that does not answer (or answers 5xx, 408, 429) is asked again with growing pauses
+ * for up to the retry budget; then the call fails with {@link SchemaRegistryUnavailableException}.
  */
 public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
@@ -27,6 +29,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     private final URI baseUri;
     private final HttpClient http;
     private final Duration requestTimeout;
+    private final Duration retryBudget;
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
     private final Map<SubjectSchema, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
 
@@ -35,12 +38,21 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
      *                {@code http://localhost:8081} or {@code http://host:8080/apis/ccompat/v6}
      */
     public RestSchemaRegistryClient(String baseUrl, Duration requestTimeout) {
+        this(baseUrl, requestTimeout, Duration.ZERO);
+    }
+
+    /**
+     * @param retryBudget how long to keep retrying a call the registry did not answer properly; zero
+     *                    for one attempt
+     */
+    public RestSchemaRegistryClient(String baseUrl, Duration requestTimeout, Duration retryBudget) {
         String trimmed = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.baseUri = URI.create(trimmed);
         if (baseUri.getScheme() == null || baseUri.getHost() == null) {
             throw new IllegalArgumentException("schema registry URL must look like http://host:port, got: " + baseUrl);
         }
         this.requestTimeout = requestTimeout;
+        this.retryBudget = retryBudget;
         this.http = HttpClient.newBuilder().connectTimeout(requestTimeout).build();
     }
 
@@ -85,6 +97,33 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     private JsonNode send(String method, String path, String body) {
+        long deadline = System.nanoTime() + retryBudget.toNanos();
+        long pauseMs = 100;
+        int attempts = 0;
+        while (true) {
+            attempts++;
+            try {
+                return sendOnce(method, path, body);
+            } catch (SchemaRegistryException e) {
+                if (!e.isUnavailable()) {
+                    throw e;
+                }
+                if (System.nanoTime() + pauseMs * 1_000_000 > deadline) {
+                    throw new SchemaRegistryUnavailableException("schema registry at " + baseUri + " unavailable after "
+                            + attempts + (attempts == 1 ? " attempt" : " attempts") + ": " + e.getMessage(), e);
+                }
+                try {
+                    Thread.sleep(pauseMs);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new SchemaRegistryUnavailableException("interrupted while retrying the schema registry at " + baseUri, e);
+                }
+                pauseMs = Math.min(pauseMs * 2, 1_000);
+            }
+        }
+    }
+
+    private JsonNode sendOnce(String method, String path, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUri + path))
                 .timeout(requestTimeout)
                 .header("Accept", CONTENT_TYPE + ", application/json");

@@ -22,6 +22,8 @@ public final class SchemaRegistries {
         if (first.startsWith(MOCK_SCHEME)) {
             return InMemorySchemaRegistry.scope(first.substring(MOCK_SCHEME.length()));
         }
-        return new RestSchemaRegistryClient(first, Duration.ofSeconds(10));
+        // A stream thread blocks while it retries, inside an exactly-once transaction (10 s timeout):
+        // a few seconds of retries, then the task fails and Kafka Streams tries it again.
+        return new RestSchemaRegistryClient(first, Duration.ofSeconds(5), Duration.ofSeconds(5));
     }
 }

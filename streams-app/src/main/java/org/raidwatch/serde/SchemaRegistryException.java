@@ -45,4 +45,13 @@ public class SchemaRegistryException extends RuntimeException {
     public boolean isIncompatible() {
         return httpStatus == 409 || errorCode == INCOMPATIBLE_SCHEMA;
     }
+
+    /**
+     * Whether the registry itself is in trouble rather than the request: no answer (connection refused,
+     * timeout), a 5xx, 408 or 429. Such a failure says nothing about the record being decoded, so it
+     * must never send a good record to the dead letters; the caller retries.
+     */
+    public boolean isUnavailable() {
+        return httpStatus == -1 || httpStatus / 100 == 5 || httpStatus == 408 || httpStatus == 429;
+    }
 }

@@ -30,7 +30,7 @@ class SchemaEvolutionTest {
 
     static List<Schema> contracts() {
         return List.of(RaidReport.getClassSchema(), FoiUpdate.getClassSchema(), CaseState.getClassSchema(),
-                CaseFlag.getClassSchema(), ForceRates.getClassSchema(), RateChange.getClassSchema(),
+                CaseFlag.getClassSchema(), ForceRates.getClassSchema(), RateDelta.getClassSchema(),
                 RateCounts.getClassSchema());
     }
 

@@ -110,14 +110,15 @@ final class DemoCommand implements Callable<Integer> {
                 Map<String, Object> client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
                 TopicNames names = TopicNames.DEFAULTS;
                 Topics topics = Topics.create(names, SchemaRegistries.forUrl("mock://" + registryScope));
+                int partitions = 2;
                 try (Admin admin = Admin.create(client)) {
-                    TopicSetup.createMissing(admin, names, 2, (short) 1, 30_000);
+                    TopicSetup.createMissing(admin, names, partitions, (short) 1, 30_000);
                 }
                 SimulatedClock calendar = new SimulatedClock(events.get(0).at(), LONDON);
                 Properties props = StreamsProperties.defaults("raidwatch-demo", kafka.bootstrapServers(), names.deadLetters());
                 props.put(StreamsConfig.STATE_DIR_CONFIG, workspace.resolve("streams").toString());
                 var topology = CaseTopology.build(props, topics, ruleSet,
-                        CaseTopology.Settings.liveWithClock(calendar, Duration.ofSeconds(1)));
+                        CaseTopology.Settings.liveWithClock(calendar, Duration.ofSeconds(1)).withInputPartitions(partitions));
                 try (StreamsRunner runner = new StreamsRunner(topology, props);
                      OutputWatcher watcher = new OutputWatcher(client, topics, flag -> printLine(out, ConsoleReport.flagLine(flag)));
                      InputLoader loader = new InputLoader(client, topics)) {

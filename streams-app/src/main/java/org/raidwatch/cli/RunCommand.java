@@ -46,16 +46,19 @@ final class RunCommand implements Callable<Integer> {
         RuleSet rules = settings.rulesFolder() == null ? RuleSet.loadShipped() : RuleSet.load(settings.rulesFolder());
         SchemaRegistryClient registry = SchemaRegistries.forUrl(settings.schemaRegistryUrl());
         Deployment.checkRegistry(registry, settings.schemaRegistryUrl(), List.of(settings.topicNames().raidReports() + "-value"));
+        int inputPartitions;
         try (Admin admin = Deployment.connect(settings, connectTimeout)) {
             List<String> created = TopicSetup.createMissing(admin, settings.topicNames(), settings.partitions(),
                     settings.replication(), connectTimeout.toMillis());
             if (!created.isEmpty()) {
                 out.println("raidwatch: created topics " + created);
             }
+            inputPartitions = Deployment.inputPartitions(admin, settings.topicNames(), connectTimeout);
         }
         Topics topics = Topics.create(settings.topicNames(), registry);
         var props = settings.streamsProperties();
-        StreamsRunner runner = new StreamsRunner(CaseTopology.build(props, topics, rules, CaseTopology.Settings.live()), props);
+        StreamsRunner runner = new StreamsRunner(CaseTopology.build(props, topics, rules,
+                CaseTopology.Settings.live().withInputPartitions(inputPartitions)), props);
         CountDownLatch closed = new CountDownLatch(1);
         Thread shutdown = new Thread(() -> {
             runner.close();

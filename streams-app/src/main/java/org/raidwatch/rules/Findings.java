@@ -24,11 +24,20 @@ public final class Findings {
      * @param evidence alternating field names and values the finding rests on; null values read "unknown"
      */
     public void flag(RuleContext rule, String explanation, Object... evidence) {
+        // A malformed finding fails here, inside the rule's consequence, so the error names the rule:
+        // at load on the sample cases, or on the case that reveals it (which then goes to the dead letters).
+        if (explanation == null || explanation.isBlank()) {
+            throw new IllegalArgumentException("the finding has no explanation (" + (explanation == null ? "null" : "blank")
+                    + "); findings.flag(drools, \"explanation\", ...) needs plain-English text");
+        }
         if (evidence.length % 2 != 0) {
             throw new IllegalArgumentException("evidence must alternate names and values, got " + evidence.length + " items");
         }
         Map<String, String> values = new LinkedHashMap<>();
         for (int i = 0; i < evidence.length; i += 2) {
+            if (evidence[i] == null || String.valueOf(evidence[i]).isBlank()) {
+                throw new IllegalArgumentException("evidence item " + (i / 2 + 1) + " has no field name");
+            }
             values.put(String.valueOf(evidence[i]), evidence[i + 1] == null ? "unknown" : String.valueOf(evidence[i + 1]));
         }
         found.add(new Finding(rule.getRule().getName(), severityOf(rule.getRule()), explanation, values));

@@ -42,6 +42,12 @@ import org.raidwatch.serde.AvroClassTrust;
  * every problem as {@code file:line: message}: DRL that does not compile, a rule without a valid
  * {@code @severity}, or a rule that throws on sample cases (classic DRL compiles some type errors
  * and then throws on every evaluation).
+ *
+ * <p>Time: a rule whose outcome can change as days pass, with no new input, says when with
+ * {@code @dueAfterWorkingDays(N)} (it may change once more than N working days have passed since the
+ * FOI request). That lets the stream re-evaluate only the cases falling due on a given day instead
+ * of every case; a rule that reads {@code workingDaysSinceRequest} or {@code today} without saying
+ * so is refused.
  */
 public final class RuleSet implements AutoCloseable {
 
@@ -53,6 +59,10 @@ public final class RuleSet implements AutoCloseable {
     /** MVEL names the failing expression, not the rule: {@code [Near : {... arrests == "many" ....}]}. */
     private static final Pattern NEAR_EXPRESSION = Pattern.compile("Near : \\{\\.\\.\\. (.+?) \\.\\.\\.\\.}");
     private static final AtomicLong BUILDS = new AtomicLong();
+    /** The metadata a time-dependent rule declares its working-day deadlines with. */
+    public static final String DUE_AFTER_WORKING_DAYS = "dueAfterWorkingDays";
+    /** Properties of {@link RaidCase} whose value changes as days pass. */
+    private static final Pattern TIME_DEPENDENT = Pattern.compile("\\b(workingDaysSinceRequest|getWorkingDaysSinceRequest|today|getToday)\\b");
 
     static {
         // The sample cases and every evaluation use the generated Avro classes.
@@ -63,15 +73,18 @@ public final class RuleSet implements AutoCloseable {
     private final String version;
     private final KieBase kieBase;
     private final List<String> ruleIds;
+    private final List<Integer> workingDayDeadlines;
     private final Map<String, String> ruleSources;
     private final ThreadLocal<RuleSession> sessionOfThread;
     private final List<RuleSession> sessions = new CopyOnWriteArrayList<>();
 
-    private RuleSet(String source, String version, KieBase kieBase, List<String> ruleIds, Map<String, String> ruleSources) {
+    private RuleSet(String source, String version, KieBase kieBase, List<String> ruleIds, List<Integer> workingDayDeadlines,
+                    Map<String, String> ruleSources) {
         this.source = source;
         this.version = version;
         this.kieBase = kieBase;
         this.ruleIds = List.copyOf(ruleIds);
+        this.workingDayDeadlines = List.copyOf(workingDayDeadlines);
         this.ruleSources = Map.copyOf(ruleSources);
         this.sessionOfThread = ThreadLocal.withInitial(() -> {
             RuleSession session = new RuleSession(kieBase, this::ruleOf);
@@ -120,6 +133,30 @@ public final class RuleSet implements AutoCloseable {
     /** The rule ids, in name order. */
     public List<String> ruleIds() {
         return ruleIds;
+    }
+
+    /** The working-day deadlines the time-dependent rules declared, ascending and distinct. */
+    public List<Integer> workingDayDeadlines() {
+        return workingDayDeadlines;
+    }
+
+    /**
+     * The next day after the case's "today" on which time passing alone can change what the rules
+     * find: the first day on which more than N working days have passed since the FOI request, for a
+     * declared deadline N; null when none lies ahead (or the case has no FOI request).
+     */
+    public LocalDate reevaluateOn(RaidCase raidCase) {
+        LocalDate requestedOn = raidCase.getRequestedOn();
+        if (requestedOn == null) {
+            return null;
+        }
+        for (int deadline : workingDayDeadlines) {
+            LocalDate due = WorkingDays.addWorkingDays(requestedOn, deadline + 1);
+            if (due.isAfter(raidCase.getToday())) {
+                return due;
+            }
+        }
+        return null;
     }
 
     /** The session of the calling thread (sessions are not thread-safe; the KieBase is). */
@@ -209,6 +246,7 @@ public final class RuleSet implements AutoCloseable {
         kie.getRepository().removeKieModule(releaseId);
 
         List<String> ruleIds = new ArrayList<>();
+        java.util.TreeSet<Integer> deadlines = new java.util.TreeSet<>();
         for (KiePackage kiePackage : kieBase.getKiePackages()) {
             for (Rule rule : kiePackage.getRules()) {
                 ruleIds.add(rule.getName());
@@ -217,13 +255,17 @@ public final class RuleSet implements AutoCloseable {
                 } catch (IllegalStateException e) {
                     problems.add(fileOf(rule, nameByKiePath) + ":0: " + e.getMessage());
                 }
+                String timeProblem = timeDependence(rule, ruleSources.getOrDefault(rule.getName(), ""), deadlines);
+                if (timeProblem != null) {
+                    problems.add(fileOf(rule, nameByKiePath) + ":0: " + timeProblem);
+                }
             }
         }
         ruleIds.sort(null);
         if (ruleIds.isEmpty()) {
             problems.add(source + ":0: the rule set defines no rules");
         }
-        RuleSet ruleSet = new RuleSet(source, version(drlByName), kieBase, ruleIds, ruleSources);
+        RuleSet ruleSet = new RuleSet(source, version(drlByName), kieBase, ruleIds, List.copyOf(deadlines), ruleSources);
         if (problems.isEmpty()) {
             problems.addAll(ruleSet.tryOnSampleCases(nameByKiePath));
         }
@@ -232,6 +274,29 @@ public final class RuleSet implements AutoCloseable {
             throw new RuleSetException(source, problems);
         }
         return ruleSet;
+    }
+
+    /** Adds the rule's declared deadlines; returns a problem when it reads time without declaring one, or declares nonsense. */
+    private static String timeDependence(Rule rule, String ruleSource, java.util.Set<Integer> deadlines) {
+        Object declared = rule.getMetaData().get(DUE_AFTER_WORKING_DAYS);
+        if (declared == null) {
+            Matcher reads = TIME_DEPENDENT.matcher(ruleSource);
+            return reads.find() ? "rule \"" + rule.getName() + "\" reads " + reads.group(1) + ", which changes as days pass, but declares"
+                    + " no @" + DUE_AFTER_WORKING_DAYS + "(N): say after how many working days since the FOI request its outcome can"
+                    + " change, so the daily check re-evaluates the cases falling due" : null;
+        }
+        String text = String.valueOf(declared).replace("\"", "").trim();
+        try {
+            int days = Integer.parseInt(text);
+            if (days < 0 || days > 10_000) {
+                throw new NumberFormatException();
+            }
+            deadlines.add(days);
+            return null;
+        } catch (NumberFormatException e) {
+            return "rule \"" + rule.getName() + "\" declares @" + DUE_AFTER_WORKING_DAYS + "(" + declared
+                    + "); it must be a whole number of working days from 0 to 10000";
+        }
     }
 
     private List<String> tryOnSampleCases(Map<String, String> nameByKiePath) {

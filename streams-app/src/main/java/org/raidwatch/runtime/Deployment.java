@@ -8,6 +8,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.raidwatch.serde.SchemaRegistryClient;
+import org.raidwatch.topology.TopicNames;
 import org.raidwatch.serde.SchemaRegistryException;
 
 /** Checks, before anything starts, that a deployment's Kafka cluster and schema registry answer. */
@@ -34,6 +35,34 @@ public final class Deployment {
             admin.close(Duration.ZERO);
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while connecting to Kafka", e);
+        }
+    }
+
+    /**
+     * The partition count of the two input topics, which must agree: a raid's report and FOI updates
+     * meet in the task of their partition number, so both topics must be split the same way.
+     *
+     * @throws RaidwatchConfig.InvalidConfigException when the counts differ
+     */
+    public static int inputPartitions(Admin admin, TopicNames names, Duration timeout) {
+        try {
+            var topics = admin.describeTopics(List.of(names.raidReports(), names.foiUpdates())).allTopicNames()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            int reports = topics.get(names.raidReports()).partitions().size();
+            int updates = topics.get(names.foiUpdates()).partitions().size();
+            if (reports != updates) {
+                throw new RaidwatchConfig.InvalidConfigException("the input topics must have the same number of partitions, so that a"
+                        + " raid's report and FOI updates meet in one case: " + names.raidReports() + " has " + reports + " and "
+                        + names.foiUpdates() + " has " + updates + "; add partitions to the smaller one (kafka-topics --alter"
+                        + " --partitions " + Math.max(reports, updates) + ")");
+            }
+            return reports;
+        } catch (TimeoutException | ExecutionException e) {
+            throw new TopicSetup.BrokerUnreachableException("cannot describe the input topics: "
+                    + (e instanceof ExecutionException ? e.getCause().getMessage() : "no answer within " + timeout.toSeconds() + " s"), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing the input topics", e);
         }
     }
 

@@ -16,9 +16,12 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Knows when an application has processed everything in its source topics: its committed offsets
- * have reached the end of every partition, twice in a row. Meant for at-least-once runs (a replay):
- * under exactly-once a transaction marker can sit after the last committed offset.
+ * Knows when an application has processed everything in its source and repartition topics: its
+ * committed offsets have reached the end of every partition, and the ends have not moved for a
+ * quiet period longer than the topology's flush intervals (summed rate deltas and moved windows are
+ * sent on a wall-clock schedule, so "caught up" alone can be seen between a flush and its records).
+ * Meant for at-least-once runs (a replay): under exactly-once a transaction marker can sit after the
+ * last committed offset.
  */
 public final class ProcessingProgress {
 
@@ -31,15 +34,19 @@ public final class ProcessingProgress {
      * @param describeState what to say about the application when the wait times out
      * @throws IllegalStateException on timeout, naming the offsets that were behind
      */
-    public static void awaitCaughtUp(Admin admin, String applicationId, Collection<String> topics, Duration timeout,
-                                     Supplier<String> describeState) throws InterruptedException {
+    public static void awaitCaughtUp(Admin admin, String applicationId, Collection<String> topics, Duration quietPeriod,
+                                     Duration timeout, Supplier<String> describeState) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
-        int caughtUpChecks = 0;
+        Instant quietSince = null;
+        Map<TopicPartition, Long> endsWhenQuiet = Map.of();
         List<String> behind = List.of();
         while (Instant.now().isBefore(deadline)) {
-            behind = partitionsBehind(admin, applicationId, topics);
-            caughtUpChecks = behind.isEmpty() ? caughtUpChecks + 1 : 0;
-            if (caughtUpChecks >= 2) {
+            Map<TopicPartition, Long> ends = new java.util.HashMap<>();
+            behind = partitionsBehind(admin, applicationId, topics, ends);
+            if (!behind.isEmpty() || !ends.equals(endsWhenQuiet)) {
+                quietSince = behind.isEmpty() ? Instant.now() : null;
+                endsWhenQuiet = behind.isEmpty() ? ends : Map.of();
+            } else if (Duration.between(quietSince, Instant.now()).compareTo(quietPeriod) >= 0) {
                 return;
             }
             Thread.sleep(200);
@@ -48,7 +55,8 @@ public final class ProcessingProgress {
                 + "; application: " + describeState.get());
     }
 
-    private static List<String> partitionsBehind(Admin admin, String applicationId, Collection<String> topics) throws InterruptedException {
+    private static List<String> partitionsBehind(Admin admin, String applicationId, Collection<String> topics,
+                                                 Map<TopicPartition, Long> endOffsets) throws InterruptedException {
         try {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
                     .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
@@ -61,6 +69,7 @@ public final class ProcessingProgress {
             List<String> behind = new ArrayList<>();
             for (TopicPartition partition : partitions) {
                 long end = ends.get(partition).offset();
+                endOffsets.put(partition, end);
                 OffsetAndMetadata done = committed.get(partition);
                 long position = done == null ? 0 : done.offset();
                 if (position < end) {

@@ -66,13 +66,15 @@ public final class Replay {
                 props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
                 props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
                 props.put(StreamsConfig.STATE_DIR_CONFIG, workspace.resolve("streams").toString());
-                try (StreamsRunner runner = new StreamsRunner(CaseTopology.build(props, topics, rules, CaseTopology.Settings.replayAsOf(asOf)), props)) {
+                CaseTopology.Settings settings = CaseTopology.Settings.replayAsOf(asOf);
+                try (StreamsRunner runner = new StreamsRunner(CaseTopology.build(props, topics, rules, settings), props)) {
                     if (!runner.start(timeout)) {
                         throw new IllegalStateException("the replay topology did not start (state " + runner.state() + ")", runner.failure());
                     }
-                    ProcessingProgress.awaitCaughtUp(admin, APPLICATION_ID,
-                            List.of(names.raidReports(), names.foiUpdates(), APPLICATION_ID + "-" + CaseTopology.RATE_CHANGES_TOPIC + "-repartition"),
-                            timeout, () -> runner.state() + (runner.failure() == null ? "" : ", failed: " + runner.failure()));
+                    List<String> consumed = new ArrayList<>(List.of(names.raidReports(), names.foiUpdates()));
+                    consumed.addAll(CaseTopology.internalTopics(APPLICATION_ID));
+                    ProcessingProgress.awaitCaughtUp(admin, APPLICATION_ID, consumed, quietPeriod(settings), timeout,
+                            () -> runner.state() + (runner.failure() == null ? "" : ", failed: " + runner.failure()));
                 }
             }
             Map<String, CaseFlag> flags = TopicReader.latestByKey(client, names.flaggedCases(),
@@ -88,6 +90,12 @@ public final class Replay {
             InMemorySchemaRegistry.dropScope(registryScope);
             TemporaryFolders.delete(workspace);
         }
+    }
+
+    /** Long enough for several rate flushes and commits, so the last ones are seen. */
+    private static Duration quietPeriod(CaseTopology.Settings settings) {
+        Duration flushes = settings.rateFlushInterval().multipliedBy(5);
+        return flushes.compareTo(Duration.ofSeconds(2)) > 0 ? flushes : Duration.ofSeconds(2);
     }
 
     private static DeadLetter deadLetter(ConsumerRecord<byte[], byte[]> record) {

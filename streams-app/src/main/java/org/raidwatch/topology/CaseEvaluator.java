@@ -6,59 +6,62 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.header.Headers;
+import java.util.Objects;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.raidwatch.contract.InputContract;
-import org.raidwatch.rules.RaidCase;
 import org.raidwatch.rules.RuleEvaluationException;
 import org.raidwatch.rules.RuleSession;
 import org.raidwatch.rules.RuleSet;
+import org.raidwatch.schema.CaseFlag;
 import org.raidwatch.schema.CaseState;
-import org.raidwatch.schema.FoiUpdate;
-import org.raidwatch.schema.RaidReport;
+import org.raidwatch.schema.RateDelta;
+import org.raidwatch.serde.SchemaRegistryUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where a record meets the rules. For each raid report or FOI update: check it against the input
- * contract, merge it into its case (highest revision wins), move the rate counts, evaluate the rule
- * set on the case and emit the flags whose life changed. On a wall-clock schedule it re-evaluates
- * every case when the date has changed, so time-dependent rules (foi-overdue) fire without new input.
- * A record that breaks the contract, or on which a rule throws, goes to the dead-letter topic; a
- * rule failure keeps the case's new facts and its previous flags.
+ * Keeps the cases. For each accepted input: merge it into its case ({@link CaseMerge}), evaluate
+ * the rules ({@link CaseEvaluation}) and work out how the rates move ({@link RateCounting}); only
+ * when every step has succeeded is the case stored and anything sent. An input on which a step
+ * throws is a dead letter and its case stays exactly as it was, so sending the input again once the
+ * rules are fixed applies it.
+ *
+ * <p>Time passing: cases are indexed by the next day on which time alone can change their flags
+ * (a declared working-day deadline). A wall-clock punctuation reads the cases due by today from the
+ * index in bounded batches (a count and a time budget), so its cost follows the cases due, not all
+ * cases; progress is the index itself, so a restart resumes. When the rule set's version differs from
+ * the one every case was last evaluated with, the same punctuation re-evaluates all cases in bounded
+ * batches, resuming from a stored cursor.
  */
-final class CaseEvaluator implements Processor<String, CaseInput, String, CaseOutput> {
+final class CaseEvaluator implements Processor<String, CheckedInput, String, CaseOutput> {
 
-    /** Header naming the rule that threw, on dead letters from rule failures. */
-    static final String HEADER_RULE_ID = "raidwatch.rule.id";
-    static final String HEADER_EXCEPTION = "__streams.errors.exception";
-    static final String HEADER_MESSAGE = "__streams.errors.message";
-    static final String HEADER_TOPIC = "__streams.errors.topic";
-    static final String HEADER_PARTITION = "__streams.errors.partition";
-    static final String HEADER_OFFSET = "__streams.errors.offset";
+    /** Progress key: the rule set version every case has been evaluated with. */
+    static final String RULE_SET_IN_FORCE = "rule-set";
+    /** Progress key: the last raid id of a full re-evaluation under way (absent when none is). */
+    static final String PASS_CURSOR = "cursor";
 
     private static final Logger LOG = LoggerFactory.getLogger(CaseEvaluator.class);
     private static final ZoneId LONDON = ZoneId.of("Europe/London");
 
-    private final Topics topics;
     private final RuleSet ruleSet;
+    private final Topics topics;
     private final CaseTopology.Settings settings;
 
     private ProcessorContext<String, CaseOutput> context;
     private KeyValueStore<String, CaseState> cases;
+    private KeyValueStore<String, String> dueCases;
+    private KeyValueStore<String, String> progress;
     private RuleSession rules;
-    private LocalDate lastTimeCheck;
 
-    CaseEvaluator(Topics topics, RuleSet ruleSet, CaseTopology.Settings settings) {
-        this.topics = topics;
+    CaseEvaluator(RuleSet ruleSet, Topics topics, CaseTopology.Settings settings) {
         this.ruleSet = ruleSet;
+        this.topics = topics;
         this.settings = settings;
     }
 
@@ -66,104 +69,161 @@ final class CaseEvaluator implements Processor<String, CaseInput, String, CaseOu
     public void init(ProcessorContext<String, CaseOutput> context) {
         this.context = context;
         this.cases = context.getStateStore(CaseTopology.CASES_STORE);
+        this.dueCases = context.getStateStore(CaseTopology.DUE_CASES_STORE);
+        this.progress = context.getStateStore(CaseTopology.REEVALUATION_STORE);
         this.rules = ruleSet.sessionForCurrentThread();
-        if (settings.asOf() == null) {
-            context.schedule(settings.timeCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::reevaluateIfDateChanged);
-        }
+        context.schedule(settings.timeCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::passTime);
     }
 
     @Override
-    public void process(Record<String, CaseInput> record) {
-        CaseInput input = checked(record);
-        if (input == null) {
-            return;
-        }
-        String raidId = input.report() != null ? input.report().getRaidId() : input.foiUpdate().getRaidId();
+    public void process(Record<String, CheckedInput> record) {
+        CaseInput input = (CaseInput) record.value();
+        String raidId = input.raidId();
         CaseState before = cases.get(raidId);
-        CaseState after = CaseMerge.apply(before, raidId, input);
-        if (after == null) {
+        CaseState merged = CaseMerge.apply(before, raidId, input);
+        if (merged == null) {
             return;
         }
-        for (var change : RateCounting.changes(before, after)) {
-            context.forward(new Record<>(Topics.rateKey(change.getForce(), change.getWindow()), new CaseOutput.Rate(change),
+        CaseEvaluation.Result result;
+        List<RateDelta> rateDeltas;
+        try {
+            result = CaseEvaluation.of(merged, ruleSet, rules, today(), Instant.ofEpochMilli(record.timestamp()));
+            rateDeltas = RateCounting.deltas(before, result.after());
+        } catch (RuleEvaluationException e) {
+            LOG.warn("{}; the input goes to the dead-letter topic and its case stays as it was", e.getMessage());
+            context.forward(record.withKey(raidId).withValue(DeadLetter.ofRule(input.raw(), e, e.ruleId())));
+            return;
+        } catch (RuntimeException e) {
+            if (SchemaRegistryUnavailableException.isCauseOf(e)) {
+                throw e;
+            }
+            LOG.warn("Cannot apply an input to raid {}: {}; it goes to the dead-letter topic and its case stays as it was", raidId, e.toString());
+            context.forward(record.withKey(raidId).withValue(DeadLetter.of(input.raw(), e)));
+            return;
+        }
+        store(before, result.after());
+        sendFlags(result.flagChanges(), record.timestamp());
+        for (RateDelta delta : rateDeltas) {
+            context.forward(new Record<>(Topics.rateKey(delta.getForce(), delta.getMonth()), new CaseOutput.Rate(delta),
                     record.timestamp(), new RecordHeaders()));
         }
-        RaidCase raidCase = RaidCase.of(after, today());
-        if (raidCase != null) {
-            try {
-                FlagChanges.Result flags = FlagChanges.between(after.getFlags(), rules.evaluate(raidCase), raidCase,
-                        ruleSet.version(), Instant.ofEpochMilli(record.timestamp()));
-                forwardFlags(flags, record.timestamp());
-                after.setFlags(flags.flagsNow());
-            } catch (RuleEvaluationException e) {
-                LOG.warn("{}; the input goes to the dead-letter topic and the case keeps its previous flags", e.getMessage());
-                forwardDeadLetter(raidId, serialized(input), record.headers(), e, e.ruleId(), record.timestamp());
-            }
-        }
-        cases.put(raidId, after);
     }
 
-    /** The input in normal form, or null after sending it to the dead-letter topic for breaking the contract. */
-    private CaseInput checked(Record<String, CaseInput> record) {
-        CaseInput input = record.value();
-        String rejection;
-        CaseInput normal = null;
-        if (input.report() == null && input.foiUpdate() == null) {
-            rejection = "the record has no value (a tombstone); raid reports and FOI updates are never deleted";
-        } else if (input.report() != null) {
-            InputContract.Checked<RaidReport> checked = InputContract.check(input.report());
-            rejection = checked.rejection();
-            normal = checked.isAccepted() ? CaseInput.of(checked.record()) : null;
-        } else {
-            InputContract.Checked<FoiUpdate> checked = InputContract.check(input.foiUpdate());
-            rejection = checked.rejection();
-            normal = checked.isAccepted() ? CaseInput.of(checked.record()) : null;
-        }
-        if (rejection == null && record.key() != null) {
-            String raidId = normal.report() != null ? normal.report().getRaidId() : normal.foiUpdate().getRaidId();
-            if (!record.key().equals(raidId)) {
-                rejection = "record key '" + record.key() + "' is not the raid id '" + raidId + "'";
+    /** Stores a case and keeps the index of due cases in step with it. */
+    private void store(CaseState before, CaseState after) {
+        cases.put(after.getRaidId(), after);
+        LocalDate wasDue = before == null ? null : before.getReevaluateOn();
+        LocalDate isDue = after.getReevaluateOn();
+        if (!Objects.equals(wasDue, isDue)) {
+            if (wasDue != null) {
+                dueCases.delete(DueCases.key(wasDue, after.getRaidId()));
+            }
+            if (isDue != null) {
+                dueCases.put(DueCases.key(isDue, after.getRaidId()), "");
             }
         }
-        if (rejection != null) {
-            forwardDeadLetter(record.key(), serialized(input), record.headers(), new InvalidInputException(rejection), null,
-                    record.timestamp());
-            return null;
-        }
-        return normal;
     }
 
-    private void reevaluateIfDateChanged(long wallClockMs) {
+    private void sendFlags(List<CaseFlag> flags, long timestamp) {
+        for (CaseFlag flag : flags) {
+            context.forward(new Record<>(Topics.flagKey(flag.getRaidId(), flag.getRuleId()), new CaseOutput.Flag(flag),
+                    timestamp, new RecordHeaders()));
+        }
+    }
+
+    /** The punctuation: the cases falling due by today, then any full re-evaluation under way, within one time budget. */
+    private void passTime(long wallClockMs) {
+        long deadline = System.nanoTime() + settings.reevaluationBudget().toNanos();
         LocalDate today = today();
-        if (today.equals(lastTimeCheck)) {
-            return;
+        if (reevaluateDueCases(today, wallClockMs, deadline)) {
+            continueFullReevaluation(today, wallClockMs, deadline);
         }
-        lastTimeCheck = today;
-        List<CaseState> changed = new ArrayList<>();
-        try (KeyValueIterator<String, CaseState> all = cases.all()) {
-            while (all.hasNext()) {
-                CaseState state = all.next().value;
-                RaidCase raidCase = RaidCase.of(state, today);
-                if (raidCase == null) {
-                    continue;
-                }
-                try {
-                    FlagChanges.Result flags = FlagChanges.between(state.getFlags(), rules.evaluate(raidCase), raidCase,
-                            ruleSet.version(), Instant.ofEpochMilli(wallClockMs));
-                    if (!flags.isEmpty()) {
-                        forwardFlags(flags, wallClockMs);
-                        state.setFlags(flags.flagsNow());
-                        changed.add(state);
+    }
+
+    /** @return true when every case due by today has been re-evaluated within the budget */
+    private boolean reevaluateDueCases(LocalDate today, long wallClockMs, long deadline) {
+        while (true) {
+            List<String> due = new ArrayList<>();
+            try (KeyValueIterator<String, String> index = dueCases.all()) {
+                while (index.hasNext() && due.size() < settings.reevaluationBatch()) {
+                    String key = index.next().key;
+                    if (DueCases.dueOf(key).isAfter(today)) {
+                        break;
                     }
-                } catch (RuleEvaluationException e) {
-                    LOG.warn("{} during the daily re-evaluation; the case goes to the dead-letter topic", e.getMessage());
-                    forwardDeadLetter(state.getRaidId(),
-                            topics.caseStateSerde().serializer().serialize(topics.deadLetters().name(), state), new RecordHeaders(),
-                            e, e.ruleId(), wallClockMs);
+                    due.add(key);
+                }
+            }
+            if (due.isEmpty()) {
+                return true;
+            }
+            for (String key : due) {
+                dueCases.delete(key);
+                CaseState state = cases.get(DueCases.raidIdOf(key));
+                if (state != null && state.getReevaluateOn() != null && !state.getReevaluateOn().isAfter(today)) {
+                    reevaluate(state, today, wallClockMs);
+                }
+                if (System.nanoTime() > deadline) {
+                    return false;
                 }
             }
         }
-        changed.forEach(state -> cases.put(state.getRaidId(), state));
+    }
+
+    /** Re-evaluates every case in raid id order, a bounded batch per punctuation, when the rule set has changed. */
+    private void continueFullReevaluation(LocalDate today, long wallClockMs, long deadline) {
+        String cursor = progress.get(PASS_CURSOR);
+        if (cursor == null) {
+            if (ruleSet.version().equals(progress.get(RULE_SET_IN_FORCE))) {
+                return;
+            }
+            cursor = "";
+            progress.put(PASS_CURSOR, cursor);
+            LOG.info("Re-evaluating every case under rule set {} (cases were last evaluated under {})", ruleSet.version(),
+                    progress.get(RULE_SET_IN_FORCE) == null ? "an earlier version" : progress.get(RULE_SET_IN_FORCE));
+        }
+        while (System.nanoTime() < deadline) {
+            List<CaseState> batch = new ArrayList<>();
+            try (KeyValueIterator<String, CaseState> next = cases.range(cursor, null)) {
+                while (next.hasNext() && batch.size() < settings.reevaluationBatch()) {
+                    KeyValue<String, CaseState> entry = next.next();
+                    if (!entry.key.equals(cursor)) {
+                        batch.add(entry.value);
+                    }
+                }
+            }
+            if (batch.isEmpty()) {
+                progress.put(RULE_SET_IN_FORCE, ruleSet.version());
+                progress.delete(PASS_CURSOR);
+                LOG.info("Every case of task {} is evaluated under rule set {}", context.taskId(), ruleSet.version());
+                return;
+            }
+            for (CaseState state : batch) {
+                reevaluate(state, today, wallClockMs);
+                cursor = state.getRaidId();
+                if (System.nanoTime() > deadline) {
+                    break;
+                }
+            }
+            progress.put(PASS_CURSOR, cursor);
+        }
+    }
+
+    /** Evaluates a stored case again as of today; its facts are unchanged, so only flags (never rates) move. */
+    private void reevaluate(CaseState state, LocalDate today, long wallClockMs) {
+        try {
+            CaseEvaluation.Result result = CaseEvaluation.of(state, ruleSet, rules, today, Instant.ofEpochMilli(wallClockMs));
+            store(state, result.after());
+            sendFlags(result.flagChanges(), wallClockMs);
+        } catch (RuleEvaluationException e) {
+            // No input to dead-letter: the case itself goes there, and it is tried again tomorrow.
+            LOG.warn("{} while re-evaluating as of {}; the case goes to the dead-letter topic and is tried again tomorrow",
+                    e.getMessage(), today);
+            store(state, new CaseState(state.getRaidId(), state.getReport(), state.getFoiUpdate(), state.getFlags(), today.plusDays(1)));
+            byte[] key = state.getRaidId().getBytes(StandardCharsets.UTF_8);
+            byte[] value = topics.caseStateSerde().serializer().serialize(topics.deadLetters().name(), state);
+            RawInput raw = new RawInput(key, value, CaseTopology.CASES_STORE, context.taskId().partition(), -1);
+            context.forward(new Record<>(state.getRaidId(), DeadLetter.ofRule(raw, e, e.ruleId()), wallClockMs, new RecordHeaders()));
+        }
     }
 
     private LocalDate today() {
@@ -172,45 +232,5 @@ final class CaseEvaluator implements Processor<String, CaseInput, String, CaseOu
         }
         long now = settings.clock() != null ? settings.clock().millis() : context.currentSystemTimeMs();
         return LocalDate.ofInstant(Instant.ofEpochMilli(now), LONDON);
-    }
-
-    private void forwardFlags(FlagChanges.Result flags, long timestamp) {
-        for (var flag : flags.changes()) {
-            context.forward(new Record<>(Topics.flagKey(flag.getRaidId(), flag.getRuleId()), new CaseOutput.Flag(flag),
-                    timestamp, new RecordHeaders()));
-        }
-    }
-
-    private byte[] serialized(CaseInput input) {
-        return input.report() != null
-                ? topics.raidReports().valueSerde().serializer().serialize(topics.raidReports().name(), input.report())
-                : topics.foiUpdates().valueSerde().serializer().serialize(topics.foiUpdates().name(), input.foiUpdate());
-    }
-
-    /** Sends a dead letter: the input's own headers (where it came from) plus why it could not be processed. */
-    private void forwardDeadLetter(String key, byte[] value, Headers sourceHeaders, Exception error, String ruleId, long timestamp) {
-        Headers headers = new RecordHeaders(sourceHeaders.toArray());
-        headers.add(HEADER_EXCEPTION, utf8(error.getClass().getName()));
-        headers.add(HEADER_MESSAGE, utf8(String.valueOf(error.getMessage())));
-        context.recordMetadata().ifPresent((RecordMetadata source) -> {
-            headers.add(HEADER_TOPIC, utf8(source.topic()));
-            headers.add(HEADER_PARTITION, utf8(String.valueOf(source.partition())));
-            headers.add(HEADER_OFFSET, utf8(String.valueOf(source.offset())));
-        });
-        if (ruleId != null) {
-            headers.add(HEADER_RULE_ID, utf8(ruleId));
-        }
-        context.forward(new Record<>(key, new CaseOutput.DeadLetter(value), timestamp, headers));
-    }
-
-    private static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** An input record that breaks the data contract. */
-    static final class InvalidInputException extends RuntimeException {
-        InvalidInputException(String reason) {
-            super(reason);
-        }
     }
 }

@@ -1,78 +1,121 @@
 package org.raidwatch.topology;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Grouped;
-import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 import org.raidwatch.rules.RuleSet;
-import org.raidwatch.schema.ForceRates;
-import org.raidwatch.schema.RateChange;
+import org.raidwatch.schema.RateDelta;
 
 /**
  * The raidwatch topology, as a pure description (no IO):
  *
  * <pre>
- * raid-reports ─┐
- *               ├─ case-evaluator [cases] ─┬─ flags ───────────────────────────────── flagged-cases
- * foi-updates ──┘                          ├─ rate changes ─ by force|window ─ force-rate-counter [force-rates] ─ force-rates
- *                                          └─ dead letters ────────────────────────── raidwatch-dead-letters
+ * raid-reports ─ placement ─┬─────────────────────────────────┬─ raid-report-check ─┐
+ *                           └─ misplaced-raid-reports (relocate) ┘                    │
+ * foi-updates ── placement ─┬─────────────────────────────────┬─ foi-update-check ──┤
+ *                           └─ misplaced-foi-updates (relocate) ─┘                   │
+ *     ┌──────────────────────────────────────────────────────────────────────────────┘
+ *     └─ case-evaluator [cases, due-cases, reevaluation] ─┬─ flags ─────────────────────────────── flagged-cases
+ *                                                          ├─ rate deltas ─ rate-buffer [rate-buffer]
+ *                                                          │     ─ rate-deltas (by force) ─ force-rate-counter [force-rates] ─ force-rates
+ *                                                          └─ dead letters (and the checks' dead letters) ─────── raidwatch-dead-letters
  * </pre>
  *
- * Records that cannot be decoded never reach it: Kafka Streams' dead-letter queue takes them (see
- * the Streams properties). Every processor, store and internal topic is named, so the topology is
- * stable across releases.
+ * Inputs are read as bytes, so a record that cannot be decoded is a dead letter carrying exactly the
+ * bytes and headers its producer wrote. Every processor, store and internal topic is named, so the
+ * topology is stable across releases.
  */
 public final class CaseTopology {
 
-    /** Cases by raid id: the report and FOI update in force, and the flags that hold. */
+    /** Cases by raid id: the report and FOI update in force, the flags that hold, the next due day. */
     public static final String CASES_STORE = "cases";
-    /** The rates by {@code <force>|<window>}; queryable, and its cache batches emission per commit. */
+    /** Index of cases by the day time passing can next change their flags, {@code <date>|<raid id>}. */
+    public static final String DUE_CASES_STORE = "due-cases";
+    /** Progress of a full re-evaluation of the cases, and the rule set version they were evaluated under. */
+    public static final String REEVALUATION_STORE = "reevaluation";
+    /** Rate deltas of one task's cases, summed per {@code <force>|<month>} until the next flush. */
+    public static final String RATE_BUFFER_STORE = "rate-buffer";
+    /** The rates by {@code <force>|<window>}; queryable. */
     public static final String FORCE_RATES_STORE = "force-rates";
-    /** Internal topic carrying rate changes from the raid's partition to the window's. */
-    public static final String RATE_CHANGES_TOPIC = "rate-changes";
+    /** Windows whose rates moved since the last flush. */
+    public static final String MOVED_RATES_STORE = "force-rates-moved";
+    /** Internal topic carrying summed rate deltas from the raids' partitions to the force's. */
+    public static final String RATE_DELTAS_TOPIC = "rate-deltas";
+    /** Internal topics relocating input records that another partitioner put on the wrong partition. */
+    public static final String MISPLACED_RAID_REPORTS_TOPIC = "misplaced-raid-reports";
+    public static final String MISPLACED_FOI_UPDATES_TOPIC = "misplaced-foi-updates";
 
     /**
-     * How the topology judges time.
+     * How the topology judges time, and its pacing.
      *
-     * @param asOf              "now" when replaying files (fixed, so a replay is deterministic); null
-     *                          in live operation
-     * @param clock             live "now" (Europe/London dates); null for Kafka Streams' wall clock,
-     *                          which is what production uses and tests can drive
-     * @param timeCheckInterval how often, in live operation, to check whether the date has changed
-     *                          (cases are re-evaluated once per new date)
+     * @param asOf                "now" when replaying files (fixed, so a replay is deterministic); null
+     *                            in live operation
+     * @param clock               live "now" (Europe/London dates); null for Kafka Streams' wall clock,
+     *                            which is what production uses and tests can drive
+     * @param timeCheckInterval   how often to re-evaluate the cases falling due (and any full
+     *                            re-evaluation under way)
+     * @param inputPartitions     the partition count of both input topics (checked equal at start-up)
+     * @param rateFlushInterval   how often summed rate deltas, and the windows they moved, are sent on
+     * @param reevaluationBudget  the most time one punctuation spends re-evaluating cases
+     * @param reevaluationBatch   how many cases it reads from a store at a time
      */
-    public record Settings(LocalDate asOf, Clock clock, Duration timeCheckInterval) {
+    public record Settings(LocalDate asOf, Clock clock, Duration timeCheckInterval, int inputPartitions,
+                           Duration rateFlushInterval, Duration reevaluationBudget, int reevaluationBatch) {
+
+        public Settings {
+            if (inputPartitions < 1) {
+                throw new IllegalArgumentException("inputPartitions must be at least 1, got " + inputPartitions);
+            }
+        }
 
         public static Settings live() {
-            return new Settings(null, null, Duration.ofMinutes(1));
+            return new Settings(null, null, Duration.ofSeconds(1), 1, Duration.ofSeconds(1), Duration.ofMillis(100), 500);
         }
 
         public static Settings replayAsOf(LocalDate asOf) {
-            return new Settings(asOf, null, Duration.ofMinutes(1));
+            return new Settings(asOf, null, Duration.ofSeconds(1), 1, Duration.ofMillis(200), Duration.ofMillis(100), 500);
         }
 
         /** Live, but with "now" from the given clock, checked at the given interval (the demo's simulated calendar). */
         public static Settings liveWithClock(Clock clock, Duration timeCheckInterval) {
-            return new Settings(null, clock, timeCheckInterval);
+            return new Settings(null, clock, timeCheckInterval, 1, Duration.ofSeconds(1), Duration.ofMillis(100), 500);
+        }
+
+        public Settings withInputPartitions(int partitions) {
+            return new Settings(asOf, clock, timeCheckInterval, partitions, rateFlushInterval, reevaluationBudget, reevaluationBatch);
+        }
+
+        public Settings withRateFlushInterval(Duration interval) {
+            return new Settings(asOf, clock, timeCheckInterval, inputPartitions, interval, reevaluationBudget, reevaluationBatch);
+        }
+
+        public Settings withReevaluation(Duration interval, Duration budget, int batch) {
+            return new Settings(asOf, clock, interval, inputPartitions, rateFlushInterval, budget, batch);
         }
     }
 
     private CaseTopology() {
+    }
+
+    /** The repartition topics of an application, whose consumption tells when processing is complete. */
+    public static List<String> internalTopics(String applicationId) {
+        return List.of(MISPLACED_RAID_REPORTS_TOPIC, MISPLACED_FOI_UPDATES_TOPIC, RATE_DELTAS_TOPIC).stream()
+                .map(name -> applicationId + "-" + name + "-repartition").toList();
     }
 
     /**
@@ -81,44 +124,85 @@ public final class CaseTopology {
      */
     public static Topology build(Properties streamsProperties, Topics topics, RuleSet ruleSet, Settings settings) {
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(streamsProperties)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(CASES_STORE), Serdes.String(), topics.caseStateSerde()));
+        addStore(builder, CASES_STORE, topics.caseStateSerde());
+        addStore(builder, DUE_CASES_STORE, Serdes.String());
+        addStore(builder, REEVALUATION_STORE, Serdes.String());
+        addStore(builder, RATE_BUFFER_STORE, topics.rateCountsSerde());
+        addStore(builder, FORCE_RATES_STORE, topics.forceRates().valueSerde());
+        addStore(builder, MOVED_RATES_STORE, Serdes.String());
 
-        KStream<String, CaseInput> reports = builder
-                .stream(topics.raidReports().name(), topics.raidReports().consumed("raid-reports-source"))
-                .mapValues(CaseInput::of, Named.as("raid-report-as-case-input"));
-        KStream<String, CaseInput> foiUpdates = builder
-                .stream(topics.foiUpdates().name(), topics.foiUpdates().consumed("foi-updates-source"))
-                .mapValues(CaseInput::of, Named.as("foi-update-as-case-input"));
+        KStream<String, CheckedInput> reports = placed(builder, topics.raidReports().name(), "raid-reports",
+                MISPLACED_RAID_REPORTS_TOPIC, settings)
+                .process(() -> InputCheck.ofRaidReports(topics), Named.as("raid-report-check"));
+        KStream<String, CheckedInput> foiUpdates = placed(builder, topics.foiUpdates().name(), "foi-updates",
+                MISPLACED_FOI_UPDATES_TOPIC, settings)
+                .process(() -> InputCheck.ofFoiUpdates(topics), Named.as("foi-update-check"));
 
-        reports.merge(foiUpdates, Named.as("case-inputs"))
-                .process(() -> new CaseEvaluator(topics, ruleSet, settings), Named.as("case-evaluator"), CASES_STORE)
+        Map<String, KStream<String, CheckedInput>> checked = reports.merge(foiUpdates, Named.as("checked-inputs"))
+                .split(Named.as("checked-"))
+                .branch((raidId, input) -> input instanceof CaseInput, Branched.as("case-inputs"))
+                .defaultBranch(Branched.as("dead-letters"));
+        KStream<String, DeadLetter> inputDeadLetters = checked.get("checked-dead-letters")
+                .mapValues(input -> (DeadLetter) input, Named.as("input-dead-letter"));
+
+        Map<String, KStream<String, CaseOutput>> outputs = checked.get("checked-case-inputs")
+                .process(() -> new CaseEvaluator(ruleSet, topics, settings), Named.as("case-evaluator"),
+                        CASES_STORE, DUE_CASES_STORE, REEVALUATION_STORE)
                 .split(Named.as("case-output-"))
-                .branch((key, output) -> output instanceof CaseOutput.Flag,
-                        Branched.withConsumer(flags -> flags
-                                .mapValues(output -> ((CaseOutput.Flag) output).flag(), Named.as("flag-record"))
-                                .to(topics.flaggedCases().name(), topics.flaggedCases().produced("flagged-cases-sink")), "flags"))
-                .branch((key, output) -> output instanceof CaseOutput.Rate,
-                        Branched.withConsumer(rates -> countRates(rates, topics), "rates"))
-                .branch((key, output) -> output instanceof CaseOutput.DeadLetter,
-                        Branched.withConsumer(deadLetters -> deadLetters
-                                .map((raidId, output) -> KeyValue.pair(
-                                        raidId == null ? null : raidId.getBytes(StandardCharsets.UTF_8),
-                                        ((CaseOutput.DeadLetter) output).value()), Named.as("dead-letter-record"))
-                                .to(topics.deadLetters().name(), topics.deadLetters().produced("dead-letters-sink")), "dead-letters"))
-                .noDefaultBranch();
+                .branch((key, output) -> output instanceof CaseOutput.Flag, Branched.as("flags"))
+                .branch((key, output) -> output instanceof CaseOutput.Rate, Branched.as("rates"))
+                .defaultBranch(Branched.as("dead-letters"));
+
+        outputs.get("case-output-flags")
+                .mapValues(output -> ((CaseOutput.Flag) output).flag(), Named.as("flag-record"))
+                .to(topics.flaggedCases().name(), topics.flaggedCases().produced("flagged-cases-sink"));
+        countRates(outputs.get("case-output-rates"), topics, settings);
+        outputs.get("case-output-dead-letters")
+                .mapValues(output -> (DeadLetter) output, Named.as("case-dead-letter"))
+                .merge(inputDeadLetters, Named.as("dead-letters"))
+                .process(DeadLetterRecords::new, Named.as("dead-letter-record"))
+                .to(topics.deadLetters().name(), topics.deadLetters().produced("dead-letters-sink"));
         return builder.build(streamsProperties);
     }
 
-    /** Where a rate is counted: each window's counts are the sum of the changes sent to it. */
-    private static void countRates(KStream<String, CaseOutput> rates, Topics topics) {
-        rates.mapValues(output -> ((CaseOutput.Rate) output).change(), Named.as("rate-change-record"))
-                .groupByKey(Grouped.<String, RateChange>as(RATE_CHANGES_TOPIC)
-                        .withKeySerde(Serdes.String()).withValueSerde(topics.rateChangeSerde()))
-                .aggregate(() -> null, (key, change, current) -> RateCounting.apply(current, change), Named.as("force-rate-counter"),
-                        Materialized.<String, ForceRates, KeyValueStore<Bytes, byte[]>>as(FORCE_RATES_STORE)
-                                .withKeySerde(Serdes.String()).withValueSerde(topics.forceRates().valueSerde()))
-                .toStream(Named.as("force-rates-changes"))
+    /**
+     * An input topic's records, each on the partition of its raid: those a non-Java partitioner put
+     * elsewhere are relocated through a repartition topic by murmur2 of the key.
+     */
+    private static KStream<byte[], byte[]> placed(StreamsBuilder builder, String topic, String name, String misplacedTopic,
+                                                  Settings settings) {
+        Map<String, KStream<byte[], InputPlacement.Placed>> placed = builder
+                .stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-source"))
+                .processValues(() -> new InputPlacement(settings.inputPartitions()), Named.as(name + "-placement"))
+                .split(Named.as(name + "-"))
+                .branch((key, record) -> record.inPlace(), Branched.as("in-place"))
+                .defaultBranch(Branched.as("misplaced"));
+        KStream<byte[], byte[]> relocated = placed.get(name + "-misplaced")
+                .mapValues(InputPlacement.Placed::value, Named.as(name + "-misplaced-value"))
+                .repartition(Repartitioned.<byte[], byte[]>as(misplacedTopic)
+                        .withKeySerde(Serdes.ByteArray()).withValueSerde(Serdes.ByteArray())
+                        .withNumberOfPartitions(settings.inputPartitions())
+                        .withStreamPartitioner(InputPlacement.byRaidPartition()));
+        return placed.get(name + "-in-place")
+                .mapValues(InputPlacement.Placed::value, Named.as(name + "-in-place-value"))
+                .merge(relocated, Named.as(name + "-placed"));
+    }
+
+    /**
+     * Rates: each task sums its cases' deltas per force and month, and sends the sums (and ALL's) to
+     * the force's partition, where the windows are counted.
+     */
+    private static void countRates(KStream<String, CaseOutput> rates, Topics topics, Settings settings) {
+        rates.mapValues(output -> ((CaseOutput.Rate) output).delta(), Named.as("rate-delta"))
+                .process(() -> new RateBuffer(settings.rateFlushInterval()), Named.as("rate-buffer"), RATE_BUFFER_STORE)
+                .repartition(Repartitioned.<String, RateDelta>as(RATE_DELTAS_TOPIC)
+                        .withKeySerde(Serdes.String()).withValueSerde(topics.rateDeltaSerde()))
+                .process(() -> new ForceRateCounter(settings.rateFlushInterval()), Named.as("force-rate-counter"),
+                        FORCE_RATES_STORE, MOVED_RATES_STORE)
                 .to(topics.forceRates().name(), topics.forceRates().produced("force-rates-sink"));
+    }
+
+    private static <V> void addStore(StreamsBuilder builder, String name, Serde<V> values) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values));
     }
 }

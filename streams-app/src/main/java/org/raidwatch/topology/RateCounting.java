@@ -5,20 +5,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.raidwatch.contract.Forces;
 import org.raidwatch.schema.CaseState;
 import org.raidwatch.schema.FoiStatus;
 import org.raidwatch.schema.FoiUpdate;
 import org.raidwatch.schema.ForceRates;
 import org.raidwatch.schema.RaidReport;
-import org.raidwatch.schema.RateChange;
+import org.raidwatch.schema.RateDelta;
 import org.raidwatch.schema.RateCounts;
 
 /**
- * The rate definitions of DOMAIN.md: what one case counts for (only claimed raids count), which
- * windows a raid counts in, and how a case change moves the counts of its force and of ALL. Because
- * a change subtracts what the case counted before and adds what it counts now, nothing is counted
- * twice and corrections move counts between windows and forces.
+ * The rate definitions: what one case counts for (only claimed raids count), which windows a raid
+ * counts in, and how a case change moves the counts of its force's raid month. Because a change
+ * subtracts what the case counted before and adds what it counts now, nothing is counted twice and
+ * corrections move counts between months, windows and forces.
  */
 final class RateCounting {
 
@@ -59,27 +58,27 @@ final class RateCounting {
     }
 
     /**
-     * The signed changes, per force (and ALL) and window, that take the counts from {@code before} to
-     * {@code after}: what the case counted is subtracted from every window it was in, what it counts
-     * now added to every window it is in; windows whose counts do not move get nothing.
+     * The signed changes, per force and raid month, that take the counts from {@code before} to
+     * {@code after}: what the case counted is subtracted from its month, what it counts now added; at
+     * most two, none when the counts do not move. The windows and ALL are derived downstream.
      */
-    static List<RateChange> changes(CaseState before, CaseState after) {
+    static List<RateDelta> deltas(CaseState before, CaseState after) {
         Contribution was = contributionOf(before);
         Contribution now = contributionOf(after);
-        Map<List<String>, RateCounts> byForceAndWindow = new LinkedHashMap<>();
+        Map<List<String>, RateCounts> byForceAndMonth = new LinkedHashMap<>();
         if (was != null) {
-            addToWindows(byForceAndWindow, was, -1);
+            add(byForceAndMonth, was.force(), was.raidMonth(), was.counts(), -1);
         }
         if (now != null) {
-            addToWindows(byForceAndWindow, now, +1);
+            add(byForceAndMonth, now.force(), now.raidMonth(), now.counts(), +1);
         }
-        List<RateChange> changes = new ArrayList<>();
-        byForceAndWindow.forEach((key, counts) -> {
+        List<RateDelta> deltas = new ArrayList<>(2);
+        byForceAndMonth.forEach((key, counts) -> {
             if (!isZero(counts)) {
-                changes.add(RateChange.newBuilder().setForce(key.get(0)).setWindow(key.get(1)).setCounts(counts).build());
+                deltas.add(RateDelta.newBuilder().setForce(key.get(0)).setMonth(key.get(1)).setCounts(counts).build());
             }
         });
-        return changes;
+        return deltas;
     }
 
     /** The windows a raid in this month counts in: all time, and the twelve rolling windows that contain the month. */
@@ -94,11 +93,11 @@ final class RateCounting {
     }
 
     /** A window's rates after a change: the counts moved, the rates recomputed. */
-    static ForceRates apply(ForceRates current, RateChange change) {
-        RateCounts sum = plus(current == null ? zero() : countsOf(current), change.getCounts(), 1);
+    static ForceRates apply(ForceRates current, String force, String window, RateCounts change) {
+        RateCounts sum = plus(current == null ? zero() : countsOf(current), change, 1);
         return ForceRates.newBuilder()
-                .setForce(change.getForce())
-                .setWindow(change.getWindow())
+                .setForce(force)
+                .setWindow(window)
                 .setClaimedRaids(sum.getClaimedRaids())
                 .setFoiRequested(sum.getFoiRequested())
                 .setFoiAnswered(sum.getFoiAnswered())
@@ -117,15 +116,8 @@ final class RateCounting {
                 rates.getNoReferral(), rates.getVictimsKnown(), rates.getNoVictims());
     }
 
-    private static void addToWindows(Map<List<String>, RateCounts> into, Contribution contribution, int sign) {
-        for (String window : windowsContaining(contribution.raidMonth())) {
-            add(into, contribution.force(), window, contribution.counts(), sign);
-            add(into, Forces.ALL, window, contribution.counts(), sign);
-        }
-    }
-
-    private static void add(Map<List<String>, RateCounts> into, String force, String window, RateCounts counts, int sign) {
-        into.merge(List.of(force, window), plus(zero(), counts, sign), (a, b) -> plus(a, b, 1));
+    private static void add(Map<List<String>, RateCounts> into, String force, String month, RateCounts counts, int sign) {
+        into.merge(List.of(force, month), plus(zero(), counts, sign), (a, b) -> plus(a, b, 1));
     }
 
     private static Double ratio(int part, int whole) {
@@ -136,7 +128,7 @@ final class RateCounting {
         return new RateCounts(0, 0, 0, 0, 0, 0, 0);
     }
 
-    private static RateCounts plus(RateCounts a, RateCounts b, int sign) {
+    static RateCounts plus(RateCounts a, RateCounts b, int sign) {
         return new RateCounts(
                 a.getClaimedRaids() + sign * b.getClaimedRaids(),
                 a.getFoiRequested() + sign * b.getFoiRequested(),
@@ -147,7 +139,7 @@ final class RateCounting {
                 a.getNoVictims() + sign * b.getNoVictims());
     }
 
-    private static boolean isZero(RateCounts c) {
+    static boolean isZero(RateCounts c) {
         return c.getClaimedRaids() == 0 && c.getFoiRequested() == 0 && c.getFoiAnswered() == 0 && c.getReferralKnown() == 0
                 && c.getNoReferral() == 0 && c.getVictimsKnown() == 0 && c.getNoVictims() == 0;
     }

@@ -7,7 +7,8 @@ import org.raidwatch.schema.CaseState;
 import org.raidwatch.schema.FoiUpdate;
 import org.raidwatch.schema.ForceRates;
 import org.raidwatch.schema.RaidReport;
-import org.raidwatch.schema.RateChange;
+import org.raidwatch.schema.RateCounts;
+import org.raidwatch.schema.RateDelta;
 import org.raidwatch.serde.ConfluentAvroSerde;
 import org.raidwatch.serde.SchemaRegistryClient;
 
@@ -22,7 +23,8 @@ public record Topics(
         Topic<String, ForceRates> forceRates,
         Topic<byte[], byte[]> deadLetters,
         Serde<CaseState> caseStateSerde,
-        Serde<RateChange> rateChangeSerde) {
+        Serde<RateDelta> rateDeltaSerde,
+        Serde<RateCounts> rateCountsSerde) {
 
     public static Topics create(TopicNames names, SchemaRegistryClient registry) {
         Serde<String> keys = Serdes.String();
@@ -33,7 +35,8 @@ public record Topics(
                 new Topic<>(names.forceRates(), keys, ConfluentAvroSerde.forValues(registry, ForceRates.class)),
                 new Topic<>(names.deadLetters(), Serdes.ByteArray(), Serdes.ByteArray()),
                 ConfluentAvroSerde.forValues(registry, CaseState.class),
-                ConfluentAvroSerde.forValues(registry, RateChange.class));
+                ConfluentAvroSerde.forValues(registry, RateDelta.class),
+                ConfluentAvroSerde.forValues(registry, RateCounts.class));
     }
 
     /** The key of a flag on the flagged-cases topic. */
@@ -41,7 +44,7 @@ public record Topics(
         return raidId + "|" + ruleId;
     }
 
-    /** The key of a force's rates over a window on the force-rates topic. */
+    /** The key of a force's rates over a window on the force-rates topic (and of a force's month in the rate deltas). */
     public static String rateKey(String force, String window) {
         return force + "|" + window;
     }

@@ -36,7 +36,13 @@ public final class AppInstance implements AutoCloseable {
         props.put(org.apache.kafka.streams.StreamsConfig.consumerPrefix(org.apache.kafka.clients.consumer.ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
         props.put(org.apache.kafka.streams.StreamsConfig.consumerPrefix(org.apache.kafka.clients.consumer.ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 1_000);
         Topics topics = Topics.create(TopicNames.DEFAULTS, SchemaRegistries.forUrl(registryUrl));
-        StreamsRunner runner = new StreamsRunner(CaseTopology.build(props, topics, rules, CaseTopology.Settings.replayAsOf(AS_OF)), props);
+        int partitions;
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                java.util.Map.of("bootstrap.servers", bootstrapServers))) {
+            partitions = org.raidwatch.runtime.Deployment.inputPartitions(admin, TopicNames.DEFAULTS, Duration.ofSeconds(30));
+        }
+        CaseTopology.Settings settings = CaseTopology.Settings.replayAsOf(AS_OF).withInputPartitions(partitions);
+        StreamsRunner runner = new StreamsRunner(CaseTopology.build(props, topics, rules, settings), props);
         if (!runner.start(Duration.ofSeconds(90))) {
             String state = runner.state() + (runner.failure() == null ? "" : ", failed: " + runner.failure());
             runner.close();

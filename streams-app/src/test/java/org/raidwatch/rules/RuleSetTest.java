@@ -138,6 +138,68 @@ class RuleSetTest {
     }
 
     @Test
+    void a_finding_without_an_explanation_does_not_go_live(@TempDir Path folder) throws IOException {
+        // The FOI reference is null on a case with no FOI update: the sample cases include one
+        Files.writeString(folder.resolve("reference.drl"), HEADER + """
+                rule "reference-only"
+                    @severity(LOW)
+                when
+                    $c : RaidCase( claimed )
+                then
+                    findings.flag(drools, $c.getFoiReference());
+                end
+                """);
+
+        assertThatThrownBy(() -> RuleSet.load(folder))
+                .isInstanceOfSatisfying(RuleSetException.class, e -> assertThat(e.problems())
+                        .singleElement().asString()
+                        .startsWith(folder.resolve("reference.drl") + ":0: rule \"reference-only\" throws on a sample case")
+                        .contains("the finding has no explanation (null)"));
+    }
+
+    @Test
+    void a_rule_that_reads_the_passing_days_must_say_when_its_outcome_can_change(@TempDir Path folder) throws IOException {
+        Files.writeString(folder.resolve("late.drl"), HEADER + """
+                rule "late-answer"
+                    @severity(LOW)
+                when
+                    $c : RaidCase( answered, workingDaysSinceRequest > 40 )
+                then
+                    findings.flag(drools, "answered late");
+                end
+                """);
+
+        assertThatThrownBy(() -> RuleSet.load(folder))
+                .isInstanceOfSatisfying(RuleSetException.class, e -> assertThat(e.problems())
+                        .singleElement().asString()
+                        .startsWith(folder.resolve("late.drl") + ":0: rule \"late-answer\" reads workingDaysSinceRequest")
+                        .contains("declares no @dueAfterWorkingDays(N)"));
+
+        // Declaring it makes the rule set build, with the deadline known
+        Files.writeString(folder.resolve("late.drl"), Files.readString(folder.resolve("late.drl"))
+                .replace("@severity(LOW)", "@severity(LOW)\n    @dueAfterWorkingDays(40)"));
+        try (RuleSet rules = RuleSet.load(folder)) {
+            assertThat(rules.workingDayDeadlines()).containsExactly(40);
+        }
+    }
+
+    @Test
+    void a_case_is_due_again_on_the_first_day_past_a_declared_deadline() {
+        try (RuleSet shipped = RuleSet.loadShipped()) {
+            org.raidwatch.schema.RaidReport report = org.raidwatch.schema.RaidReport.newBuilder().setRaidId("r-1").setForce("Kent Police")
+                    .setRaidDate(java.time.LocalDate.of(2021, 5, 1)).setTraffickingClaimed(true).build();
+            org.raidwatch.schema.FoiUpdate pending = org.raidwatch.schema.FoiUpdate.newBuilder().setFoiId("F-1").setRaidId("r-1")
+                    .setForce("Kent Police").setRequestedOn(java.time.LocalDate.of(2021, 5, 4))
+                    .setStatus(org.raidwatch.schema.FoiStatus.REQUESTED).build();
+            // 20 working days after 2021-05-04 (the spring bank holiday 2021-05-31 does not count) end on 2021-06-02
+            assertThat(shipped.reevaluateOn(new RaidCase(report, pending, java.time.LocalDate.of(2021, 5, 20))))
+                    .isEqualTo(java.time.LocalDate.of(2021, 6, 3));
+            assertThat(shipped.reevaluateOn(new RaidCase(report, pending, java.time.LocalDate.of(2021, 6, 3)))).isNull();
+            assertThat(shipped.reevaluateOn(new RaidCase(report, null, java.time.LocalDate.of(2021, 5, 20)))).isNull();
+        }
+    }
+
+    @Test
     void an_empty_or_missing_folder_is_refused(@TempDir Path folder) {
         assertThatThrownBy(() -> RuleSet.load(folder)).hasMessageContaining("holds no .drl files");
         assertThatThrownBy(() -> RuleSet.load(folder.resolve("nowhere"))).hasMessageContaining("not a folder of .drl files");

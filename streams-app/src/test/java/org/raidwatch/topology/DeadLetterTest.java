@@ -163,10 +163,90 @@ class DeadLetterTest {
         assertThat(header(deadLetters.get(0).headers(), "__streams.errors.message"))
                 .isEqualTo("rule rescued-per-victim failed on raid r-1: ArithmeticException: / by zero");
         assertThat(header(deadLetters.get(0).headers(), "__streams.errors.topic")).isEqualTo("foi-updates");
-        // and its facts are kept and counted, while the other case is flagged as usual
-        assertThat(driver.caseOf("r-1").getFoiUpdate().getVictimsIdentified()).isZero();
-        assertThat(driver.rates("Kent Police", "all").getNoReferral()).isEqualTo(2);
-        assertThat(driver.flagChanges()).extracting(CaseFlag::getRaidId).contains("r-2");
+        // and its case stays as it was (no FOI update, not counted as answered), while the other case is flagged as usual
+        assertThat(driver.caseOf("r-1").getFoiUpdate()).isNull();
+        assertThat(driver.rates("Kent Police", "all").getNoReferral()).isEqualTo(1);
+        assertThat(driver.rates("Kent Police", "all").getFoiRequested()).isEqualTo(1);
+        assertThat(driver.flagChanges()).extracting(CaseFlag::getRaidId).contains("r-2").doesNotContain("r-1");
+    }
+
+    @Test
+    void an_input_whose_finding_is_malformed_changes_nothing_and_a_resend_is_not_counted_twice(@TempDir Path rules) throws Exception {
+        // Given a rule whose explanation is the FOI reference, null on a case without an FOI update; the
+        // sample cases at load never reach it (they claim 3 arrests, not 7)
+        for (String id : RaidwatchDriver.shippedRules().ruleIds()) {
+            Files.copy(Path.of("../rules/drl/" + id + ".drl"), rules.resolve(id + ".drl"));
+        }
+        Files.writeString(rules.resolve("seven-arrests.drl"), """
+                package raidwatch.rules;
+                import org.raidwatch.rules.RaidCase;
+                global org.raidwatch.rules.Findings findings;
+                rule "seven-arrests"
+                    @severity(LOW)
+                when
+                    $c : RaidCase( claimedArrests != null, claimedArrests == 7 )
+                then
+                    findings.flag(drools, $c.getFoiReference());
+                end
+                """);
+        driver.close();
+        driver = new RaidwatchDriver(RuleSet.load(rules), CaseTopology.Settings.live());
+
+        // When one raid is reported three times (identical rows) and another raid once
+        for (int i = 0; i < 3; i++) {
+            driver.send(Raids.report("r-1").setClaimedArrests(7));
+        }
+        driver.send(Raids.report("r-2"));
+
+        // Then each report of the first raid is a dead letter naming the rule, and nothing of it is stored or counted
+        assertThat(driver.deadLetters()).hasSize(3).allSatisfy(deadLetter -> {
+            assertThat(header(deadLetter.headers(), "raidwatch.rule.id")).isEqualTo("seven-arrests");
+            assertThat(header(deadLetter.headers(), "__streams.errors.message")).contains("the finding has no explanation (null)");
+        });
+        assertThat(driver.caseOf("r-1")).isNull();
+        assertThat(driver.rates("ALL", "all").getClaimedRaids()).isEqualTo(1);
+        assertThat(driver.flagChanges()).extracting(CaseFlag::getRaidId).doesNotContain("r-1");
+    }
+
+    @Test
+    void a_record_without_a_key_is_a_dead_letter_carrying_exactly_what_arrived() {
+        byte[] value = validReportBytes("r-1");
+        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.add("producer.trace", "abc".getBytes(StandardCharsets.UTF_8));
+
+        driver.sendRaw("raid-reports", null, value, headers);
+
+        List<TestRecord<byte[], byte[]>> deadLetters = driver.deadLetters();
+        assertThat(deadLetters).hasSize(1);
+        assertThat(deadLetters.get(0).key()).isNull();
+        assertThat(deadLetters.get(0).value()).isEqualTo(value);
+        assertThat(header(deadLetters.get(0).headers(), "producer.trace")).isEqualTo("abc");
+        assertThat(header(deadLetters.get(0).headers(), "__streams.errors.message")).startsWith("the record has no key");
+        assertThat(driver.caseOf("r-1")).isNull();
+    }
+
+    @Test
+    void a_contract_breach_is_dead_lettered_with_the_producers_bytes_and_no_schema_is_registered_for_the_input() {
+        // Given a record written by a producer with its own, newer schema (an extra field)
+        org.apache.avro.Schema newer = org.raidwatch.serde.WireFormatFixtures.withOptionalField(
+                org.raidwatch.schema.RaidReport.getClassSchema(), "newsroom");
+        var registry = driver.registry();
+        int id = registry.register("raid-reports-value", newer);
+        org.raidwatch.schema.RaidReport report = Raids.report("r-1").setForce("Atlantis Constabulary").build();
+        org.apache.avro.generic.GenericRecord record = new org.apache.avro.generic.GenericData.Record(newer);
+        report.getSchema().getFields().forEach(field -> record.put(field.name(), report.get(field.pos())));
+        record.put("newsroom", "Kent Online");
+        byte[] value = org.raidwatch.serde.WireFormatFixtures.frame(id, newer, record);
+        int versionsBefore = registry.latest("raid-reports-value").version();
+
+        // When it breaks the contract (an unknown force)
+        driver.sendRawReport("r-1", value);
+
+        // Then the dead letter carries the producer's bytes, and raidwatch registered nothing under the input's subject
+        List<TestRecord<byte[], byte[]>> deadLetters = driver.deadLetters();
+        assertThat(deadLetters).singleElement().satisfies(deadLetter -> assertThat(deadLetter.value()).isEqualTo(value));
+        assertThat(registry.latest("raid-reports-value").version()).isEqualTo(versionsBefore);
+        assertThat(registry.latest("raid-reports-value").id()).isEqualTo(id);
     }
 
     private void assertUndecodableGoesToDeadLettersAndStreamGoesOn(byte[] value, String expectedMessage) {

@@ -41,6 +41,7 @@ final class RaidwatchDriver implements AutoCloseable {
 
     final Topics topics;
     final Topology topology;
+    private final CaseTopology.Settings settings;
     private final String registryScope = "driver-" + UUID.randomUUID();
     private final TopologyTestDriver driver;
     private final TestInputTopic<String, RaidReport> reports;
@@ -56,6 +57,7 @@ final class RaidwatchDriver implements AutoCloseable {
     }
 
     RaidwatchDriver(RuleSet rules, CaseTopology.Settings settings) {
+        this.settings = settings;
         topics = Topics.create(TopicNames.DEFAULTS, SchemaRegistries.forUrl("mock://" + registryScope));
         Properties props = StreamsProperties.defaults("raidwatch-test", "unused:9092", TopicNames.DEFAULTS.deadLetters());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
@@ -102,6 +104,17 @@ final class RaidwatchDriver implements AutoCloseable {
                 .pipeInput(key, value, nextRecordTime());
     }
 
+    /** Sends a record as bytes, with headers, as any producer could. */
+    void sendRaw(String topic, byte[] key, byte[] value, org.apache.kafka.common.header.Headers headers) {
+        driver.createInputTopic(topic, new ByteArraySerializer(), new ByteArraySerializer())
+                .pipeInput(new TestRecord<>(key, value, headers, nextRecordTime()));
+    }
+
+    /** The registry the driver's serdes use. */
+    org.raidwatch.serde.SchemaRegistryClient registry() {
+        return SchemaRegistries.forUrl("mock://" + registryScope);
+    }
+
     void sendRawFoiUpdate(String key, byte[] value) {
         driver.createInputTopic(topics.foiUpdates().name(), new StringSerializer(), new ByteArraySerializer())
                 .pipeInput(key, value, nextRecordTime());
@@ -117,7 +130,17 @@ final class RaidwatchDriver implements AutoCloseable {
         return deadLetters.readRecordsToList();
     }
 
-    /** The latest rates of a force over a window, or null when none was ever emitted. */
+    /**
+     * Lets the rate flushes run: each task sends its summed rate deltas, and the counter the windows
+     * they moved, on a wall-clock schedule (two punctuations, because the deltas cross a repartition
+     * topic between them). Advances the wall clock by twice the flush interval.
+     */
+    void flushRates() {
+        driver.advanceWallClockTime(settings.rateFlushInterval());
+        driver.advanceWallClockTime(settings.rateFlushInterval());
+    }
+
+    /** The latest rates of a force over a window (after a flush), or null when none was ever emitted. */
     ForceRates rates(String force, String window) {
         return allLatestRates().get(Topics.rateKey(force, window));
     }
@@ -127,8 +150,9 @@ final class RaidwatchDriver implements AutoCloseable {
         return latestRates;
     }
 
-    /** How many rate records were emitted since the last read (they are kept as the latest rates). */
+    /** How many rate records were emitted (after a flush) since the last read (they are kept as the latest rates). */
     int rateRecordsEmitted() {
+        flushRates();
         var emitted = rates.readKeyValuesToList();
         emitted.forEach(record -> latestRates.put(record.key, record.value));
         return emitted.size();

@@ -22,9 +22,12 @@ class TopologyNamingTest {
 
             assertThat(description).doesNotContainPattern("KSTREAM-|KTABLE-|\\d{10}");
             assertThat(description).contains(
-                    "raid-reports-source", "foi-updates-source", "case-evaluator", "stores: [cases]",
-                    "flagged-cases-sink", "rate-changes-repartition", "force-rate-counter", "stores: [force-rates]",
-                    "force-rates-sink", "dead-letters-sink");
+                    "raid-reports-source", "foi-updates-source", "raid-reports-placement", "misplaced-raid-reports-repartition",
+                    "misplaced-foi-updates-repartition", "raid-report-check", "foi-update-check",
+                    "case-evaluator", "cases", "due-cases", "reevaluation", "flagged-cases-sink",
+                    "rate-buffer", "stores: [rate-buffer]", "rate-deltas-repartition",
+                    "force-rate-counter", "force-rates-moved",
+                    "force-rates-sink", "dead-letter-record", "dead-letters-sink");
         }
     }
 

@@ -88,7 +88,7 @@ public final class StreamsRunner implements AutoCloseable {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root.getMessage();
+        return root.getMessage() == null ? root.toString() : root.getMessage();
     }
 
     @Override

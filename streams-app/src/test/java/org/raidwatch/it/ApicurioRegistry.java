@@ -62,6 +62,11 @@ public final class ApicurioRegistry implements AutoCloseable {
         return "http://127.0.0.1:" + port + "/apis/ccompat/v6";
     }
 
+    /** The registry's HTTP port on loopback. */
+    public int port() {
+        return port;
+    }
+
     /** Apicurio's own API, for Apicurio's serdes. */
     public String nativeUrl() {
         return "http://127.0.0.1:" + port + "/apis/registry/v2";

@@ -84,7 +84,7 @@ public final class CaseTopology {
         }
 
         public static Settings live() {
-            return new Settings(null, null, Duration.ofSeconds(1), 1, Duration.ofSeconds(1), Duration.ofMillis(100), 500);
+            return new Settings(null, null, Duration.ofMillis(250), 1, Duration.ofSeconds(1), Duration.ofMillis(100), 500);
         }
 
         public static Settings replayAsOf(LocalDate asOf) {

@@ -36,6 +36,83 @@ class ConfluentAvroSerdeTest {
                 .setClaimedVictims(6).setClaimedArrests(null).build();
     }
 
+    /** A registry in front of the in-memory one that counts lookups by id and can be made unreachable. */
+    private static final class WatchedRegistry implements SchemaRegistryClient {
+        final SchemaRegistryClient behind;
+        final java.util.concurrent.atomic.AtomicInteger lookupsById = new java.util.concurrent.atomic.AtomicInteger();
+        volatile boolean reachable = true;
+
+        WatchedRegistry(SchemaRegistryClient behind) {
+            this.behind = behind;
+        }
+
+        private void check() {
+            if (!reachable) {
+                throw new SchemaRegistryException("schema registry could not be reached", new java.io.IOException("Connection refused"));
+            }
+        }
+
+        @Override
+        public int register(String subject, org.apache.avro.Schema schema) {
+            check();
+            return behind.register(subject, schema);
+        }
+
+        @Override
+        public int lookup(String subject, org.apache.avro.Schema schema) {
+            check();
+            return behind.lookup(subject, schema);
+        }
+
+        @Override
+        public org.apache.avro.Schema schemaById(int id) {
+            lookupsById.incrementAndGet();
+            check();
+            return behind.schemaById(id);
+        }
+
+        @Override
+        public RegisteredSchema latest(String subject) {
+            check();
+            return behind.latest(subject);
+        }
+
+        @Override
+        public boolean isCompatible(String subject, org.apache.avro.Schema schema) {
+            check();
+            return behind.isCompatible(subject, schema);
+        }
+    }
+
+    @Test
+    void an_unknown_schema_id_is_asked_for_once_however_many_records_carry_it() {
+        WatchedRegistry watched = new WatchedRegistry(registry);
+        ConfluentAvroSerde<RaidReport> reader = ConfluentAvroSerde.forValues(watched, RaidReport.class);
+        byte[] bogus = serde.serialize("raid-reports", report());
+        bogus[4] = 99;
+
+        for (int i = 0; i < 100; i++) {
+            assertThatThrownBy(() -> reader.deserialize("raid-reports", bogus))
+                    .isInstanceOf(SerializationException.class).hasMessageContaining("cannot get writer schema 99");
+        }
+        assertThat(watched.lookupsById).hasValue(1);
+    }
+
+    @Test
+    void an_unreachable_registry_is_an_outage_not_a_bad_record_and_is_asked_again_later() {
+        WatchedRegistry watched = new WatchedRegistry(registry);
+        ConfluentAvroSerde<RaidReport> reader = ConfluentAvroSerde.forValues(watched, RaidReport.class);
+        byte[] good = serde.serialize("raid-reports", report());
+        watched.reachable = false;
+
+        assertThatThrownBy(() -> reader.deserialize("raid-reports", good))
+                .isInstanceOf(SchemaRegistryUnavailableException.class)
+                .isNotInstanceOf(SerializationException.class);
+
+        watched.reachable = true;
+        assertThat(reader.deserialize("raid-reports", good)).isEqualTo(report());
+    }
+
     @Test
     void writes_the_confluent_wire_format_byte_for_byte() {
         byte[] expected = {

@@ -34,6 +34,8 @@ class RestSchemaRegistryClientTest {
     private HttpServer server;
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final List<String> problems = new CopyOnWriteArrayList<>();
+    /** How many of the next requests the stub answers 503, as a registry in trouble does. */
+    private final java.util.concurrent.atomic.AtomicInteger unavailableAnswers = new java.util.concurrent.atomic.AtomicInteger();
     private RestSchemaRegistryClient client;
 
     @BeforeEach
@@ -60,6 +62,10 @@ class RestSchemaRegistryClientTest {
         String path = exchange.getRequestURI().getRawPath().substring(PREFIX.length());
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         requests.add(method + " " + path);
+        if (unavailableAnswers.getAndUpdate(n -> Math.max(n - 1, 0)) > 0) {
+            reply(exchange, 503, "{\"error_code\":50003,\"message\":\"Error while forwarding the request to the leader\"}");
+            return;
+        }
         if (method.equals("POST")) {
             String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
             if (!"application/vnd.schemaregistry.v1+json".equals(contentType)) {
@@ -162,6 +168,35 @@ class RestSchemaRegistryClientTest {
         assertThatThrownBy(() -> unreachable.schemaById(42))
                 .isInstanceOf(SchemaRegistryException.class)
                 .hasMessageContaining("could not be reached");
+    }
+
+    @Test
+    void a_registry_in_trouble_is_asked_again_until_it_answers() {
+        RestSchemaRegistryClient patient = new RestSchemaRegistryClient(baseUrl(), Duration.ofSeconds(2), Duration.ofSeconds(5));
+        unavailableAnswers.set(2);
+
+        assertThat(patient.schemaById(42)).isEqualTo(SCHEMA);
+        assertThat(requests).containsExactly("GET /schemas/ids/42", "GET /schemas/ids/42", "GET /schemas/ids/42");
+    }
+
+    @Test
+    void a_registry_that_stays_unavailable_is_an_outage_once_the_retry_budget_is_spent() {
+        RestSchemaRegistryClient patient = new RestSchemaRegistryClient(baseUrl(), Duration.ofSeconds(2), Duration.ofMillis(500));
+        unavailableAnswers.set(1_000);
+
+        assertThatThrownBy(() -> patient.schemaById(42))
+                .isInstanceOf(SchemaRegistryUnavailableException.class)
+                .hasMessageContaining("unavailable after").hasMessageContaining("HTTP 503");
+        assertThat(requests).hasSizeGreaterThan(1);
+    }
+
+    @Test
+    void an_answer_about_the_request_is_not_retried() {
+        RestSchemaRegistryClient patient = new RestSchemaRegistryClient(baseUrl(), Duration.ofSeconds(2), Duration.ofSeconds(5));
+
+        assertThatThrownBy(() -> patient.schemaById(7)).isInstanceOfSatisfying(SchemaRegistryException.class,
+                e -> assertThat(e.isNotFound()).isTrue()).isNotInstanceOf(SchemaRegistryUnavailableException.class);
+        assertThat(requests).containsExactly("GET /schemas/ids/7");
     }
 
     @Test

@@ -163,6 +163,16 @@ final class RaidwatchDriver implements AutoCloseable {
         return cases.get(raidId);
     }
 
+    /** The keys of the index of cases by the day time passing can next change their flags. */
+    java.util.List<String> dueCases() {
+        KeyValueStore<String, String> index = driver.getKeyValueStore(CaseTopology.DUE_CASES_STORE);
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        try (var all = index.all()) {
+            all.forEachRemaining(entry -> keys.add(entry.key));
+        }
+        return keys;
+    }
+
     void advanceWallClock(Duration duration) {
         driver.advanceWallClockTime(duration);
     }

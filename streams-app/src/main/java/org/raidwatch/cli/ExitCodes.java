@@ -13,6 +13,11 @@ public final class ExitCodes {
     public static final int ROWS_REJECTED = 3;
     /** Kafka or the schema registry could not be reached. */
     public static final int UNREACHABLE = 4;
+    /**
+     * Some records could not be delivered to Kafka (produce, replay): Kafka did not acknowledge them,
+     * each is listed as file:line: reason. produce sent the others; replay wrote no output.
+     */
+    public static final int UNDELIVERED = 5;
 
     private ExitCodes() {
     }

@@ -11,6 +11,7 @@ import org.raidwatch.files.InputFiles;
 import org.raidwatch.runtime.Deployment;
 import org.raidwatch.runtime.InputLoader;
 import org.raidwatch.runtime.RaidwatchConfig;
+import org.raidwatch.runtime.TopicSetup;
 import org.raidwatch.serde.SchemaRegistries;
 import org.raidwatch.serde.SchemaRegistryClient;
 import org.raidwatch.topology.Topics;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Spec;
         header = "Load CSV or JSON Lines files into a running deployment's input topics.",
         description = {
                 "Loads files of raid reports and FOI updates (CSV or JSON Lines) into a running deployment's input topics, with the same validation as replay. Rejected rows are listed on stderr as file:line: reason, and written to --rejected as JSON Lines when given.",
-                "Exit status: 0 every row sent; 3 some rows rejected (the rest sent); 2 usage error, unreadable file or invalid setting; 4 Kafka or the registry could not be reached."})
+                "A record counts as sent once Kafka has acknowledged it. A record Kafka refuses, or does not acknowledge within delivery.timeout.ms (default 2 minutes), is listed on stderr as file:line: reason.",
+                "Exit status: 0 every row sent; 3 some rows rejected (the rest sent); 5 some records could not be delivered to Kafka (each listed; the rest sent); 2 usage error, unreadable file or invalid setting; 4 Kafka or the registry could not be reached, or the input topics have no leader."})
 final class ProduceCommand implements Callable<Integer> {
 
     @Spec
@@ -46,22 +48,25 @@ final class ProduceCommand implements Callable<Integer> {
         Duration connectTimeout = deployment.connectTimeout;
         SchemaRegistryClient registry = SchemaRegistries.forUrl(settings.schemaRegistryUrl());
         Deployment.checkRegistry(registry, settings.schemaRegistryUrl(), List.of(settings.topicNames().raidReports() + "-value"));
+        List<String> inputTopics = List.of(settings.topicNames().raidReports(), settings.topicNames().foiUpdates());
         try (Admin admin = Deployment.connect(settings, connectTimeout)) {
             var existing = admin.listTopics().names().get(connectTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-            for (String topic : List.of(settings.topicNames().raidReports(), settings.topicNames().foiUpdates())) {
+            for (String topic : inputTopics) {
                 if (!existing.contains(topic)) {
                     throw new Failures.UsageFailure("topic " + topic + " does not exist at " + settings.bootstrapServers()
                             + "; start 'raidwatch run' once (it creates the topics) or create it");
                 }
             }
+            TopicSetup.awaitLeaders(admin, inputTopics, connectTimeout);
         }
-        int sent;
+        InputLoader.Result sent;
         try (InputLoader loader = new InputLoader(settings.clientProperties(), Topics.create(settings.topicNames(), registry))) {
             sent = loader.sendAll(read.raidsFile(), read.raids(), read.foiFile(), read.fois());
         }
         List<InputFiles.Rejection> rejected = read.rejected();
         PrintWriter err = spec.commandLine().getErr();
         rejected.forEach(r -> err.println(r.file() + ":" + r.line() + ": " + r.reason()));
+        sent.failures().forEach(err::println);
         if (rejectedFile != null) {
             try {
                 ReplayOutput.writeRejections(rejectedFile, rejected);
@@ -69,8 +74,12 @@ final class ProduceCommand implements Callable<Integer> {
                 throw new Failures.UsageFailure("cannot write " + rejectedFile + ": " + e.getMessage());
             }
         }
-        spec.commandLine().getOut().printf("raidwatch produce: %d records sent to %s and %s, %d rows rejected%n",
-                sent, settings.topicNames().raidReports(), settings.topicNames().foiUpdates(), rejected.size());
+        spec.commandLine().getOut().printf("raidwatch produce: %d records sent to %s and %s (acknowledged by Kafka), %d not delivered, %d rows rejected%n",
+                sent.acknowledged(), settings.topicNames().raidReports(), settings.topicNames().foiUpdates(), sent.failures().size(), rejected.size());
+        if (!sent.allDelivered()) {
+            err.printf("raidwatch: %d of %d records could not be delivered to Kafka (listed above)%n", sent.failures().size(), sent.attempted());
+            return ExitCodes.UNDELIVERED;
+        }
         return rejected.isEmpty() ? ExitCodes.OK : ExitCodes.ROWS_REJECTED;
     }
 

@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
                 "  1  the stream stopped on an unexpected error, or a replay did not finish",
                 "  2  usage error, unreadable file, invalid setting, or a rule set that does not build",
                 "  3  some rows were rejected (replay, produce); everything else was processed",
-                "  4  Kafka or the schema registry could not be reached"})
+                "  4  Kafka or the schema registry could not be reached",
+                "  5  some records could not be delivered to Kafka (produce, replay); each is listed"})
 final class RaidwatchCommand implements Runnable {
 
     @picocli.CommandLine.Spec

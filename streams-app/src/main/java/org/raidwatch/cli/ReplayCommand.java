@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.raidwatch.files.InputFiles;
 import org.raidwatch.rules.RuleSet;
+import org.raidwatch.runtime.InputLoader;
 import org.raidwatch.runtime.Replay;
 import org.raidwatch.schema.FoiUpdate;
 import org.raidwatch.schema.RaidReport;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Spec;
                 "  flags.jsonl        every raid + rule ever flagged, in its final state",
                 "  force-rates.jsonl  every force + window, with every count and rate",
                 "  rejected.jsonl     every rejected row, with its file, line and reason",
-                "Exit status: 0 every row accepted; 3 some rows rejected (all outputs still written); 2 usage error, unreadable file or a rule set that does not build; 1 the replay did not finish."})
+                "Exit status: 0 every row accepted; 3 some rows rejected (all outputs still written); 5 some records could not be delivered to the in-process broker (listed on stderr as file:line: reason; no output written); 2 usage error, unreadable file or a rule set that does not build; 1 the replay did not finish."})
 final class ReplayCommand implements Callable<Integer> {
 
     private static final ZoneId LONDON = ZoneId.of("Europe/London");
@@ -64,7 +65,16 @@ final class ReplayCommand implements Callable<Integer> {
             throw new Failures.UsageFailure("cannot create the output folder " + out + ": " + e.getMessage());
         }
 
-        Replay.Result result = Replay.run(ruleSet, now, read.raidsFile(), read.raids(), read.foiFile(), read.fois(), timeout);
+        Replay.Result result;
+        try {
+            result = Replay.run(ruleSet, now, read.raidsFile(), read.raids(), read.foiFile(), read.fois(), timeout);
+        } catch (InputLoader.UndeliveredRecordsException undelivered) {
+            PrintWriter err = spec.commandLine().getErr();
+            undelivered.failures().forEach(err::println);
+            err.printf("raidwatch: %s; the replay stopped and wrote nothing%n", undelivered.getMessage());
+            err.flush();
+            return ExitCodes.UNDELIVERED;
+        }
 
         List<InputFiles.Rejection> rejected = read.rejected();
         for (Replay.DeadLetter dead : result.deadLetters()) {

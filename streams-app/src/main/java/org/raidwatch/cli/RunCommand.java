@@ -55,7 +55,7 @@ final class RunCommand implements Callable<Integer> {
             }
             inputPartitions = Deployment.inputPartitions(admin, settings.topicNames(), connectTimeout);
         }
-        Topics topics = Topics.create(settings.topicNames(), registry);
+        Topics topics = Topics.create(settings.topicNames(), registry, settings.autoRegisterSchemas());
         var props = settings.streamsProperties();
         StreamsRunner runner = new StreamsRunner(CaseTopology.build(props, topics, rules,
                 CaseTopology.Settings.live().withInputPartitions(inputPartitions)), props);

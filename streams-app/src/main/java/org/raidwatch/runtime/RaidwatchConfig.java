@@ -33,6 +33,7 @@ public record RaidwatchConfig(
         TopicNames topicNames,
         Optional<Integer> partitions,
         Optional<Short> replication,
+        boolean autoRegisterSchemas,
         Map<String, String> kafkaProperties) {
 
     /** raidwatch's own settings: property key, environment variable, default (null: required or Kafka's default). */
@@ -43,6 +44,8 @@ public record RaidwatchConfig(
             new Setting("bootstrap.servers", "RAIDWATCH_BOOTSTRAP_SERVERS", null, "Kafka brokers, host:port[,host:port] (required)"),
             new Setting("schema.registry.url", "RAIDWATCH_SCHEMA_REGISTRY_URL", null,
                     "Confluent-compatible schema registry, e.g. http://registry:8081 (required)"),
+            new Setting("auto.register.schemas", "RAIDWATCH_AUTO_REGISTER_SCHEMAS", "true",
+                    "register the output topics' schemas (true), or only look them up, already registered (false)"),
             new Setting("application.id", "RAIDWATCH_APPLICATION_ID", "raidwatch", "Kafka Streams application id (consumer group, internal topic prefix)"),
             new Setting("state.dir", "RAIDWATCH_STATE_DIR", null, "Folder for local state stores (default: Kafka Streams' own)"),
             new Setting("raidwatch.rules", "RAIDWATCH_RULES", null, "Folder of .drl rule files (default: the shipped rule set)"),
@@ -121,6 +124,7 @@ public record RaidwatchConfig(
                 rules == null ? null : Path.of(rules), names,
                 positive(own, "raidwatch.topic.partitions").map(Integer::intValue),
                 positive(own, "raidwatch.topic.replication").map(Integer::shortValue),
+                bool(own, "auto.register.schemas"),
                 Map.copyOf(kafka));
     }
 
@@ -158,6 +162,14 @@ public record RaidwatchConfig(
             throw new InvalidConfigException(key + " is not set (in " + where + ", or as " + environment + ")");
         }
         return value;
+    }
+
+    private static boolean bool(Map<String, String> own, String key) {
+        String value = value(own, key);
+        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+            throw new InvalidConfigException(key + " must be true or false, got: " + value);
+        }
+        return Boolean.parseBoolean(value);
     }
 
     private static Optional<Integer> positive(Map<String, String> own, String key) {

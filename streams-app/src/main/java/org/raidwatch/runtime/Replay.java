@@ -60,7 +60,7 @@ public final class Replay {
             try (Admin admin = Admin.create(client)) {
                 TopicSetup.createMissing(admin, names, 1, (short) 1, 30_000);
                 try (InputLoader loader = new InputLoader(client, topics)) {
-                    loader.sendAll(raidsFile, raids, foiFile, fois);
+                    loader.sendAll(raidsFile, raids, foiFile, fois).requireAllDelivered();
                 }
                 Properties props = StreamsProperties.defaults(APPLICATION_ID, kafka.bootstrapServers(), names.deadLetters());
                 props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);

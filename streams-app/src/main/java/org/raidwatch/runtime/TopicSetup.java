@@ -1,6 +1,9 @@
 package org.raidwatch.runtime;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,14 +12,21 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.raidwatch.topology.TopicNames;
 
 /**
  * Creates raidwatch's topics when they are missing: the inputs and dead letters as ordinary logs,
- * the two outputs compacted (the latest record per key is a flag's or a rate's state).
+ * the two outputs compacted (the latest record per key is a flag's or a rate's state). Topics it
+ * creates are returned only once every partition has a leader that takes writes.
  */
 public final class TopicSetup {
 
@@ -24,8 +34,9 @@ public final class TopicSetup {
     }
 
     /**
-     * @return the names of the topics it created
-     * @throws BrokerUnreachableException when the broker does not answer within the timeout
+     * @return the names of the topics it created, each with a leader taking writes on every partition
+     * @throws BrokerUnreachableException when the broker does not answer, or a created topic has no
+     *                                    leader on some partition, within the timeout
      */
     public static List<String> createMissing(Admin admin, TopicNames names, int partitions, short replication, long timeoutMs) {
         return createMissing(admin, names, Optional.of(partitions), Optional.of(replication), timeoutMs);
@@ -55,6 +66,7 @@ public final class TopicSetup {
                     }
                 }
             }
+            awaitLeaders(admin, created, Duration.ofMillis(timeoutMs));
             return created;
         } catch (TimeoutException e) {
             throw new BrokerUnreachableException("Kafka did not answer within " + timeoutMs + " ms", e);
@@ -63,6 +75,73 @@ public final class TopicSetup {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    /**
+     * Waits until every partition of the topics has a leader that takes writes: the topic metadata
+     * names a leader, and that leader answers a ListOffsets request (which, like a produce, only a
+     * partition's leader serves). A broker publishes a partition's leader in its metadata a moment
+     * before its replica manager leads it, so the metadata alone is not enough.
+     * <p>
+     * Why it matters: an idempotent producer that writes to a partition before its leader is ready
+     * can have its first batch refused (NOT_LEADER_OR_FOLLOWER) while its next batch, already in
+     * flight, is accepted (a broker accepts any first sequence number from a producer it has no
+     * state for); the first batch then fails with OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery
+     * timeout, and its records are lost (KAFKA-15591, fixed in Kafka 4.5 for never-written
+     * partitions only).
+     *
+     * @throws BrokerUnreachableException when some partition still has no such leader after the timeout
+     */
+    public static void awaitLeaders(Admin admin, Collection<String> topics, Duration timeout) {
+        if (topics.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String lastProblem = "no answer from Kafka";
+        while (true) {
+            long remainingMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+            int attemptMs = (int) Math.min(remainingMs, 5_000);
+            try {
+                Map<String, TopicDescription> described = admin.describeTopics(topics, new DescribeTopicsOptions().timeoutMs(attemptMs))
+                        .allTopicNames().get(attemptMs, TimeUnit.MILLISECONDS);
+                Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+                List<TopicPartition> leaderless = new ArrayList<>();
+                for (TopicDescription topic : described.values()) {
+                    for (var partition : topic.partitions()) {
+                        TopicPartition tp = new TopicPartition(topic.name(), partition.partition());
+                        partitions.put(tp, OffsetSpec.latest());
+                        if (partition.leader() == null || partition.leader().isEmpty()) {
+                            leaderless.add(tp);
+                        }
+                    }
+                }
+                if (leaderless.isEmpty()) {
+                    admin.listOffsets(partitions, new ListOffsetsOptions().timeoutMs(attemptMs)).all().get(attemptMs, TimeUnit.MILLISECONDS);
+                    return;
+                }
+                lastProblem = "no leader for " + leaderless.stream().map(TopicPartition::toString).sorted().toList();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException)) {
+                    throw new BrokerUnreachableException("Kafka refused to describe " + topics + ": " + e.getCause().getMessage(), e);
+                }
+                lastProblem = e.getCause().getMessage();
+            } catch (TimeoutException e) {
+                lastProblem = "no answer within " + attemptMs + " ms";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the leaders of " + topics, e);
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw new BrokerUnreachableException("the partitions of " + topics + " have no leader taking writes after "
+                        + (timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms") + " (" + lastProblem + ")", null);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the leaders of " + topics, e);
+            }
         }
     }
 

@@ -58,6 +58,7 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
     private KeyValueStore<String, String> dueCases;
     private KeyValueStore<String, String> progress;
     private RuleSession rules;
+    private long passCount;
 
     CaseEvaluator(RuleSet ruleSet, Topics topics, CaseTopology.Settings settings) {
         this.ruleSet = ruleSet;
@@ -173,13 +174,21 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
     private void continueFullReevaluation(LocalDate today, long wallClockMs, long deadline) {
         String cursor = progress.get(PASS_CURSOR);
         if (cursor == null) {
-            if (ruleSet.version().equals(progress.get(RULE_SET_IN_FORCE))) {
+            String inForce = progress.get(RULE_SET_IN_FORCE);
+            if (ruleSet.version().equals(inForce)) {
                 return;
+            }
+            try (KeyValueIterator<String, CaseState> any = cases.all()) {
+                if (!any.hasNext()) {
+                    progress.put(RULE_SET_IN_FORCE, ruleSet.version());
+                    return;
+                }
             }
             cursor = "";
             progress.put(PASS_CURSOR, cursor);
-            LOG.info("Re-evaluating every case under rule set {} (cases were last evaluated under {})", ruleSet.version(),
-                    progress.get(RULE_SET_IN_FORCE) == null ? "an earlier version" : progress.get(RULE_SET_IN_FORCE));
+            passCount = 0;
+            LOG.info("Task {}: re-evaluating every case under rule set {} (they were evaluated under {})", context.taskId(),
+                    ruleSet.version(), inForce == null ? "an earlier version" : inForce);
         }
         while (System.nanoTime() < deadline) {
             List<CaseState> batch = new ArrayList<>();
@@ -194,11 +203,13 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
             if (batch.isEmpty()) {
                 progress.put(RULE_SET_IN_FORCE, ruleSet.version());
                 progress.delete(PASS_CURSOR);
-                LOG.info("Every case of task {} is evaluated under rule set {}", context.taskId(), ruleSet.version());
+                LOG.info("Task {}: every case is evaluated under rule set {} ({} re-evaluated since this instance took the task)",
+                        context.taskId(), ruleSet.version(), passCount);
                 return;
             }
             for (CaseState state : batch) {
                 reevaluate(state, today, wallClockMs);
+                passCount++;
                 cursor = state.getRaidId();
                 if (System.nanoTime() > deadline) {
                     break;

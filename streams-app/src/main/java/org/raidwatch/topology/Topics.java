@@ -27,12 +27,24 @@ public record Topics(
         Serde<RateCounts> rateCountsSerde) {
 
     public static Topics create(TopicNames names, SchemaRegistryClient registry) {
+        return create(names, registry, true);
+    }
+
+    /**
+     * @param registerOutputSchemas register the output topics' schemas on first write (Confluent's
+     *                              {@code auto.register.schemas=true}), or only look them up, for
+     *                              registries where raidwatch may not register. The schemas of internal
+     *                              topics and stores (subjects named after the application id) are
+     *                              always registered. The input topics' serdes are only ever used to
+     *                              read in the topology; {@code produce} registers as producers do.
+     */
+    public static Topics create(TopicNames names, SchemaRegistryClient registry, boolean registerOutputSchemas) {
         Serde<String> keys = Serdes.String();
         return new Topics(
                 new Topic<>(names.raidReports(), keys, ConfluentAvroSerde.forValues(registry, RaidReport.class)),
                 new Topic<>(names.foiUpdates(), keys, ConfluentAvroSerde.forValues(registry, FoiUpdate.class)),
-                new Topic<>(names.flaggedCases(), keys, ConfluentAvroSerde.forValues(registry, CaseFlag.class)),
-                new Topic<>(names.forceRates(), keys, ConfluentAvroSerde.forValues(registry, ForceRates.class)),
+                new Topic<>(names.flaggedCases(), keys, new ConfluentAvroSerde<>(registry, CaseFlag.class, false, registerOutputSchemas)),
+                new Topic<>(names.forceRates(), keys, new ConfluentAvroSerde<>(registry, ForceRates.class, false, registerOutputSchemas)),
                 new Topic<>(names.deadLetters(), Serdes.ByteArray(), Serdes.ByteArray()),
                 ConfluentAvroSerde.forValues(registry, CaseState.class),
                 ConfluentAvroSerde.forValues(registry, RateDelta.class),

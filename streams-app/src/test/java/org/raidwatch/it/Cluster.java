@@ -2,11 +2,16 @@ package org.raidwatch.it;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.raidwatch.demo.DemoDataset;
 import org.raidwatch.runtime.EmbeddedKafka;
 import org.raidwatch.runtime.InputLoader;
@@ -34,16 +39,34 @@ public final class Cluster {
         }
     }
 
+    /**
+     * Sends the events, once the input topics have leaders taking writes (a broker just restarted has
+     * none for a moment), and fails the test unless Kafka acknowledged every one.
+     */
     public void send(List<DemoDataset.Event> events) {
+        try (Admin admin = Admin.create(client)) {
+            TopicSetup.awaitLeaders(admin, List.of(topics.raidReports().name(), topics.foiUpdates().name()), Duration.ofSeconds(60));
+        }
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
         try (InputLoader loader = new InputLoader(client, topics)) {
             for (DemoDataset.Event event : events) {
-                if (event.report() != null) {
-                    loader.send(event.report());
-                } else {
-                    loader.send(event.foiUpdate());
-                }
+                sent.add(event.report() != null ? loader.send(event.report()) : loader.send(event.foiUpdate()));
             }
             loader.flush();
+        }
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < sent.size(); i++) {
+            try {
+                sent.get(i).get(0, TimeUnit.SECONDS); // flush() has completed every send
+            } catch (ExecutionException e) {
+                failures.add("event " + i + ": " + e.getCause());
+            } catch (Exception e) {
+                failures.add("event " + i + ": " + e);
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new AssertionError("Kafka did not acknowledge " + failures.size() + " of " + sent.size() + " inputs: "
+                    + failures.subList(0, Math.min(10, failures.size())));
         }
     }
 

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = {
                 "Monitors what police raids reported as trafficking rescues actually produced:",
                 "press raid reports and FOI answers in, discrepancy flags and per-force rates out."},
-        subcommands = {DemoCommand.class, ReplayCommand.class, RunCommand.class, ProduceCommand.class},
+        subcommands = {DemoCommand.class, ReplayCommand.class, RunCommand.class, ProduceCommand.class, BenchCommand.class},
         footerHeading = "%nExit status:%n",
         footer = {
                 "  0  success (replay, produce: every row accepted)",
@@ -24,7 +24,7 @@ final class RaidwatchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a command: demo, replay, run or produce");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a command: demo, replay, run, produce or bench");
     }
 
     static final class Version implements picocli.CommandLine.IVersionProvider {

@@ -83,6 +83,11 @@ public final class StreamsRunner implements AutoCloseable {
         return failure.get();
     }
 
+    /** Kafka Streams' own metrics and its clients' (for the benchmarks). */
+    public java.util.Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metrics() {
+        return streams.metrics();
+    }
+
     private static String rootMessage(Throwable error) {
         Throwable root = error;
         while (root.getCause() != null && root.getCause() != root) {

@@ -185,10 +185,18 @@ class SchemaRegistryIT {
             GenericRecord fromOlder = new GenericData.Record(older);
             older.getFields().forEach(f -> fromOlder.put(f.name(), report("r-older").get(current.getField(f.name()).pos())));
 
+            // and one more from the newer producer that breaks the contract (a force that does not exist)
+            GenericRecord breaking = new GenericData.Record(newer);
+            current.getFields().forEach(f -> breaking.put(f.name(), report("r-atlantis").get(f.pos())));
+            breaking.put("force", "Atlantis Constabulary");
+            breaking.put("policeOperation", "Operation Trident");
+            byte[] breakingBytes = WireFormatFixtures.frame(newerId, newer, breaking);
+            int versionsBefore = client.latest("raid-reports-value").version();
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(new HashMap<>(cluster.client), new StringSerializer(),
                     new org.apache.kafka.common.serialization.ByteArraySerializer())) {
                 producer.send(new ProducerRecord<>("raid-reports", "r-newer", WireFormatFixtures.frame(newerId, newer, fromNewer)));
                 producer.send(new ProducerRecord<>("raid-reports", "r-older", WireFormatFixtures.frame(olderId, older, fromOlder)));
+                producer.send(new ProducerRecord<>("raid-reports", "r-atlantis", breakingBytes));
             }
             // and FOI answers from today's producer: nobody referred
             cluster.send(List.of(
@@ -202,7 +210,14 @@ class SchemaRegistryIT {
                     Map<String, org.raidwatch.schema.CaseFlag> flags = cluster.latestFlags();
                     return flags.containsKey("r-newer|claimed-no-referral") && flags.containsKey("r-older|claimed-no-referral");
                 }, () -> "flags " + cluster.latestFlags().keySet() + ", dead letters " + cluster.deadLetterCount() + ", app " + app.describe());
-                assertThat(cluster.deadLetterCount()).isZero();
+                // and the contract breach is a dead letter with the producer's bytes; raidwatch registered
+                // nothing under the producer's subject
+                Await.until(Duration.ofSeconds(30), "the dead letter of r-atlantis", () -> cluster.deadLetterCount() == 1,
+                        () -> "dead letters " + cluster.deadLetterCount());
+                byte[] deadLetter = org.raidwatch.runtime.TopicReader.readAll(cluster.client, "raidwatch-dead-letters",
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer(), Duration.ofSeconds(10)).get(0).value();
+                assertThat(deadLetter).isEqualTo(breakingBytes);
+                assertThat(client.latest("raid-reports-value").version()).isEqualTo(versionsBefore);
                 assertThat(cluster.latestFlags().get("r-newer|claimed-no-referral").getExplanation())
                         .isEqualTo("Press reported trafficking (6 people rescued); the force's FOI answer (F-r-newer) shows 3 identified and 0 referred to the NRM");
             }

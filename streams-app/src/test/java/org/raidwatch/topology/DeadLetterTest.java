@@ -132,10 +132,7 @@ class DeadLetterTest {
     @Test
     void a_rule_that_throws_sends_that_case_to_dead_letters_and_the_rest_goes_on(@TempDir Path rules) throws Exception {
         // Given the shipped rules plus one that divides by the number of victims identified
-        for (String id : RaidwatchDriver.shippedRules().ruleIds()) {
-            Files.copy(Path.of("../rules/drl/" + id + ".drl"), rules.resolve(id + ".drl"));
-        }
-        Files.writeString(rules.resolve("rescued-per-victim.drl"), """
+        useShippedRulesPlus(rules, "rescued-per-victim.drl", """
                 package raidwatch.rules;
                 import org.raidwatch.rules.RaidCase;
                 global org.raidwatch.rules.Findings findings;
@@ -147,8 +144,6 @@ class DeadLetterTest {
                     int ratio = $c.getClaimedVictims() / $c.getVictimsIdentified();
                 end
                 """);
-        driver.close();
-        driver = new RaidwatchDriver(RuleSet.load(rules), CaseTopology.Settings.live());
 
         // When one case has 0 victims identified and another has 3
         driver.send(Raids.report("r-1"));
@@ -174,10 +169,7 @@ class DeadLetterTest {
     void an_input_whose_finding_is_malformed_changes_nothing_and_a_resend_is_not_counted_twice(@TempDir Path rules) throws Exception {
         // Given a rule whose explanation is the FOI reference, null on a case without an FOI update; the
         // sample cases at load never reach it (they claim 3 arrests, not 7)
-        for (String id : RaidwatchDriver.shippedRules().ruleIds()) {
-            Files.copy(Path.of("../rules/drl/" + id + ".drl"), rules.resolve(id + ".drl"));
-        }
-        Files.writeString(rules.resolve("seven-arrests.drl"), """
+        useShippedRulesPlus(rules, "seven-arrests.drl", """
                 package raidwatch.rules;
                 import org.raidwatch.rules.RaidCase;
                 global org.raidwatch.rules.Findings findings;
@@ -189,8 +181,6 @@ class DeadLetterTest {
                     findings.flag(drools, $c.getFoiReference());
                 end
                 """);
-        driver.close();
-        driver = new RaidwatchDriver(RuleSet.load(rules), CaseTopology.Settings.live());
 
         // When one raid is reported three times (identical rows) and another raid once
         for (int i = 0; i < 3; i++) {
@@ -247,6 +237,16 @@ class DeadLetterTest {
         assertThat(deadLetters).singleElement().satisfies(deadLetter -> assertThat(deadLetter.value()).isEqualTo(value));
         assertThat(registry.latest("raid-reports-value").version()).isEqualTo(versionsBefore);
         assertThat(registry.latest("raid-reports-value").id()).isEqualTo(id);
+    }
+
+    /** Restarts the driver with the shipped rules plus one more rule file. */
+    private void useShippedRulesPlus(Path folder, String fileName, String drl) throws java.io.IOException {
+        for (String id : RaidwatchDriver.shippedRules().ruleIds()) {
+            Files.copy(Path.of("../rules/drl/" + id + ".drl"), folder.resolve(id + ".drl"));
+        }
+        Files.writeString(folder.resolve(fileName), drl);
+        driver.close();
+        driver = new RaidwatchDriver(RuleSet.load(folder), CaseTopology.Settings.live());
     }
 
     private void assertUndecodableGoesToDeadLettersAndStreamGoesOn(byte[] value, String expectedMessage) {

@@ -59,6 +59,8 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
     private KeyValueStore<String, String> progress;
     private RuleSession rules;
     private long passCount;
+    /** The last index key this instance re-evaluated: the next scan starts after it. */
+    private String dueCursor;
 
     CaseEvaluator(RuleSet ruleSet, Topics topics, CaseTopology.Settings settings) {
         this.ruleSet = ruleSet;
@@ -145,9 +147,15 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
     private boolean reevaluateDueCases(LocalDate today, long wallClockMs, long deadline) {
         while (true) {
             List<String> due = new ArrayList<>();
-            try (KeyValueIterator<String, String> index = dueCases.all()) {
+            // Start after the last key taken: the keys before it are deleted, and a RocksDB scan from the
+            // index's start would step over every one of their tombstones. New keys always sort after it
+            // (their day lies after today, and the keys taken were due by today).
+            try (KeyValueIterator<String, String> index = dueCursor == null ? dueCases.all() : dueCases.range(dueCursor, null)) {
                 while (index.hasNext() && due.size() < settings.reevaluationBatch()) {
                     String key = index.next().key;
+                    if (key.equals(dueCursor)) {
+                        continue;
+                    }
                     if (DueCases.dueOf(key).isAfter(today)) {
                         break;
                     }
@@ -158,6 +166,7 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
                 return true;
             }
             for (String key : due) {
+                dueCursor = key;
                 dueCases.delete(key);
                 CaseState state = cases.get(DueCases.raidIdOf(key));
                 if (state != null && state.getReevaluateOn() != null && !state.getReevaluateOn().isAfter(today)) {

@@ -77,6 +77,7 @@ public final class RuleSet implements AutoCloseable {
     private final Map<String, String> ruleSources;
     private final ThreadLocal<RuleSession> sessionOfThread;
     private final List<RuleSession> sessions = new CopyOnWriteArrayList<>();
+    private final Map<Thread, RuleSession> sessionThreads = new java.util.concurrent.ConcurrentHashMap<>();
 
     private RuleSet(String source, String version, KieBase kieBase, List<String> ruleIds, List<Integer> workingDayDeadlines,
                     Map<String, String> ruleSources) {
@@ -88,7 +89,17 @@ public final class RuleSet implements AutoCloseable {
         this.ruleSources = Map.copyOf(ruleSources);
         this.sessionOfThread = ThreadLocal.withInitial(() -> {
             RuleSession session = new RuleSession(kieBase, this::ruleOf);
+            sessionThreads.entrySet().removeIf(held -> {
+                // Stream threads are replaced after failures: let go of the sessions of threads that ended.
+                if (!held.getKey().isAlive()) {
+                    held.getValue().close();
+                    sessions.remove(held.getValue());
+                    return true;
+                }
+                return false;
+            });
             sessions.add(session);
+            sessionThreads.put(Thread.currentThread(), session);
             return session;
         });
     }
@@ -187,6 +198,7 @@ public final class RuleSet implements AutoCloseable {
     public void close() {
         sessions.forEach(RuleSession::close);
         sessions.clear();
+        sessionThreads.clear();
     }
 
     /** The .drl files under a folder, by the name errors show (the path as the user gave it, or the file name when shipped). */

@@ -66,13 +66,14 @@ public final class Deployment {
         }
     }
 
-    /** Calls the registry once; an unknown subject is a fine answer, no answer is not. */
+    /** Calls the registry once; an unknown subject is a fine answer, no answer (or another error) is not. */
     public static void checkRegistry(SchemaRegistryClient registry, String url, List<String> subjects) {
         for (String subject : subjects) {
             try {
                 registry.latest(subject);
             } catch (SchemaRegistryException e) {
-                if (!e.isNotFound()) {
+                // Only "no such subject" (40401) is a proper answer; a bare 404 means a wrong address.
+                if (!e.isUnknownSubject()) {
                     throw new SchemaRegistryException("schema registry at " + url + " did not answer properly: " + e.getMessage(), e);
                 }
             }

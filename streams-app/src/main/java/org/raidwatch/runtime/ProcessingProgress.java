@@ -17,9 +17,10 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Knows when an application has processed everything in its source and repartition topics: its
- * committed offsets have reached the end of every partition, and the ends have not moved for a
- * quiet period longer than the topology's flush intervals (summed rate deltas and moved windows are
- * sent on a wall-clock schedule, so "caught up" alone can be seen between a flush and its records).
+ * committed offsets have reached the end of every partition, the application says it holds no
+ * buffered work, and both have stayed so for a quiet period longer than the topology's flush
+ * intervals (summed rate deltas and moved windows are sent on a wall-clock schedule, so "caught up"
+ * alone can be seen between a flush and its records).
  * Meant for at-least-once runs (a replay): under exactly-once a transaction marker can sit after the
  * last committed offset.
  */
@@ -35,7 +36,8 @@ public final class ProcessingProgress {
      * @throws IllegalStateException on timeout, naming the offsets that were behind
      */
     public static void awaitCaughtUp(Admin admin, String applicationId, Collection<String> topics, Duration quietPeriod,
-                                     Duration timeout, Supplier<String> describeState) throws InterruptedException {
+                                     java.util.function.BooleanSupplier idle, Duration timeout, Supplier<String> describeState)
+            throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         Instant quietSince = null;
         Map<TopicPartition, Long> endsWhenQuiet = Map.of();
@@ -43,6 +45,9 @@ public final class ProcessingProgress {
         while (Instant.now().isBefore(deadline)) {
             Map<TopicPartition, Long> ends = new java.util.HashMap<>();
             behind = partitionsBehind(admin, applicationId, topics, ends);
+            if (behind.isEmpty() && !idle.getAsBoolean()) {
+                behind = List.of("work buffered in the application's stores");
+            }
             if (!behind.isEmpty() || !ends.equals(endsWhenQuiet)) {
                 quietSince = behind.isEmpty() ? Instant.now() : null;
                 endsWhenQuiet = behind.isEmpty() ? ends : Map.of();

@@ -73,7 +73,8 @@ public final class Replay {
                     }
                     List<String> consumed = new ArrayList<>(List.of(names.raidReports(), names.foiUpdates()));
                     consumed.addAll(CaseTopology.internalTopics(APPLICATION_ID));
-                    ProcessingProgress.awaitCaughtUp(admin, APPLICATION_ID, consumed, quietPeriod(settings), timeout,
+                    ProcessingProgress.awaitCaughtUp(admin, APPLICATION_ID, consumed, quietPeriod(settings),
+                            () -> runner.storesEmpty(CaseTopology.RATE_BUFFER_STORE, CaseTopology.MOVED_RATES_STORE), timeout,
                             () -> runner.state() + (runner.failure() == null ? "" : ", failed: " + runner.failure()));
                 }
             }

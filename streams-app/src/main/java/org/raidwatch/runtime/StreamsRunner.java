@@ -29,6 +29,7 @@ public final class StreamsRunner implements AutoCloseable {
     private final CountDownLatch running = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final Backoff outageBackoff = new Backoff();
 
     public StreamsRunner(Topology topology, Properties properties) {
         this.streams = new KafkaStreams(topology, properties);
@@ -45,8 +46,11 @@ public final class StreamsRunner implements AutoCloseable {
         });
         streams.setUncaughtExceptionHandler(error -> {
             if (SchemaRegistryUnavailableException.isCauseOf(error)) {
-                LOG.warn("The schema registry is unavailable ({}); replacing the stream thread, which retries its tasks"
-                        + " from their last commit", rootMessage(error));
+                long pauseMs = outageBackoff.next();
+                LOG.warn("The schema registry is unavailable ({}); replacing the stream thread in {} s, which retries its tasks"
+                        + " from their last commit", rootMessage(error), pauseMs / 1000);
+                // A pause before each replacement: under exactly-once every replacement restores the task's stores.
+                sleep(pauseMs);
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
             }
             LOG.error("raidwatch stream stopped on an unexpected error: {}", error.toString(), error);
@@ -83,9 +87,51 @@ public final class StreamsRunner implements AutoCloseable {
         return failure.get();
     }
 
+    /**
+     * Whether the named key-value stores hold nothing on this instance (read through interactive
+     * queries, record caches included); false while the stores cannot be queried.
+     */
+    public boolean storesEmpty(String... storeNames) {
+        try {
+            for (String name : storeNames) {
+                var store = streams.store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(name,
+                        org.apache.kafka.streams.state.QueryableStoreTypes.<Object, Object>keyValueStore()));
+                try (var all = store.all()) {
+                    if (all.hasNext()) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        } catch (org.apache.kafka.streams.errors.InvalidStateStoreException notQueryableNow) {
+            return false;
+        }
+    }
+
     /** Kafka Streams' own metrics and its clients' (for the benchmarks). */
     public java.util.Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metrics() {
         return streams.metrics();
+    }
+
+    /** Pauses that double from 1 s to 30 s while failures follow each other, and start again after 5 quiet minutes. */
+    private static final class Backoff {
+        private long lastFailureNanos;
+        private long pauseMs;
+
+        synchronized long next() {
+            long now = System.nanoTime();
+            pauseMs = pauseMs == 0 || now - lastFailureNanos > Duration.ofMinutes(5).toNanos() ? 1_000 : Math.min(pauseMs * 2, 30_000);
+            lastFailureNanos = now;
+            return pauseMs;
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static String rootMessage(Throwable error) {

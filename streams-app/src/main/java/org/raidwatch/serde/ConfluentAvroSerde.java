@@ -26,8 +26,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * ({@code <topic>-value}, {@code <topic>-key}). The reader fetches the writer's schema by id (once)
  * and resolves it to the generated class, so records written with older or newer compatible
  * schemas decode. Anything that is not such a record fails with a {@link SerializationException};
- * a writer schema id the registry does not know is remembered, so a flood of bogus ids costs one
- * registry call each. A registry that cannot be reached is not the record's fault: that failure
+ * a writer schema id the registry does not know (error_code 40403) is remembered for five minutes,
+ * so a flood of bogus ids costs one registry call each. A registry that cannot be reached is not the record's fault: that failure
  * stays a {@link SchemaRegistryUnavailableException}, so the stream retries instead of
  * dead-lettering a good record.
  */
@@ -44,15 +44,22 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
     private final SpecificDatumWriter<T> writer;
     private final Map<String, Integer> idsBySubject = new ConcurrentHashMap<>();
     private final Map<Integer, DatumReader<T>> readersByWriterId = new ConcurrentHashMap<>();
-    /** Writer ids the registry answered "not found" for, with that answer; bounded, oldest forgotten first. */
-    private final Map<Integer, String> unknownWriterIds = java.util.Collections.synchronizedMap(
+    /**
+     * Writer ids the registry answered "not found" for, with that answer; bounded, oldest forgotten
+     * first, and asked again after a while (a registry follower may not have seen a new schema yet).
+     */
+    private final Map<Integer, Unknown> unknownWriterIds = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(16, 0.75f, false) {
                 @Override
-                protected boolean removeEldestEntry(Map.Entry<Integer, String> eldest) {
+                protected boolean removeEldestEntry(Map.Entry<Integer, Unknown> eldest) {
                     return size() > MAX_REMEMBERED_UNKNOWN_IDS;
                 }
             });
     private static final int MAX_REMEMBERED_UNKNOWN_IDS = 10_000;
+    private static final java.time.Duration REMEMBER_UNKNOWN_IDS = java.time.Duration.ofMinutes(5);
+
+    private record Unknown(String answer, long sinceNanos) {
+    }
 
     /**
      * @param autoRegister register the class's schema on first write (true), or only look up an
@@ -130,10 +137,10 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
                     + data[0] + " (expected 0)");
         }
         int writerId = ByteBuffer.wrap(data, 1, 4).getInt();
-        String unknown = unknownWriterIds.get(writerId);
-        if (unknown != null) {
+        Unknown unknown = unknownWriterIds.get(writerId);
+        if (unknown != null && System.nanoTime() - unknown.sinceNanos() < REMEMBER_UNKNOWN_IDS.toNanos()) {
             throw new SerializationException("cannot get writer schema " + writerId + " for a record on topic " + topic
-                    + ": " + unknown);
+                    + ": " + unknown.answer());
         }
         DatumReader<T> reader;
         try {
@@ -142,11 +149,11 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
         } catch (SchemaRegistryUnavailableException e) {
             throw e;
         } catch (SchemaRegistryException e) {
-            if (e.isNotFound()) {
-                unknownWriterIds.put(writerId, e.getMessage());
-            } else if (e.isUnavailable()) {
+            if (!e.isUnknownSchema()) {
+                // No answer, a 5xx, a refused credential, a wrong address: the registry's trouble, never the record's.
                 throw new SchemaRegistryUnavailableException("cannot get writer schema " + writerId + ": " + e.getMessage(), e);
             }
+            unknownWriterIds.put(writerId, new Unknown(e.getMessage(), System.nanoTime()));
             throw new SerializationException("cannot get writer schema " + writerId + " for a record on topic " + topic
                     + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {

@@ -42,6 +42,16 @@ public class SchemaRegistryException extends RuntimeException {
         return httpStatus == 404 || errorCode == SUBJECT_NOT_FOUND || errorCode == SCHEMA_NOT_FOUND;
     }
 
+    /** The registry knows no schema with the id asked for (Confluent's error_code 40403): the record's fault, not the registry's. */
+    public boolean isUnknownSchema() {
+        return errorCode == SCHEMA_NOT_FOUND;
+    }
+
+    /** The registry knows no such subject (error_code 40401). */
+    public boolean isUnknownSubject() {
+        return errorCode == SUBJECT_NOT_FOUND;
+    }
+
     public boolean isIncompatible() {
         return httpStatus == 409 || errorCode == INCOMPATIBLE_SCHEMA;
     }

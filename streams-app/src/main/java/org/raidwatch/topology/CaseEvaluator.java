@@ -45,6 +45,8 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
     static final String RULE_SET_IN_FORCE = "rule-set";
     /** Progress key: the last raid id of a full re-evaluation under way (absent when none is). */
     static final String PASS_CURSOR = "cursor";
+    /** Progress key: the rule set version the full re-evaluation under way is for. */
+    static final String PASS_RULE_SET = "pass-rule-set";
 
     private static final Logger LOG = LoggerFactory.getLogger(CaseEvaluator.class);
     private static final ZoneId LONDON = ZoneId.of("Europe/London");
@@ -75,6 +77,9 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
         this.dueCases = context.getStateStore(CaseTopology.DUE_CASES_STORE);
         this.progress = context.getStateStore(CaseTopology.REEVALUATION_STORE);
         this.rules = ruleSet.sessionForCurrentThread();
+        // A task revived after a failure reuses this object with its stores restored from the last commit.
+        this.dueCursor = null;
+        this.passCount = 0;
         context.schedule(settings.timeCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::passTime);
     }
 
@@ -122,7 +127,11 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
                 dueCases.delete(DueCases.key(wasDue, after.getRaidId()));
             }
             if (isDue != null) {
-                dueCases.put(DueCases.key(isDue, after.getRaidId()), "");
+                String key = DueCases.key(isDue, after.getRaidId());
+                dueCases.put(key, "");
+                if (dueCursor != null && key.compareTo(dueCursor) < 0) {
+                    dueCursor = null; // only if the clock went back: scan from the start again
+                }
             }
         }
     }
@@ -182,6 +191,9 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
     /** Re-evaluates every case in raid id order, a bounded batch per punctuation, when the rule set has changed. */
     private void continueFullReevaluation(LocalDate today, long wallClockMs, long deadline) {
         String cursor = progress.get(PASS_CURSOR);
+        if (cursor != null && !ruleSet.version().equals(progress.get(PASS_RULE_SET))) {
+            cursor = null; // a pass for another rule set was under way: start again for this one
+        }
         if (cursor == null) {
             String inForce = progress.get(RULE_SET_IN_FORCE);
             if (ruleSet.version().equals(inForce)) {
@@ -195,6 +207,7 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
             }
             cursor = "";
             progress.put(PASS_CURSOR, cursor);
+            progress.put(PASS_RULE_SET, ruleSet.version());
             passCount = 0;
             LOG.info("Task {}: re-evaluating every case under rule set {} (they were evaluated under {})", context.taskId(),
                     ruleSet.version(), inForce == null ? "an earlier version" : inForce);
@@ -212,6 +225,7 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
             if (batch.isEmpty()) {
                 progress.put(RULE_SET_IN_FORCE, ruleSet.version());
                 progress.delete(PASS_CURSOR);
+                progress.delete(PASS_RULE_SET);
                 LOG.info("Task {}: every case is evaluated under rule set {} ({} re-evaluated since this instance took the task)",
                         context.taskId(), ruleSet.version(), passCount);
                 return;
@@ -230,20 +244,28 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
 
     /** Evaluates a stored case again as of today; its facts are unchanged, so only flags (never rates) move. */
     private void reevaluate(CaseState state, LocalDate today, long wallClockMs) {
+        CaseEvaluation.Result result;
         try {
-            CaseEvaluation.Result result = CaseEvaluation.of(state, ruleSet, rules, today, Instant.ofEpochMilli(wallClockMs));
-            store(state, result.after());
-            sendFlags(result.flagChanges(), wallClockMs);
-        } catch (RuleEvaluationException e) {
+            result = CaseEvaluation.of(state, ruleSet, rules, today, Instant.ofEpochMilli(wallClockMs));
+        } catch (RuntimeException e) {
+            if (SchemaRegistryUnavailableException.isCauseOf(e)) {
+                throw e;
+            }
             // No input to dead-letter: the case itself goes there, and it is tried again tomorrow.
-            LOG.warn("{} while re-evaluating as of {}; the case goes to the dead-letter topic and is tried again tomorrow",
-                    e.getMessage(), today);
+            String ruleId = e instanceof RuleEvaluationException failure ? failure.ruleId() : "unknown";
+            LOG.warn("Re-evaluating raid {} as of {} failed ({}); the case goes to the dead-letter topic and is tried again tomorrow",
+                    state.getRaidId(), today, e.getMessage());
             store(state, new CaseState(state.getRaidId(), state.getReport(), state.getFoiUpdate(), state.getFlags(), today.plusDays(1)));
             byte[] key = state.getRaidId().getBytes(StandardCharsets.UTF_8);
-            byte[] value = topics.caseStateSerde().serializer().serialize(topics.deadLetters().name(), state);
+            // Encoded as the cases changelog holds it, so no schema is registered under an output's subject.
+            byte[] value = topics.caseStateSerde().serializer()
+                    .serialize(context.applicationId() + "-" + CaseTopology.CASES_STORE + "-changelog", state);
             RawInput raw = new RawInput(key, value, CaseTopology.CASES_STORE, context.taskId().partition(), -1);
-            context.forward(new Record<>(state.getRaidId(), DeadLetter.ofRule(raw, e, e.ruleId()), wallClockMs, new RecordHeaders()));
+            context.forward(new Record<>(state.getRaidId(), DeadLetter.ofRule(raw, e, ruleId), wallClockMs, new RecordHeaders()));
+            return;
         }
+        store(state, result.after());
+        sendFlags(result.flagChanges(), wallClockMs);
     }
 
     private LocalDate today() {

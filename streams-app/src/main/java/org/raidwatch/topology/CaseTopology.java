@@ -112,6 +112,16 @@ public final class CaseTopology {
     private CaseTopology() {
     }
 
+    /**
+     * Whether a processor lies before the case evaluator, where a record has changed no state yet:
+     * an unexpected error there can dead-letter the record and go on; anywhere later it cannot.
+     */
+    public static boolean isBeforeCases(String processorName) {
+        return processorName != null && (processorName.startsWith("raid-reports-") || processorName.startsWith("foi-updates-")
+                || processorName.startsWith("misplaced-") || processorName.equals("raid-report-check")
+                || processorName.equals("foi-update-check") || processorName.startsWith("checked-"));
+    }
+
     /** The repartition topics of an application, whose consumption tells when processing is complete. */
     public static List<String> internalTopics(String applicationId) {
         return List.of(MISPLACED_RAID_REPORTS_TOPIC, MISPLACED_FOI_UPDATES_TOPIC, RATE_DELTAS_TOPIC).stream()

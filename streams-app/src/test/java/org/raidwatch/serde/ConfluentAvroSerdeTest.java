@@ -41,6 +41,8 @@ class ConfluentAvroSerdeTest {
         final SchemaRegistryClient behind;
         final java.util.concurrent.atomic.AtomicInteger lookupsById = new java.util.concurrent.atomic.AtomicInteger();
         volatile boolean reachable = true;
+        /** When set, every call is answered with this HTTP status and no Confluent error code. */
+        volatile int answerStatus;
 
         WatchedRegistry(SchemaRegistryClient behind) {
             this.behind = behind;
@@ -49,6 +51,9 @@ class ConfluentAvroSerdeTest {
         private void check() {
             if (!reachable) {
                 throw new SchemaRegistryException("schema registry could not be reached", new java.io.IOException("Connection refused"));
+            }
+            if (answerStatus != 0) {
+                throw new SchemaRegistryException("schema registry answered HTTP " + answerStatus, answerStatus, -1);
             }
         }
 
@@ -110,6 +115,21 @@ class ConfluentAvroSerdeTest {
                 .isNotInstanceOf(SerializationException.class);
 
         watched.reachable = true;
+        assertThat(reader.deserialize("raid-reports", good)).isEqualTo(report());
+    }
+
+    @Test
+    void a_refused_credential_or_a_wrong_address_is_the_registrys_trouble_not_the_records() {
+        WatchedRegistry watched = new WatchedRegistry(registry);
+        ConfluentAvroSerde<RaidReport> reader = ConfluentAvroSerde.forValues(watched, RaidReport.class);
+        byte[] good = serde.serialize("raid-reports", report());
+
+        for (int status : new int[] {401, 403, 404}) {
+            watched.answerStatus = status;
+            assertThatThrownBy(() -> reader.deserialize("raid-reports", good)).as("HTTP %d", status)
+                    .isInstanceOf(SchemaRegistryUnavailableException.class);
+        }
+        watched.answerStatus = 0;
         assertThat(reader.deserialize("raid-reports", good)).isEqualTo(report());
     }
 

@@ -1,6 +1,7 @@
 package org.raidwatch.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -237,6 +238,20 @@ class DeadLetterTest {
         assertThat(deadLetters).singleElement().satisfies(deadLetter -> assertThat(deadLetter.value()).isEqualTo(value));
         assertThat(registry.latest("raid-reports-value").version()).isEqualTo(versionsBefore);
         assertThat(registry.latest("raid-reports-value").id()).isEqualTo(id);
+    }
+
+    @Test
+    void an_output_that_cannot_be_written_fails_the_task_rather_than_drop_the_flag() {
+        // Given raidwatch may not register schemas and nobody registered flagged-cases-value
+        driver.close();
+        driver = new RaidwatchDriver(RaidwatchDriver.shippedRules(), CaseTopology.Settings.live(), false);
+        driver.send(Raids.report("r-1"));
+
+        // When an input raises a flag, Then the task fails (to be retried) and nothing is dead-lettered or dropped silently
+        assertThatThrownBy(() -> driver.send(Raids.answer("r-1").setNrmReferrals(0)))
+                .isInstanceOf(org.apache.kafka.streams.errors.StreamsException.class)
+                .hasStackTraceContaining("cannot get a schema id for subject flagged-cases-value");
+        assertThat(driver.deadLetters()).isEmpty();
     }
 
     /** Restarts the driver with the shipped rules plus one more rule file. */

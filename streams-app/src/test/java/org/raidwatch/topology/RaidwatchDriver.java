@@ -57,8 +57,13 @@ final class RaidwatchDriver implements AutoCloseable {
     }
 
     RaidwatchDriver(RuleSet rules, CaseTopology.Settings settings) {
+        this(rules, settings, true);
+    }
+
+    /** @param registerOutputSchemas false as with {@code auto.register.schemas=false} */
+    RaidwatchDriver(RuleSet rules, CaseTopology.Settings settings, boolean registerOutputSchemas) {
         this.settings = settings;
-        topics = Topics.create(TopicNames.DEFAULTS, SchemaRegistries.forUrl("mock://" + registryScope));
+        topics = Topics.create(TopicNames.DEFAULTS, SchemaRegistries.forUrl("mock://" + registryScope), registerOutputSchemas);
         Properties props = StreamsProperties.defaults("raidwatch-test", "unused:9092", TopicNames.DEFAULTS.deadLetters());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/ttd-" + registryScope);

@@ -42,14 +42,34 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Starts a broker on the given folder (formatting it if new); {@code deleteOnClose} removes the folder on close. */
     public static EmbeddedKafka start(Path logDir, boolean deleteOnClose) {
-        EmbeddedKafka kafka = new EmbeddedKafka(logDir.toAbsolutePath(), deleteOnClose, freePort(), freePort());
-        try {
-            kafka.startServer();
-            return kafka;
-        } catch (RuntimeException e) {
-            kafka.close();
-            throw e;
+        for (int attempt = 1; ; attempt++) {
+            int[] ports = freePorts(2);
+            EmbeddedKafka kafka = new EmbeddedKafka(logDir.toAbsolutePath(), deleteOnClose, ports[0], ports[1]);
+            try {
+                kafka.startServer();
+                return kafka;
+            } catch (RuntimeException e) {
+                // Another process can take a free port between finding it and binding it: try other ports,
+                // on the same storage (stop keeps the folder; close would delete it).
+                if (attempt < 3 && isPortProblem(e)) {
+                    kafka.stop();
+                    continue;
+                }
+                kafka.close();
+                throw e;
+            }
         }
+    }
+
+    private static boolean isPortProblem(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            if (t instanceof java.net.BindException || message.contains("same port") || message.contains("bind")
+                    || message.contains("Address already in use")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public String bootstrapServers() {
@@ -135,11 +155,27 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+    /** Distinct free loopback ports: all held open together while they are chosen, so none is chosen twice. */
+    private static int[] freePorts(int count) {
+        List<ServerSocket> held = new java.util.ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                held.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
         } catch (IOException e) {
             throw new UncheckedIOException("no free loopback port for the embedded Kafka broker", e);
+        } finally {
+            for (ServerSocket socket : held) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // closing a probe socket cannot fail in a way that matters
+                }
+            }
         }
     }
 }

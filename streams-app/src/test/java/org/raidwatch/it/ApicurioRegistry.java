@@ -36,11 +36,12 @@ public final class ApicurioRegistry implements AutoCloseable {
             throw new IllegalStateException("Apicurio Registry is not unpacked at " + jar
                     + "; run the integration tests with 'mvn verify', which unpacks it in pre-integration-test");
         }
-        int port = freePort();
+        int[] ports = freePorts();
+        int port = ports[0];
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
                 "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
-                "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + freePort(),
+                "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + ports[1],
                 "-jar", jar)
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         ApicurioRegistry registry = new ApicurioRegistry(process, port, log);
@@ -106,9 +107,11 @@ public final class ApicurioRegistry implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+    /** Two distinct free loopback ports, held open together while they are chosen so they cannot be the same. */
+    private static int[] freePorts() throws IOException {
+        try (ServerSocket first = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             ServerSocket second = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return new int[] {first.getLocalPort(), second.getLocalPort()};
         }
     }
 }

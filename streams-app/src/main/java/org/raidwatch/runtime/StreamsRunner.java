@@ -28,6 +28,7 @@ public final class StreamsRunner implements AutoCloseable {
     private final KafkaStreams streams;
     private final CountDownLatch running = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CountDownLatch reportedClosed = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final Backoff outageBackoff = new Backoff();
 
@@ -42,6 +43,9 @@ public final class StreamsRunner implements AutoCloseable {
                     || now == KafkaStreams.State.PENDING_ERROR) {
                 running.countDown();
                 stopped.countDown();
+            }
+            if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+                reportedClosed.countDown();
             }
         });
         streams.setUncaughtExceptionHandler(error -> {
@@ -146,5 +150,12 @@ public final class StreamsRunner implements AutoCloseable {
     public void close() {
         streams.close(Duration.ofSeconds(30));
         stopped.countDown();
+        // Kafka Streams may wake close() before it tells the state listener, whose line a process
+        // halting right after close() would lose.
+        try {
+            reportedClosed.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

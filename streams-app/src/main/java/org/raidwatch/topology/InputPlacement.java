@@ -52,7 +52,21 @@ final class InputPlacement implements FixedKeyProcessor<byte[], byte[], InputPla
 
     /** Relocates by {@link #partitionOf}, whatever partitioner the topic's producers used. */
     static StreamPartitioner<byte[], byte[]> byRaidPartition() {
-        return (topic, key, value, partitions) -> Optional.of(Set.of(partitionOf(key, partitions)));
+        return new ByRaidPartition();
+    }
+
+    private static final class ByRaidPartition implements StreamPartitioner<byte[], byte[]> {
+        @Override
+        public Optional<Set<Integer>> partitions(String topic, byte[] key, byte[] value, Headers headers, int partitions) {
+            return Optional.of(Set.of(partitionOf(key, partitions)));
+        }
+
+        /** Kafka 4.4 still requires this form; the one with headers above is the one it calls. */
+        @Override
+        @SuppressWarnings("removal")
+        public Optional<Set<Integer>> partitions(String topic, byte[] key, byte[] value, int partitions) {
+            return Optional.of(Set.of(partitionOf(key, partitions)));
+        }
     }
 
     @Override

@@ -25,7 +25,6 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -161,7 +160,7 @@ final class BenchmarkRig implements AutoCloseable {
                 throw new IllegalStateException(applicationId + " stopped on an error", runner.failure());
             }
             long now = System.nanoTime();
-            behind = partitionsBehind(applicationId, ends);
+            behind = ProcessingProgress.partitionsBehind(admin, applicationId, ends);
             if (behind.isEmpty()) {
                 return now;
             }
@@ -169,24 +168,6 @@ final class BenchmarkRig implements AutoCloseable {
         }
         throw new IllegalStateException(applicationId + " did not consume its inputs in time; behind: " + behind
                 + "; state " + runner.state());
-    }
-
-    private List<String> partitionsBehind(String applicationId, Map<TopicPartition, Long> ends) throws InterruptedException {
-        Map<TopicPartition, OffsetAndMetadata> committed;
-        try {
-            committed = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            return List.of("offsets unavailable: " + e.getMessage());
-        }
-        List<String> behind = new ArrayList<>();
-        ends.forEach((partition, end) -> {
-            OffsetAndMetadata done = committed.get(partition);
-            long position = done == null ? 0 : done.offset();
-            if (position < end) {
-                behind.add(partition + " at " + position + " of " + end);
-            }
-        });
-        return behind;
     }
 
     /** CPU time of the JVM process so far: every thread, the in-process broker's included. */

@@ -63,27 +63,39 @@ public final class ProcessingProgress {
     private static List<String> partitionsBehind(Admin admin, String applicationId, Collection<String> topics,
                                                  Map<TopicPartition, Long> endOffsets) throws InterruptedException {
         try {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
-                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
             List<TopicPartition> partitions = new ArrayList<>();
             admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).forEach((name, description) ->
                     description.partitions().forEach(p -> partitions.add(new TopicPartition(name, p.partition()))));
             Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(
                     partitions.stream().collect(java.util.stream.Collectors.toMap(p -> p, p -> OffsetSpec.latest())))
                     .all().get(10, TimeUnit.SECONDS);
-            List<String> behind = new ArrayList<>();
-            for (TopicPartition partition : partitions) {
-                long end = ends.get(partition).offset();
-                endOffsets.put(partition, end);
-                OffsetAndMetadata done = committed.get(partition);
-                long position = done == null ? 0 : done.offset();
-                if (position < end) {
-                    behind.add(partition + " at " + position + " of " + end);
-                }
-            }
-            return behind;
+            ends.forEach((partition, end) -> endOffsets.put(partition, end.offset()));
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             return List.of("offsets unavailable: " + e.getMessage());
         }
+        return partitionsBehind(admin, applicationId, endOffsets);
+    }
+
+    /**
+     * The partitions whose committed offset in the application's consumer group is short of the given
+     * end offsets, in words ({@code topic-0 at 12 of 40}); empty when the application has caught up.
+     */
+    static List<String> partitionsBehind(Admin admin, String applicationId, Map<TopicPartition, Long> endOffsets)
+            throws InterruptedException {
+        Map<TopicPartition, OffsetAndMetadata> committed;
+        try {
+            committed = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            return List.of("offsets unavailable: " + e.getMessage());
+        }
+        List<String> behind = new ArrayList<>();
+        endOffsets.forEach((partition, end) -> {
+            OffsetAndMetadata done = committed.get(partition);
+            long position = done == null ? 0 : done.offset();
+            if (position < end) {
+                behind.add(partition + " at " + position + " of " + end);
+            }
+        });
+        return behind;
     }
 }

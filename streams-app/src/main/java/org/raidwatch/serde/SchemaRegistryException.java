@@ -38,10 +38,6 @@ public class SchemaRegistryException extends RuntimeException {
         return errorCode;
     }
 
-    public boolean isNotFound() {
-        return httpStatus == 404 || errorCode == SUBJECT_NOT_FOUND || errorCode == SCHEMA_NOT_FOUND;
-    }
-
     /** The registry knows no schema with the id asked for (Confluent's error_code 40403): the record's fault, not the registry's. */
     public boolean isUnknownSchema() {
         return errorCode == SCHEMA_NOT_FOUND;

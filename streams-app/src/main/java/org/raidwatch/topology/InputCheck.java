@@ -1,9 +1,7 @@
 package org.raidwatch.topology;
 
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.function.BiFunction;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -83,9 +81,8 @@ final class InputCheck<T> implements Processor<byte[], byte[], String, CheckedIn
                     + " as a UTF-8 string ('" + raidId + "')"));
             return;
         }
-        String key = utf8(raw.key());
-        if (!raidId.equals(key)) {
-            reject(record, raw, new InvalidInputException("record key '" + (key == null ? "(not UTF-8)" : key)
+        if (!Arrays.equals(raw.key(), raidId.getBytes(StandardCharsets.UTF_8))) {
+            reject(record, raw, new InvalidInputException("record key '" + new String(raw.key(), StandardCharsets.UTF_8)
                     + "' is not the raid id '" + raidId + "'"));
             return;
         }
@@ -94,16 +91,6 @@ final class InputCheck<T> implements Processor<byte[], byte[], String, CheckedIn
 
     private void reject(Record<byte[], byte[]> record, RawInput raw, Exception error) {
         context.forward(record.<String>withKey(null).<CheckedInput>withValue(DeadLetter.of(raw, error)));
-    }
-
-    /** The key as text, or null when it is not valid UTF-8 (then it cannot be any raid id). */
-    private static String utf8(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
     }
 
     /** An input record that breaks the data contract. */

@@ -117,7 +117,7 @@ class SchemaRegistryIT {
     @Test
     void an_unknown_id_is_a_not_found_error() {
         assertThatThrownBy(() -> client.schemaById(987_654))
-                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.isNotFound()).isTrue());
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.isUnknownSchema()).isTrue());
     }
 
     @Test

@@ -148,7 +148,7 @@ class RestSchemaRegistryClientTest {
                 .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
                     assertThat(e.httpStatus()).isEqualTo(404);
                     assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SCHEMA_NOT_FOUND);
-                    assertThat(e.isNotFound()).isTrue();
+                    assertThat(e.isUnknownSchema()).isTrue();
                 })
                 .hasMessageContaining("GET /schemas/ids/7 answered HTTP 404 error_code 40403: Schema not found");
     }
@@ -195,7 +195,7 @@ class RestSchemaRegistryClientTest {
         RestSchemaRegistryClient patient = new RestSchemaRegistryClient(baseUrl(), Duration.ofSeconds(2), Duration.ofSeconds(5));
 
         assertThatThrownBy(() -> patient.schemaById(7)).isInstanceOfSatisfying(SchemaRegistryException.class,
-                e -> assertThat(e.isNotFound()).isTrue()).isNotInstanceOf(SchemaRegistryUnavailableException.class);
+                e -> assertThat(e.isUnknownSchema()).isTrue()).isNotInstanceOf(SchemaRegistryUnavailableException.class);
         assertThat(requests).containsExactly("GET /schemas/ids/7");
     }
 

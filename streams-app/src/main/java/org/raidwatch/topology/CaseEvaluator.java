@@ -54,6 +54,7 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
     private final RuleSet ruleSet;
     private final Topics topics;
     private final CaseTopology.Settings settings;
+    private final ProcessingObserver observer;
 
     private ProcessorContext<String, CaseOutput> context;
     private KeyValueStore<String, CaseState> cases;
@@ -64,8 +65,9 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
     /** The last index key this instance re-evaluated: the next scan starts after it. */
     private String dueCursor;
 
-    CaseEvaluator(RuleSet ruleSet, Topics topics, CaseTopology.Settings settings) {
+    CaseEvaluator(RuleSet ruleSet, Topics topics, CaseTopology.Settings settings, ProcessingObserver observer) {
         this.ruleSet = ruleSet;
+        this.observer = observer;
         this.topics = topics;
         this.settings = settings;
     }
@@ -95,7 +97,7 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
         CaseEvaluation.Result result;
         List<RateDelta> rateDeltas;
         try {
-            result = CaseEvaluation.of(merged, ruleSet, rules, today(), Instant.ofEpochMilli(record.timestamp()));
+            result = evaluate(merged, today(), record.timestamp());
             rateDeltas = RateCounting.deltas(before, result.after());
         } catch (RuleEvaluationException e) {
             LOG.warn("{}; the input goes to the dead-letter topic and its case stays as it was", e.getMessage());
@@ -114,6 +116,15 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
         for (RateDelta delta : rateDeltas) {
             context.forward(new Record<>(Topics.rateKey(delta.getForce(), delta.getMonth()), new CaseOutput.Rate(delta),
                     record.timestamp(), new RecordHeaders()));
+        }
+    }
+
+    private CaseEvaluation.Result evaluate(CaseState state, LocalDate today, long atMs) {
+        long start = System.nanoTime();
+        try {
+            return CaseEvaluation.of(state, ruleSet, rules, today, Instant.ofEpochMilli(atMs));
+        } finally {
+            observer.rulesEvaluated(System.nanoTime() - start);
         }
     }
 
@@ -140,6 +151,7 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
         for (CaseFlag flag : flags) {
             context.forward(new Record<>(Topics.flagKey(flag.getRaidId(), flag.getRuleId()), new CaseOutput.Flag(flag),
                     timestamp, new RecordHeaders()));
+            observer.flagChanged(flag.getRuleId(), flag.getStatus());
         }
     }
 
@@ -246,7 +258,7 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
     private void reevaluate(CaseState state, LocalDate today, long wallClockMs) {
         CaseEvaluation.Result result;
         try {
-            result = CaseEvaluation.of(state, ruleSet, rules, today, Instant.ofEpochMilli(wallClockMs));
+            result = evaluate(state, today, wallClockMs);
         } catch (RuntimeException e) {
             if (SchemaRegistryUnavailableException.isCauseOf(e)) {
                 throw e;

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -15,8 +16,10 @@ import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.raidwatch.rules.RuleSet;
 import org.raidwatch.schema.RateDelta;
@@ -34,6 +37,7 @@ import org.raidwatch.schema.RateDelta;
  *                                                          ├─ rate deltas ─ rate-buffer [rate-buffer]
  *                                                          │     ─ rate-deltas (by force) ─ force-rate-counter [force-rates] ─ force-rates
  *                                                          └─ dead letters (and the checks' dead letters) ─────── raidwatch-dead-letters
+ * flagged-cases ─ (global, on every instance) [flags]
  * </pre>
  *
  * Inputs are read as bytes, so a record that cannot be decoded is a dead letter carrying exactly the
@@ -52,6 +56,13 @@ public final class CaseTopology {
     public static final String RATE_BUFFER_STORE = "rate-buffer";
     /** The rates by {@code <force>|<window>}; queryable. */
     public static final String FORCE_RATES_STORE = "force-rates";
+    /**
+     * Every flag's latest change, by {@code <raid id>|<rule id>}: the flagged-cases topic read back
+     * into a global store, so each instance can list and filter all flags without asking the others.
+     * Values are kept as the topic's bytes (decoded when queried), so this store never needs the
+     * schema registry.
+     */
+    public static final String FLAGS_STORE = "flags";
     /** Windows whose rates moved since the last flush. */
     public static final String MOVED_RATES_STORE = "force-rates-moved";
     /** Internal topic carrying summed rate deltas from the raids' partitions to the force's. */
@@ -133,6 +144,14 @@ public final class CaseTopology {
      *                          {@code ensure.explicit.internal.resource.naming} take effect here
      */
     public static Topology build(Properties streamsProperties, Topics topics, RuleSet ruleSet, Settings settings) {
+        return build(streamsProperties, topics, ruleSet, settings, ProcessingObserver.NONE);
+    }
+
+    /**
+     * @param observer told of inputs read, flag changes, dead letters and rule timings (metrics)
+     */
+    public static Topology build(Properties streamsProperties, Topics topics, RuleSet ruleSet, Settings settings,
+                                 ProcessingObserver observer) {
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(streamsProperties)));
         addStore(builder, CASES_STORE, topics.caseStateSerde());
         addStore(builder, DUE_CASES_STORE, Serdes.String());
@@ -141,12 +160,16 @@ public final class CaseTopology {
         addStore(builder, FORCE_RATES_STORE, topics.forceRates().valueSerde());
         addStore(builder, MOVED_RATES_STORE, Serdes.String());
 
+        builder.globalTable(topics.flaggedCases().name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("flags-source"),
+                Materialized.<String, byte[], KeyValueStore<Bytes, byte[]>>as(FLAGS_STORE)
+                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray()));
+
         KStream<String, CheckedInput> reports = placed(builder, topics.raidReports().name(), "raid-reports",
                 MISPLACED_RAID_REPORTS_TOPIC, settings)
-                .process(() -> InputCheck.ofRaidReports(topics), Named.as("raid-report-check"));
+                .process(() -> InputCheck.ofRaidReports(topics, observer), Named.as("raid-report-check"));
         KStream<String, CheckedInput> foiUpdates = placed(builder, topics.foiUpdates().name(), "foi-updates",
                 MISPLACED_FOI_UPDATES_TOPIC, settings)
-                .process(() -> InputCheck.ofFoiUpdates(topics), Named.as("foi-update-check"));
+                .process(() -> InputCheck.ofFoiUpdates(topics, observer), Named.as("foi-update-check"));
 
         Map<String, KStream<String, CheckedInput>> checked = reports.merge(foiUpdates, Named.as("checked-inputs"))
                 .split(Named.as("checked-"))
@@ -156,7 +179,7 @@ public final class CaseTopology {
                 .mapValues(input -> (DeadLetter) input, Named.as("input-dead-letter"));
 
         Map<String, KStream<String, CaseOutput>> outputs = checked.get("checked-case-inputs")
-                .process(() -> new CaseEvaluator(ruleSet, topics, settings), Named.as("case-evaluator"),
+                .process(() -> new CaseEvaluator(ruleSet, topics, settings, observer), Named.as("case-evaluator"),
                         CASES_STORE, DUE_CASES_STORE, REEVALUATION_STORE)
                 .split(Named.as("case-output-"))
                 .branch((key, output) -> output instanceof CaseOutput.Flag, Branched.as("flags"))
@@ -170,7 +193,7 @@ public final class CaseTopology {
         outputs.get("case-output-dead-letters")
                 .mapValues(output -> (DeadLetter) output, Named.as("case-dead-letter"))
                 .merge(inputDeadLetters, Named.as("dead-letters"))
-                .process(DeadLetterRecords::new, Named.as("dead-letter-record"))
+                .process(() -> new DeadLetterRecords(observer), Named.as("dead-letter-record"))
                 .to(topics.deadLetters().name(), topics.deadLetters().produced("dead-letters-sink"));
         return builder.build(streamsProperties);
     }

@@ -14,4 +14,17 @@ record DeadLetter(RawInput raw, String exception, String message, String ruleId)
     static DeadLetter ofRule(RawInput raw, Exception error, String ruleId) {
         return new DeadLetter(raw, error.getClass().getName(), String.valueOf(error.getMessage()), ruleId);
     }
+
+    ProcessingObserver.DeadLetterReason reason() {
+        if (ruleId != null) {
+            return ProcessingObserver.DeadLetterReason.RULE_FAILED;
+        }
+        if (exception.equals(org.apache.kafka.common.errors.SerializationException.class.getName())) {
+            return ProcessingObserver.DeadLetterReason.UNDECODABLE;
+        }
+        if (exception.equals(InputCheck.InvalidInputException.class.getName())) {
+            return ProcessingObserver.DeadLetterReason.INVALID;
+        }
+        return ProcessingObserver.DeadLetterReason.OTHER;
+    }
 }

@@ -22,7 +22,12 @@ final class DeadLetterRecords implements Processor<String, DeadLetter, byte[], b
     /** Header naming the rule that failed, on dead letters from rule failures. */
     static final String HEADER_RULE_ID = "raidwatch.rule.id";
 
+    private final ProcessingObserver observer;
     private ProcessorContext<byte[], byte[]> context;
+
+    DeadLetterRecords(ProcessingObserver observer) {
+        this.observer = observer;
+    }
 
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
@@ -44,6 +49,7 @@ final class DeadLetterRecords implements Processor<String, DeadLetter, byte[], b
             headers.add(HEADER_RULE_ID, utf8(deadLetter.ruleId()));
         }
         context.forward(new Record<>(raw.key(), raw.value(), record.timestamp(), headers));
+        observer.deadLetter(deadLetter.reason());
     }
 
     private static byte[] utf8(String text) {

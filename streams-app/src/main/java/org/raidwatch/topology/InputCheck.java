@@ -21,33 +21,38 @@ import org.raidwatch.schema.RaidReport;
  */
 final class InputCheck<T> implements Processor<byte[], byte[], String, CheckedInput> {
 
+    private final String input;
     private final String topic;
     private final Deserializer<T> decoder;
     private final BiFunction<T, RawInput, Accepted> contract;
+    private final ProcessingObserver observer;
     private ProcessorContext<String, CheckedInput> context;
 
     /** The contract's verdict on a decoded record: the case input, or why it is rejected. */
     private record Accepted(CaseInput input, String rejection) {
     }
 
-    private InputCheck(String topic, Deserializer<T> decoder, BiFunction<T, RawInput, Accepted> contract) {
+    private InputCheck(String input, String topic, Deserializer<T> decoder, BiFunction<T, RawInput, Accepted> contract,
+                       ProcessingObserver observer) {
+        this.input = input;
+        this.observer = observer;
         this.topic = topic;
         this.decoder = decoder;
         this.contract = contract;
     }
 
-    static InputCheck<RaidReport> ofRaidReports(Topics topics) {
-        return new InputCheck<>(topics.raidReports().name(), topics.raidReports().valueSerde().deserializer(), (report, raw) -> {
+    static InputCheck<RaidReport> ofRaidReports(Topics topics, ProcessingObserver observer) {
+        return new InputCheck<>("raid-reports", topics.raidReports().name(), topics.raidReports().valueSerde().deserializer(), (report, raw) -> {
             InputContract.Checked<RaidReport> checked = InputContract.check(report);
             return checked.isAccepted() ? new Accepted(CaseInput.of(checked.record(), raw), null) : new Accepted(null, checked.rejection());
-        });
+        }, observer);
     }
 
-    static InputCheck<FoiUpdate> ofFoiUpdates(Topics topics) {
-        return new InputCheck<>(topics.foiUpdates().name(), topics.foiUpdates().valueSerde().deserializer(), (update, raw) -> {
+    static InputCheck<FoiUpdate> ofFoiUpdates(Topics topics, ProcessingObserver observer) {
+        return new InputCheck<>("foi-updates", topics.foiUpdates().name(), topics.foiUpdates().valueSerde().deserializer(), (update, raw) -> {
             InputContract.Checked<FoiUpdate> checked = InputContract.check(update);
             return checked.isAccepted() ? new Accepted(CaseInput.of(checked.record(), raw), null) : new Accepted(null, checked.rejection());
-        });
+        }, observer);
     }
 
     @Override
@@ -57,6 +62,7 @@ final class InputCheck<T> implements Processor<byte[], byte[], String, CheckedIn
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        observer.inputRead(input);
         RawInput raw = InputPlacement.rawInput(topic, record.key(), record.value(), record.headers(), context.recordMetadata());
         if (raw.value() == null) {
             reject(record, raw, new InvalidInputException(

@@ -20,10 +20,13 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.raidwatch.contract.Forces;
 import org.raidwatch.demo.DemoDataset;
 import org.raidwatch.demo.SimulatedClock;
+import org.raidwatch.http.ApiServer;
 import org.raidwatch.rules.RuleSet;
 import org.raidwatch.runtime.EmbeddedKafka;
+import org.raidwatch.runtime.HttpEndpoint;
 import org.raidwatch.runtime.InputLoader;
 import org.raidwatch.runtime.OutputWatcher;
+import org.raidwatch.runtime.ServiceMetrics;
 import org.raidwatch.runtime.StreamsProperties;
 import org.raidwatch.runtime.StreamsRunner;
 import org.raidwatch.runtime.TemporaryFolders;
@@ -44,7 +47,7 @@ import picocli.CommandLine.Spec;
         header = "Run raidwatch with nothing else installed: in-process Kafka, synthetic national data.",
         description = {
                 "Runs raidwatch with nothing else installed: a real Kafka broker inside this process (loopback only, storage in a temporary folder removed on exit), an in-memory schema registry, and a synthetic national dataset (44 forces, raids 2016-2021, press claims and FOI answers arriving over time).",
-                "Prints one line per flag raised, updated or resolved, the national rates every 10 seconds (with the ten forces with most claimed raids every 30 seconds), and at the end the national rates and a per-force table. Ctrl-C or the end of --duration stops it cleanly (exit status 0)."})
+                "Serves the dashboard (national rates, a per-force table and chart, a live feed of flags) at http://127.0.0.1:8080/ while it runs. Prints one line per flag raised, updated or resolved, the national rates every 10 seconds (with the ten forces with most claimed raids every 30 seconds), and at the end the national rates and a per-force table. Kafka's own log lines go to a file (--log-file). Ctrl-C or the end of --duration stops it cleanly (exit status 0)."})
 final class DemoCommand implements Callable<Integer> {
 
     private static final ZoneId LONDON = ZoneId.of("Europe/London");
@@ -57,7 +60,7 @@ final class DemoCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Stop after this long, e.g. 20s or 5m (default: when the whole dataset has been fed).")
+            description = "Stop after this long, e.g. 20s or 10m, even if the dataset is done sooner (keeping the dashboard up); default: when the whole dataset has been fed.")
     Duration duration;
 
     @Option(names = "--speed", paramLabel = "DAYS", defaultValue = "45",
@@ -73,6 +76,13 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     RulesOption rules;
 
+    @Mixin
+    HttpOptions http;
+
+    @Option(names = "--log-file", paramLabel = "FILE",
+            description = "Where Kafka's and raidwatch's log lines go, so the console shows only the demo (default: raidwatch-demo.log in the temporary folder, replaced each run).")
+    Path logFile;
+
     private volatile boolean stopRequested;
 
     @Override
@@ -81,6 +91,16 @@ final class DemoCommand implements Callable<Integer> {
             throw new Failures.UsageFailure("--speed and --raids must be positive");
         }
         PrintWriter out = spec.commandLine().getOut();
+        HttpEndpoint endpoint = http.over(HttpEndpoint.of(HttpEndpoint.DEFAULT_ADDRESS, HttpEndpoint.DEFAULT_PORT));
+        if (endpoint.enabled()) {
+            checkFree(endpoint);
+        }
+        Path log = logFile != null ? logFile : Path.of(System.getProperty("java.io.tmpdir"), "raidwatch-demo.log");
+        out.println(endpoint.enabled() ? "raidwatch demo: dashboard at " + endpoint.url() + " (ready in a few seconds)"
+                : "raidwatch demo: HTTP server off");
+        out.println("raidwatch demo: log lines go to " + log.toAbsolutePath());
+        out.flush();
+        ConsoleLogging.divertTo(log);
         // The rule set builds (about a second) while the broker starts.
         CompletableFuture<RuleSet> ruleSetBuilding = CompletableFuture.supplyAsync(rules::load);
         List<DemoDataset.Event> events = DemoDataset.generate(seed, raids);
@@ -117,9 +137,16 @@ final class DemoCommand implements Callable<Integer> {
                 SimulatedClock calendar = new SimulatedClock(events.get(0).at(), LONDON);
                 Properties props = StreamsProperties.defaults("raidwatch-demo", kafka.bootstrapServers(), names.deadLetters());
                 props.put(StreamsConfig.STATE_DIR_CONFIG, workspace.resolve("streams").toString());
+                if (endpoint.enabled()) {
+                    props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, endpoint.advertisedHost() + ":" + endpoint.port());
+                }
+                ServiceMetrics metrics = new ServiceMetrics(ruleSet);
                 var topology = CaseTopology.build(props, topics, ruleSet,
-                        CaseTopology.Settings.liveWithClock(calendar, Duration.ofSeconds(1)).withInputPartitions(partitions));
-                try (StreamsRunner runner = new StreamsRunner(topology, props);
+                        CaseTopology.Settings.liveWithClock(calendar, Duration.ofSeconds(1)).withInputPartitions(partitions), metrics);
+                try (metrics;
+                     StreamsRunner runner = new StreamsRunner(topology, props);
+                     ApiServer api = endpoint.enabled() ? ApiServer.serve(endpoint, runner, topics, client, metrics,
+                             () -> calendar.instant().atZone(LONDON).toLocalDate()) : null;
                      OutputWatcher watcher = new OutputWatcher(client, topics, flag -> printLine(out, ConsoleReport.flagLine(flag)));
                      InputLoader loader = new InputLoader(client, topics)) {
                     if (!runner.start(Duration.ofSeconds(60))) {
@@ -142,12 +169,24 @@ final class DemoCommand implements Callable<Integer> {
         } finally {
             InMemorySchemaRegistry.dropScope(registryScope);
             TemporaryFolders.delete(workspace);
+            ConsoleLogging.restore();
             cleanedUp.countDown();
             if (!stopRequested) {
                 Runtime.getRuntime().removeShutdownHook(onCtrlC);
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** Fails at once, before the broker starts, when the dashboard's port is taken. */
+    private static void checkFree(HttpEndpoint endpoint) {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(endpoint.address(), endpoint.port()));
+        } catch (java.io.IOException e) {
+            throw new Failures.UsageFailure("cannot listen on " + endpoint.address() + ":" + endpoint.port() + " (" + e.getMessage()
+                    + "); choose another port with --http-port, or --http-port 0 to run without the dashboard");
+        }
     }
 
     private static RuleSet built(CompletableFuture<RuleSet> building) throws InterruptedException {
@@ -196,6 +235,13 @@ final class DemoCommand implements Callable<Integer> {
         long settleUntil = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (System.nanoTime() < settleUntil && !shouldStop(deadline, runner)) {
             Thread.sleep(50);
+        }
+        if (deadline != null && !shouldStop(deadline, runner)) {
+            // Asked to run for longer than the dataset lasts: keep the dashboard up until then.
+            printLine(out, "raidwatch demo: all events fed; still serving until the end of --duration or Ctrl-C");
+            while (!shouldStop(deadline, runner)) {
+                Thread.sleep(100);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package org.raidwatch.cli;
 
 import java.io.PrintWriter;
+import org.raidwatch.http.ApiServer;
 import org.raidwatch.rules.RuleSetException;
 import org.raidwatch.runtime.RaidwatchConfig;
 import org.raidwatch.runtime.TopicSetup;
@@ -22,6 +23,10 @@ final class Failures implements IExecutionExceptionHandler {
         }
         if (error instanceof RaidwatchConfig.InvalidConfigException invalid) {
             err.println("raidwatch: " + invalid.getMessage());
+            return ExitCodes.USAGE;
+        }
+        if (error instanceof ApiServer.CannotListenException listen) {
+            err.println("raidwatch: " + listen.getMessage());
             return ExitCodes.USAGE;
         }
         if (error instanceof UsageFailure usage) {

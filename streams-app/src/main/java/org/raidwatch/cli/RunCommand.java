@@ -2,13 +2,17 @@ package org.raidwatch.cli;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
+import org.raidwatch.http.ApiServer;
 import org.raidwatch.rules.RuleSet;
 import org.raidwatch.runtime.Deployment;
 import org.raidwatch.runtime.RaidwatchConfig;
+import org.raidwatch.runtime.ServiceMetrics;
 import org.raidwatch.runtime.StreamsRunner;
 import org.raidwatch.runtime.TopicSetup;
 import org.raidwatch.serde.SchemaRegistries;
@@ -25,8 +29,11 @@ import picocli.CommandLine.Spec;
         header = "Run raidwatch against a Kafka cluster and schema registry until stopped.",
         description = {
                 "Runs raidwatch against a Kafka cluster and a Confluent-compatible schema registry until stopped; Ctrl-C or SIGTERM shut it down cleanly. Settings come from --config and the environment (see the README's configuration reference). Creates missing topics. Exactly-once by default.",
+                "Serves the dashboard, the query API, /health, /ready and /metrics on http://127.0.0.1:8080/ unless told otherwise (--http-port 0 turns it off).",
                 "Exit status: 0 stopped on request; 1 the stream stopped on an unexpected error; 2 invalid setting or rule set; 4 Kafka or the registry could not be reached."})
 final class RunCommand implements Callable<Integer> {
+
+    private static final ZoneId LONDON = ZoneId.of("Europe/London");
 
     @Spec
     CommandSpec spec;
@@ -34,13 +41,17 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     DeploymentOptions deployment;
 
+    @Mixin
+    HttpOptions http;
+
     @Option(names = "--startup-timeout", paramLabel = "DURATION", defaultValue = "2m", converter = DurationConverter.class,
             description = "How long the stream may take to start running (default: ${DEFAULT-VALUE}).")
     Duration startupTimeout;
 
     @Override
     public Integer call() throws Exception {
-        RaidwatchConfig settings = deployment.settings();
+        RaidwatchConfig configured = deployment.settings();
+        RaidwatchConfig settings = configured.withHttp(http.over(configured.http()));
         Duration connectTimeout = deployment.connectTimeout;
         PrintWriter out = spec.commandLine().getOut();
         RuleSet rules = settings.rulesFolder() == null ? RuleSet.loadShipped() : RuleSet.load(settings.rulesFolder());
@@ -57,11 +68,23 @@ final class RunCommand implements Callable<Integer> {
         }
         Topics topics = Topics.create(settings.topicNames(), registry, settings.autoRegisterSchemas());
         var props = settings.streamsProperties();
+        ServiceMetrics metrics = new ServiceMetrics(rules);
         StreamsRunner runner = new StreamsRunner(CaseTopology.build(props, topics, rules,
-                CaseTopology.Settings.live().withInputPartitions(inputPartitions)), props);
+                CaseTopology.Settings.live().withInputPartitions(inputPartitions), metrics), props);
+        // Before the stream starts, so /health and /ready answer while it starts.
+        ApiServer api = settings.http().enabled()
+                ? ApiServer.serve(settings.http(), runner, topics, settings.clientProperties(), metrics, () -> LocalDate.now(LONDON))
+                : null;
+        Runnable stop = () -> {
+            runner.close();
+            if (api != null) {
+                api.close();
+            }
+            metrics.close();
+        };
         CountDownLatch closed = new CountDownLatch(1);
         Thread shutdown = new Thread(() -> {
-            runner.close();
+            stop.run();
             closed.countDown();
             // Stopped on request and closed cleanly: exit 0 rather than the JVM's 130/143 for a signal.
             Runtime.getRuntime().halt(runner.failure() == null ? ExitCodes.OK : ExitCodes.FAILED);
@@ -69,25 +92,26 @@ final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(shutdown);
         if (!runner.start(startupTimeout)) {
             Runtime.getRuntime().removeShutdownHook(shutdown);
-            runner.close();
+            stop.run();
             spec.commandLine().getErr().println("raidwatch: the stream did not start running within " + startupTimeout.toSeconds()
                     + " s (state " + runner.state() + ")" + (runner.failure() == null ? "" : ": " + runner.failure()));
             return ExitCodes.FAILED;
         }
-        out.printf("raidwatch running: application %s, Kafka %s, registry %s, rule set %s (%s). Ctrl-C or SIGTERM stops it.%n",
-                settings.applicationId(), settings.bootstrapServers(), settings.schemaRegistryUrl(), rules.version(), rules.source());
+        out.printf("raidwatch running: application %s, Kafka %s, registry %s, rule set %s (%s); %s. Ctrl-C or SIGTERM stops it.%n",
+                settings.applicationId(), settings.bootstrapServers(), settings.schemaRegistryUrl(), rules.version(), rules.source(),
+                api == null ? "HTTP server off" : "dashboard, API and metrics at " + settings.http().url());
         out.flush();
         try {
             runner.awaitStop(Duration.ofDays(365_000));
         } catch (InterruptedException interrupted) {
             // Stopped from inside the JVM (an embedding application or a test): shut down as on SIGTERM.
             Runtime.getRuntime().removeShutdownHook(shutdown);
-            runner.close();
+            stop.run();
             return ExitCodes.OK;
         }
         if (runner.failure() != null) {
             Runtime.getRuntime().removeShutdownHook(shutdown);
-            runner.close();
+            stop.run();
             spec.commandLine().getErr().println("raidwatch: the stream stopped on an unexpected error: " + runner.failure());
             return ExitCodes.FAILED;
         }

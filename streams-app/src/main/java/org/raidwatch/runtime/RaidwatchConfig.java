@@ -34,6 +34,7 @@ public record RaidwatchConfig(
         Optional<Integer> partitions,
         Optional<Short> replication,
         boolean autoRegisterSchemas,
+        HttpEndpoint http,
         Map<String, String> kafkaProperties) {
 
     /** raidwatch's own settings: property key, environment variable, default (null: required or Kafka's default). */
@@ -49,6 +50,12 @@ public record RaidwatchConfig(
             new Setting("application.id", "RAIDWATCH_APPLICATION_ID", "raidwatch", "Kafka Streams application id (consumer group, internal topic prefix)"),
             new Setting("state.dir", "RAIDWATCH_STATE_DIR", null, "Folder for local state stores (default: Kafka Streams' own)"),
             new Setting("raidwatch.rules", "RAIDWATCH_RULES", null, "Folder of .drl rule files (default: the shipped rule set)"),
+            new Setting("raidwatch.http.port", "RAIDWATCH_HTTP_PORT", String.valueOf(HttpEndpoint.DEFAULT_PORT),
+                    "port of the HTTP server (dashboard, API, /health, /ready, /metrics); 0 turns it off"),
+            new Setting("raidwatch.http.address", "RAIDWATCH_HTTP_ADDRESS", HttpEndpoint.DEFAULT_ADDRESS,
+                    "address the HTTP server listens on: 127.0.0.1 this machine only, 0.0.0.0 every interface"),
+            new Setting("raidwatch.http.advertised.host", "RAIDWATCH_HTTP_ADVERTISED_HOST", null,
+                    "host name the other instances reach this one's HTTP server by (default: the address, or this machine's name for 0.0.0.0); becomes application.server"),
             new Setting("raidwatch.topic.raid-reports", "RAIDWATCH_TOPIC_RAID_REPORTS", TopicNames.DEFAULTS.raidReports(), "input topic of raid reports"),
             new Setting("raidwatch.topic.foi-updates", "RAIDWATCH_TOPIC_FOI_UPDATES", TopicNames.DEFAULTS.foiUpdates(), "input topic of FOI updates"),
             new Setting("raidwatch.topic.flagged-cases", "RAIDWATCH_TOPIC_FLAGGED_CASES", TopicNames.DEFAULTS.flaggedCases(), "output topic of flags"),
@@ -125,17 +132,44 @@ public record RaidwatchConfig(
                 positive(own, "raidwatch.topic.partitions").map(Integer::intValue),
                 positive(own, "raidwatch.topic.replication").map(Integer::shortValue),
                 bool(own, "auto.register.schemas"),
+                http(own),
                 Map.copyOf(kafka));
     }
 
-    /** The Kafka Streams properties: raidwatch's defaults, then every pass-through Kafka setting. */
+    /**
+     * The Kafka Streams properties: raidwatch's defaults, {@code application.server} from the HTTP
+     * endpoint (so instances can answer for each other), then every pass-through Kafka setting.
+     */
     public Properties streamsProperties() {
         Properties props = StreamsProperties.defaults(applicationId, bootstrapServers, topicNames.deadLetters());
         if (stateDir != null) {
             props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
         }
+        if (http.enabled()) {
+            props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, http.advertisedHost() + ":" + http.port());
+        }
         props.putAll(kafkaProperties);
         return props;
+    }
+
+    /** The same settings with another HTTP endpoint (the command line's --http-port and --http-address win). */
+    public RaidwatchConfig withHttp(HttpEndpoint endpoint) {
+        return new RaidwatchConfig(bootstrapServers, schemaRegistryUrl, applicationId, stateDir, rulesFolder, topicNames, partitions,
+                replication, autoRegisterSchemas, endpoint, kafkaProperties);
+    }
+
+    private static HttpEndpoint http(Map<String, String> own) {
+        String portText = value(own, "raidwatch.http.port");
+        int port;
+        try {
+            port = Integer.parseInt(portText.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigException("raidwatch.http.port must be a port number from 0 (off) to 65535, got: " + portText);
+        }
+        HttpEndpoint endpoint = HttpEndpoint.of(value(own, "raidwatch.http.address").trim(), port);
+        String advertised = own.get("raidwatch.http.advertised.host");
+        return advertised == null || advertised.isBlank() ? endpoint
+                : new HttpEndpoint(endpoint.address(), endpoint.port(), advertised.trim());
     }
 
     /**

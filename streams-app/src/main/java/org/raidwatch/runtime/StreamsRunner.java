@@ -117,6 +117,29 @@ public final class StreamsRunner implements AutoCloseable {
         return streams.metrics();
     }
 
+    /** Publishes Kafka Streams' metrics (and its clients') to a meter registry until the returned binder is closed. */
+    public AutoCloseable bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        // Checked for new metrics every 10 s (tasks and their metrics appear after start and rebalances).
+        var refresher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "raidwatch-metrics-refresh");
+            thread.setDaemon(true);
+            return thread;
+        });
+        var binder = new io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics(streams, java.util.List.of(), refresher,
+                Duration.ofSeconds(10));
+        binder.bindTo(registry);
+        return binder;
+    }
+
+    /**
+     * Interactive queries of this instance's state.
+     *
+     * @param self this instance's {@code application.server}, or null when it has none
+     */
+    public StateQueries queries(org.raidwatch.topology.Topics topics, org.apache.kafka.streams.state.HostInfo self) {
+        return new StateQueries(streams, topics, self);
+    }
+
     /** Pauses that double from 1 s to 30 s while failures follow each other, and start again after 5 quiet minutes. */
     private static final class Backoff {
         private long lastFailureNanos;

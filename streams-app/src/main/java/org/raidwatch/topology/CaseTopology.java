@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -16,10 +15,8 @@ import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.raidwatch.rules.RuleSet;
 import org.raidwatch.schema.RateDelta;
@@ -160,9 +157,12 @@ public final class CaseTopology {
         addStore(builder, FORCE_RATES_STORE, topics.forceRates().valueSerde());
         addStore(builder, MOVED_RATES_STORE, Serdes.String());
 
-        builder.globalTable(topics.flaggedCases().name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("flags-source"),
-                Materialized.<String, byte[], KeyValueStore<Bytes, byte[]>>as(FLAGS_STORE)
-                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray()));
+        // A global store kept by a plain put: the flags' timestamps come from many partitions' inputs and
+        // need not rise, which a global KTable would warn about on every record.
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FLAGS_STORE), Serdes.String(), Serdes.ByteArray())
+                        .withLoggingDisabled(),
+                topics.flaggedCases().name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("flags-source"),
+                LatestFlags::new);
 
         KStream<String, CheckedInput> reports = placed(builder, topics.raidReports().name(), "raid-reports",
                 MISPLACED_RAID_REPORTS_TOPIC, settings)

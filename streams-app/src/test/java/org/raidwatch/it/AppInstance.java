@@ -5,7 +5,10 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
+import org.raidwatch.http.ApiServer;
 import org.raidwatch.rules.RuleSet;
+import org.raidwatch.runtime.HttpEndpoint;
+import org.raidwatch.runtime.ServiceMetrics;
 import org.raidwatch.runtime.StreamsProperties;
 import org.raidwatch.runtime.StreamsRunner;
 import org.raidwatch.serde.SchemaRegistries;
@@ -24,12 +27,21 @@ public final class AppInstance implements AutoCloseable {
     public static final LocalDate AS_OF = LocalDate.of(2023, 6, 30);
 
     private final StreamsRunner runner;
+    private final ApiServer api;
+    private final ServiceMetrics metrics;
 
-    private AppInstance(StreamsRunner runner) {
+    private AppInstance(StreamsRunner runner, ApiServer api, ServiceMetrics metrics) {
         this.runner = runner;
+        this.api = api;
+        this.metrics = metrics;
     }
 
     public static AppInstance start(String bootstrapServers, String registryUrl, Path stateDir, RuleSet rules) {
+        return start(bootstrapServers, registryUrl, stateDir, rules, HttpEndpoint.off());
+    }
+
+    /** An instance serving its HTTP API (and telling the other instances where) on the given endpoint. */
+    public static AppInstance start(String bootstrapServers, String registryUrl, Path stateDir, RuleSet rules, HttpEndpoint http) {
         Properties props = StreamsProperties.defaults(APPLICATION_ID, bootstrapServers, TopicNames.DEFAULTS.deadLetters());
         props.put("state.dir", stateDir.toString());
         // A killed instance leaves the group after this, not after the default 45 s.
@@ -42,13 +54,21 @@ public final class AppInstance implements AutoCloseable {
             partitions = org.raidwatch.runtime.Deployment.inputPartitions(admin, TopicNames.DEFAULTS, Duration.ofSeconds(30));
         }
         CaseTopology.Settings settings = CaseTopology.Settings.replayAsOf(AS_OF).withInputPartitions(partitions);
-        StreamsRunner runner = new StreamsRunner(CaseTopology.build(props, topics, rules, settings), props);
+        if (http.enabled()) {
+            props.put(org.apache.kafka.streams.StreamsConfig.APPLICATION_SERVER_CONFIG, http.advertisedHost() + ":" + http.port());
+        }
+        ServiceMetrics metrics = new ServiceMetrics(rules);
+        StreamsRunner runner = new StreamsRunner(CaseTopology.build(props, topics, rules, settings, metrics), props);
+        ApiServer api = http.enabled()
+                ? ApiServer.serve(http, runner, topics, java.util.Map.of("bootstrap.servers", bootstrapServers), metrics, () -> AS_OF)
+                : null;
+        AppInstance instance = new AppInstance(runner, api, metrics);
         if (!runner.start(Duration.ofSeconds(90))) {
             String state = runner.state() + (runner.failure() == null ? "" : ", failed: " + runner.failure());
-            runner.close();
+            instance.close();
             throw new IllegalStateException("raidwatch instance did not start running: " + state);
         }
-        return new AppInstance(runner);
+        return instance;
     }
 
     public KafkaStreams.State state() {
@@ -62,6 +82,10 @@ public final class AppInstance implements AutoCloseable {
     @Override
     public void close() {
         runner.close();
+        if (api != null) {
+            api.close();
+        }
+        metrics.close();
     }
 
     /** An instance in its own process, until killed: {@code bootstrapServers registryUrl stateDir}. */

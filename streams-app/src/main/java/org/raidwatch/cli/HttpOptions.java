@@ -1,0 +1,25 @@
+package org.raidwatch.cli;
+
+import org.raidwatch.runtime.HttpEndpoint;
+import picocli.CommandLine.Option;
+
+/** Where the HTTP server (dashboard, API, health, metrics) listens; each option overrides the configuration's setting. */
+final class HttpOptions {
+
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "Port of the dashboard, API, /health, /ready and /metrics; 0 turns the HTTP server off (default: 8080, or raidwatch.http.port).")
+    Integer port;
+
+    @Option(names = "--http-address", paramLabel = "ADDRESS",
+            description = "Address to listen on: 127.0.0.1 this machine only, 0.0.0.0 every interface (default: 127.0.0.1, or raidwatch.http.address).")
+    String address;
+
+    /** The endpoint: the configured one with these options applied. */
+    HttpEndpoint over(HttpEndpoint configured) {
+        if (port == null && address == null) {
+            return configured;
+        }
+        HttpEndpoint endpoint = HttpEndpoint.of(address == null ? configured.address() : address, port == null ? configured.port() : port);
+        return address == null ? new HttpEndpoint(endpoint.address(), endpoint.port(), configured.advertisedHost()) : endpoint;
+    }
+}

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.raidwatch.it.Await;
+import org.raidwatch.it.Http;
 import org.raidwatch.runtime.EmbeddedKafka;
 import org.raidwatch.runtime.TopicReader;
 import org.raidwatch.schema.CaseFlag;
@@ -39,7 +40,9 @@ class RunAndProduceIT {
     @Test
     void run_processes_what_produce_loads_and_stops_cleanly() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), false)) {
-            Path config = writeConfig(kafka.bootstrapServers(), "mock://run-it", "raidwatch.topic.partitions=2\nraidwatch.topic.replication=1\n");
+            int httpPort = Http.freePort();
+            Path config = writeConfig(kafka.bootstrapServers(), "mock://run-it",
+                    "raidwatch.topic.partitions=2\nraidwatch.topic.replication=1\nraidwatch.http.port=" + httpPort + "\n");
             Map<String, Object> client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
 
             // Given raidwatch running
@@ -50,6 +53,8 @@ class RunAndProduceIT {
             run.start();
             Await.until(Duration.ofSeconds(90), "the run command to report it is running", () -> runOut.toString().contains("raidwatch running"),
                     () -> "it printed: " + runOut + ", exit " + runExit.get());
+            assertThat(runOut.toString()).contains("dashboard, API and metrics at http://127.0.0.1:" + httpPort + "/");
+            assertThat(new Http(httpPort).get("/ready").status()).isEqualTo(200);
 
             // When the files are loaded with produce
             StringWriter err = new StringWriter();
@@ -91,7 +96,8 @@ class RunAndProduceIT {
         Path jar = Path.of("target/raidwatch.jar");
         assertThat(jar).as("the runnable jar, built in the package phase").exists();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), false)) {
-            Path config = writeConfig(kafka.bootstrapServers(), "mock://own-process", "");
+            int httpPort = Http.freePort();
+            Path config = writeConfig(kafka.bootstrapServers(), "mock://own-process", "raidwatch.http.port=" + httpPort + "\n");
             Path log = dir.resolve("run.log");
             Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-jar", jar.toString(), "run", "--config", config.toString())
@@ -100,6 +106,7 @@ class RunAndProduceIT {
                 Await.until(Duration.ofSeconds(90), "the process to report it is running",
                         () -> Files.readString(log).contains("raidwatch running") || !run.isAlive(), () -> readQuietly(log));
                 assertThat(run.isAlive()).as("process alive; it printed:%n%s", readQuietly(log)).isTrue();
+                assertThat(new Http(httpPort).get("/health").json().get("status").asText()).isEqualTo("UP");
 
                 run.destroy(); // SIGTERM
 

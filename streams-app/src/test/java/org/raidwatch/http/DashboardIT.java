@@ -1,0 +1,147 @@
+package org.raidwatch.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.raidwatch.demo.DemoDataset;
+import org.raidwatch.it.AppInstance;
+import org.raidwatch.it.Await;
+import org.raidwatch.it.Cluster;
+import org.raidwatch.it.Expected;
+import org.raidwatch.it.Http;
+import org.raidwatch.rules.RuleSet;
+import org.raidwatch.runtime.EmbeddedKafka;
+import org.raidwatch.runtime.HttpEndpoint;
+import org.raidwatch.runtime.InputLoader;
+import org.raidwatch.schema.FoiStatus;
+import org.raidwatch.schema.FoiUpdate;
+import org.raidwatch.schema.RaidReport;
+import org.raidwatch.serde.InMemorySchemaRegistry;
+
+/**
+ * The dashboard in a real browser (Debian's headless Chromium through chromedriver) against a running
+ * instance: its headline agrees with the API, and a flag caused by a new FOI answer appears in its
+ * live feed without a reload. Leaves a screenshot in {@code target/dashboard.png}.
+ */
+class DashboardIT {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final String SCOPE = "dashboard-it";
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void dropRegistry() {
+        InMemorySchemaRegistry.dropScope(SCOPE);
+    }
+
+    @Test
+    void the_dashboard_shows_the_national_rates_and_a_new_flag_arrives_in_its_live_feed() throws Exception {
+        assertThat(CHROMIUM).as("Chromium is needed for this test: apt-get install -y chromium chromium-driver").exists();
+        assertThat(CHROMEDRIVER).as("chromedriver is needed for this test: apt-get install -y chromium chromium-driver").exists();
+        RuleSet rules = RuleSet.loadShipped();
+        // A national dataset plus a new claimed raid in Kent with no FOI answer yet
+        RaidReport report = RaidReport.newBuilder().setRaidId("R-BROWSER-1").setRevision(0).setForce("Kent Police")
+                .setRaidDate(LocalDate.of(2021, 3, 4)).setReportedAt(null).setSourceUrl("https://news.example/R-BROWSER-1")
+                .setTraffickingClaimed(true).setModernSlaveryClaimed(false).setClaimedVictims(6).setClaimedArrests(3).build();
+        List<DemoDataset.Event> events = new java.util.ArrayList<>(DemoDataset.generate(12, 300));
+        events.add(new DemoDataset.Event(java.time.Instant.parse("2021-03-05T08:00:00Z"), report, null));
+        Expected expected = Expected.of(events, rules, AppInstance.AS_OF);
+        String registry = "mock://" + SCOPE;
+        int port = Http.freePort();
+        Http http = new Http(port);
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), false)) {
+            Cluster cluster = new Cluster(kafka, registry, 2);
+            try (AppInstance app = AppInstance.start(kafka.bootstrapServers(), registry, dir.resolve("state"), rules,
+                    HttpEndpoint.of("127.0.0.1", port))) {
+                // Given an instance that has processed them
+                cluster.send(events);
+                Await.until(Duration.ofMinutes(2), "the flags and rates of the dataset",
+                        () -> expected.matches(cluster.latestFlags(), cluster.latestRates()),
+                        () -> expected.mismatches(cluster.latestFlags(), cluster.latestRates()) + "; " + cluster.offsets());
+
+                WebDriver browser = chromium();
+                try {
+                    // When the dashboard is opened
+                    browser.get("http://127.0.0.1:" + port + "/");
+
+                    // Then its national headline shows the rates and counts the API gives
+                    JsonNode national = http.get("/api/rates?force=ALL&window=all").json().get("rates").get(0);
+                    Await.until(Duration.ofSeconds(30), "the headline to show the national no-referral rate",
+                            () -> !browser.findElement(By.id("headline-no-referral")).getAttribute("data-rate").isEmpty(),
+                            () -> browser.findElement(By.id("headline-no-referral")).getText());
+                    assertHeadline(browser, "headline-no-referral", national.get("noReferralRate").asDouble(),
+                            national.get("noReferral").asInt(), national.get("referralKnown").asInt());
+                    assertHeadline(browser, "headline-no-victims", national.get("noVictimsRate").asDouble(),
+                            national.get("noVictims").asInt(), national.get("victimsKnown").asInt());
+                    assertHeadline(browser, "headline-foi-answered", national.get("foiResponseRate").asDouble(),
+                            national.get("foiAnswered").asInt(), national.get("foiRequested").asInt());
+                    assertThat(browser.findElement(By.id("headline-claimed")).getText().replace(",", ""))
+                            .contains(String.valueOf(national.get("claimedRaids").asInt()));
+                    assertThat(browser.findElements(By.cssSelector("#force-table tr[data-force]"))).hasSizeGreaterThan(10);
+
+                    // When the force answers the new raid's FOI request: nobody identified, nobody referred
+                    FoiUpdate answer = FoiUpdate.newBuilder().setFoiId("FOI-R-BROWSER-1").setRaidId("R-BROWSER-1").setForce("Kent Police")
+                            .setRequestedOn(LocalDate.of(2021, 4, 1)).setStatus(FoiStatus.RESPONDED).setRespondedOn(LocalDate.of(2021, 4, 20))
+                            .setVictimsIdentified(0).setNrmReferrals(0).setNrmDeclined(0).setArrests(3).setTraffickingCharges(0)
+                            .setRevision(0).build();
+                    try (InputLoader loader = new InputLoader(cluster.client, cluster.topics)) {
+                        loader.send(answer).get();
+                    }
+
+                    // Then the flag it raises appears in the live feed, without a reload
+                    By newFlag = By.cssSelector("#flag-feed li[data-raid-id='R-BROWSER-1'][data-rule-id='claimed-no-referral']");
+                    Await.until(Duration.ofSeconds(60), "the new claimed-no-referral flag in the live feed",
+                            () -> !browser.findElements(newFlag).isEmpty(),
+                            () -> "feed: " + browser.findElement(By.id("flag-feed")).getText().lines().limit(6).toList()
+                                    + "; API: " + http.get("/api/flags?rule=claimed-no-referral&force=Kent&limit=3").body());
+                    WebElement item = browser.findElement(newFlag);
+                    assertThat(item.getText()).contains("HIGH").contains("Kent");
+                    assertThat(item.findElement(By.cssSelector("a")).getAttribute("href")).isEqualTo("https://news.example/R-BROWSER-1");
+                    Path shot = Path.of("target", "dashboard.png");
+                    Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+                    System.out.println("dashboard screenshot: " + shot.toAbsolutePath());
+                } finally {
+                    browser.quit();
+                }
+            }
+        }
+    }
+
+    private static void assertHeadline(WebDriver browser, String id, double rate, int count, int of) {
+        WebElement headline = browser.findElement(By.id(id));
+        assertThat(Double.parseDouble(headline.getAttribute("data-rate"))).as(id).isCloseTo(rate, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(headline.getAttribute("data-count")).as(id).isEqualTo(String.valueOf(count));
+        assertThat(headline.getAttribute("data-of")).as(id).isEqualTo(String.valueOf(of));
+        assertThat(headline.getText()).as(id).isEqualTo(Math.round(rate * 100) + "%");
+    }
+
+    private WebDriver chromium() {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--window-size=1366,900", "--user-data-dir=" + dir.resolve("chromium-profile"));
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
+    }
+}

@@ -62,12 +62,17 @@ final class RaidwatchDriver implements AutoCloseable {
 
     /** @param registerOutputSchemas false as with {@code auto.register.schemas=false} */
     RaidwatchDriver(RuleSet rules, CaseTopology.Settings settings, boolean registerOutputSchemas) {
+        this(rules, settings, registerOutputSchemas, ProcessingObserver.NONE);
+    }
+
+    /** @param observer told of inputs, flag changes, dead letters and rule timings, as the metrics are */
+    RaidwatchDriver(RuleSet rules, CaseTopology.Settings settings, boolean registerOutputSchemas, ProcessingObserver observer) {
         this.settings = settings;
         topics = Topics.create(TopicNames.DEFAULTS, SchemaRegistries.forUrl("mock://" + registryScope), registerOutputSchemas);
         Properties props = StreamsProperties.defaults("raidwatch-test", "unused:9092", TopicNames.DEFAULTS.deadLetters());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/ttd-" + registryScope);
-        topology = CaseTopology.build(props, topics, rules, settings);
+        topology = CaseTopology.build(props, topics, rules, settings, observer);
         driver = new TopologyTestDriver(topology, props, START);
         reports = driver.createInputTopic(topics.raidReports().name(), new StringSerializer(),
                 topics.raidReports().valueSerde().serializer());
@@ -113,6 +118,17 @@ final class RaidwatchDriver implements AutoCloseable {
     void sendRaw(String topic, byte[] key, byte[] value, org.apache.kafka.common.header.Headers headers) {
         driver.createInputTopic(topic, new ByteArraySerializer(), new ByteArraySerializer())
                 .pipeInput(new TestRecord<>(key, value, headers, nextRecordTime()));
+    }
+
+    /** The flags store (global): every flag's latest change, as the topic's bytes, decoded here. */
+    Map<String, CaseFlag> flagsStore() {
+        Map<String, CaseFlag> flags = new java.util.TreeMap<>();
+        org.apache.kafka.streams.state.KeyValueStore<String, byte[]> store = driver.getKeyValueStore(CaseTopology.FLAGS_STORE);
+        try (var all = store.all()) {
+            all.forEachRemaining(entry -> flags.put(entry.key,
+                    topics.flaggedCases().valueSerde().deserializer().deserialize(topics.flaggedCases().name(), entry.value)));
+        }
+        return flags;
     }
 
     /** The registry the driver's serdes use. */

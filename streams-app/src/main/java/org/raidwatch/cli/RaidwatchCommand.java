@@ -8,11 +8,11 @@ import picocli.CommandLine.Command;
         description = {
                 "Monitors what police raids reported as trafficking rescues actually produced:",
                 "press raid reports and FOI answers in, discrepancy flags and per-force rates out."},
-        subcommands = {DemoCommand.class, ReplayCommand.class, RunCommand.class, ProduceCommand.class, BenchCommand.class},
+        subcommands = {DemoCommand.class, ReplayCommand.class, RunCommand.class, ProduceCommand.class, AlertsCommand.class, BenchCommand.class},
         footerHeading = "%nExit status:%n",
         footer = {
                 "  0  success (replay, produce: every row accepted)",
-                "  1  the stream stopped on an unexpected error, or a replay did not finish",
+                "  1  the stream (or an alerts subscriber) stopped on an unexpected error, or a replay did not finish",
                 "  2  usage error, unreadable file, invalid setting, or a rule set that does not build",
                 "  3  some rows were rejected (replay, produce); everything else was processed",
                 "  4  Kafka or the schema registry could not be reached",
@@ -24,7 +24,7 @@ final class RaidwatchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a command: demo, replay, run, produce or bench");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a command: demo, replay, run, produce, alerts or bench");
     }
 
     static final class Version implements picocli.CommandLine.IVersionProvider {

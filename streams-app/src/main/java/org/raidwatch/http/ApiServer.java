@@ -80,7 +80,13 @@ public final class ApiServer implements AutoCloseable {
             config.routes.exception(QueryParameters.BadRequest.class, (e, ctx) -> json(ctx, 400, error(e.getMessage())));
             config.routes.exception(StateQueries.NotQueryableNow.class, (e, ctx) -> unavailable(ctx, e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
-                LOG.warn("HTTP {} {} failed: {}", ctx.method(), ctx.path(), e.toString(), e);
+                String request;
+                try {
+                    request = ctx.method() + " " + ctx.path();
+                } catch (RuntimeException recycled) {
+                    return; // the client is gone (a closed live feed): nobody to answer
+                }
+                LOG.warn("HTTP {} failed: {}", request, e.toString(), e);
                 json(ctx, 500, error("internal error: " + e.getMessage()));
             });
         });

@@ -108,7 +108,8 @@ public final class FlagFeed implements AutoCloseable {
             }
         } finally {
             consumer.close(Duration.ofSeconds(5));
-            clients.forEach(SseClient::close);
+            clients.forEach(FlagFeed::closeQuietly);
+            clients.clear();
         }
     }
 
@@ -124,13 +125,29 @@ public final class FlagFeed implements AutoCloseable {
 
     private void send(SseClient client, String json) {
         synchronized (client) {
-            if (client.terminated()) {
+            try {
+                if (client.terminated()) {
+                    clients.remove(client);
+                } else if (json == null) {
+                    client.sendComment("keep-alive");
+                } else {
+                    client.sendEvent("flag", json);
+                }
+            } catch (RuntimeException browserGone) {
+                // The browser went away between the check and the write (its response is recycled).
                 clients.remove(client);
-            } else if (json == null) {
-                client.sendComment("keep-alive");
-            } else {
-                client.sendEvent("flag", json);
+                closeQuietly(client);
             }
+        }
+    }
+
+    private static void closeQuietly(SseClient client) {
+        try {
+            if (!client.terminated()) {
+                client.close();
+            }
+        } catch (RuntimeException alreadyGone) {
+            // nothing to close any more
         }
     }
 

@@ -48,7 +48,11 @@ public final class StateQueries {
         }
     }
 
+    /** How long one reading of the flags store answers flag listings. */
+    public static final java.time.Duration FLAGS_FRESHNESS = java.time.Duration.ofSeconds(1);
+
     private final KafkaStreams streams;
+    private volatile FlagsRead lastFlagsRead;
     private final Topics topics;
     private final HostInfo self;
 
@@ -126,23 +130,45 @@ public final class StateQueries {
      * {@code limit} of them, with how many matched in all.
      */
     public Page<CaseFlag> flags(Predicate<CaseFlag> filter, int limit) {
-        ReadOnlyKeyValueStore<String, byte[]> store = store(CaseTopology.FLAGS_STORE);
         List<CaseFlag> matching = new ArrayList<>();
+        for (CaseFlag flag : allFlags()) {
+            if (filter.test(flag)) {
+                matching.add(flag);
+            }
+        }
+        matching.sort(Comparator.comparing(CaseFlag::getChangedAt).reversed()
+                .thenComparing(CaseFlag::getRaidId).thenComparing(CaseFlag::getRuleId));
+        return new Page<>(matching.size(), List.copyOf(matching.subList(0, Math.min(limit, matching.size()))));
+    }
+
+    /**
+     * Every flag's latest change, decoded. Listing flags reads the whole store, so one reading serves
+     * every request for {@link #FLAGS_FRESHNESS} (dashboards ask every few seconds).
+     */
+    private List<CaseFlag> allFlags() {
+        FlagsRead last = lastFlagsRead;
+        long now = System.nanoTime();
+        if (last != null && now - last.readAtNanos() < FLAGS_FRESHNESS.toNanos()) {
+            return last.flags();
+        }
+        ReadOnlyKeyValueStore<String, byte[]> store = store(CaseTopology.FLAGS_STORE);
+        List<CaseFlag> flags = new ArrayList<>();
         var decoder = topics.flaggedCases().valueSerde().deserializer();
         try (KeyValueIterator<String, byte[]> all = store.all()) {
             while (all.hasNext()) {
                 byte[] value = all.next().value;
-                CaseFlag flag = value == null ? null : decoder.deserialize(topics.flaggedCases().name(), value);
-                if (flag != null && filter.test(flag)) {
-                    matching.add(flag);
+                if (value != null) {
+                    flags.add(decoder.deserialize(topics.flaggedCases().name(), value));
                 }
             }
         } catch (InvalidStateStoreException e) {
             throw new NotQueryableNow("the flags cannot be read now (" + streams.state() + ")", e);
         }
-        matching.sort(Comparator.comparing(CaseFlag::getChangedAt).reversed()
-                .thenComparing(CaseFlag::getRaidId).thenComparing(CaseFlag::getRuleId));
-        return new Page<>(matching.size(), List.copyOf(matching.subList(0, Math.min(limit, matching.size()))));
+        lastFlagsRead = new FlagsRead(now, List.copyOf(flags));
+        return lastFlagsRead.flags();
+    }
+
+    private record FlagsRead(long readAtNanos, List<CaseFlag> flags) {
     }
 
     /** Some of the items that matched, and how many matched in all. */

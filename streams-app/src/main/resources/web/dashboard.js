@@ -30,20 +30,8 @@
       ofWords: 'FOI requests', unknown: 'no FOI request yet' }
   ];
 
-  /** The 43 territorial forces of England and Wales and British Transport Police (contract.Forces). */
-  var FORCES = [
-    'Avon and Somerset Constabulary', 'Bedfordshire Police', 'Cambridgeshire Constabulary',
-    'Cheshire Constabulary', 'City of London Police', 'Cleveland Police', 'Cumbria Constabulary',
-    'Derbyshire Constabulary', 'Devon & Cornwall Police', 'Dorset Police', 'Durham Constabulary',
-    'Dyfed-Powys Police', 'Essex Police', 'Gloucestershire Constabulary', 'Greater Manchester Police',
-    'Gwent Police', 'Hampshire Constabulary', 'Hertfordshire Constabulary', 'Humberside Police',
-    'Kent Police', 'Lancashire Constabulary', 'Leicestershire Police', 'Lincolnshire Police',
-    'Merseyside Police', 'Metropolitan Police Service', 'Norfolk Constabulary', 'North Wales Police',
-    'North Yorkshire Police', 'Northamptonshire Police', 'Northumbria Police', 'Nottinghamshire Police',
-    'South Wales Police', 'South Yorkshire Police', 'Staffordshire Police', 'Suffolk Constabulary',
-    'Surrey Police', 'Sussex Police', 'Thames Valley Police', 'Warwickshire Police', 'West Mercia Police',
-    'West Midlands Police', 'West Yorkshire Police', 'Wiltshire Police', 'British Transport Police'
-  ];
+  /** The forces of England and Wales, from api/forces: each gets a row even before it has data. */
+  var FORCES = [];
 
   var SEVERITIES = { HIGH: 'High', MEDIUM: 'Medium', LOW: 'Low' };
   var STATUSES = { RAISED: 'Raised', UPDATED: 'Updated', RESOLVED: 'Resolved' };
@@ -1152,6 +1140,12 @@
     }
     updateSortHeaders();
     renderTable();
+    fetchJson('api/forces').then(function (answer) {
+      if (answer.ok && answer.json && Array.isArray(answer.json.forces)) {
+        FORCES = answer.json.forces;
+        renderTable();
+      }
+    }).catch(function () { /* the table then lists the forces with data only */ });
     refresh();
     connectFeed();
   }

@@ -62,8 +62,8 @@ final class AlertsCommand implements Runnable {
                 description = "Only flags of this severity: HIGH, MEDIUM or LOW. Exactly that severity, not \"that or worse\": for HIGH and MEDIUM give --severity HIGH,MEDIUM. Repeatable.")
         List<Severity> severities;
 
-        @Option(names = "--force", paramLabel = "NAME", converter = ForceConverter.class,
-                description = "Only raids by this force, by canonical or short name (e.g. 'Devon & Cornwall Police' or 'devon and cornwall'). Repeatable.")
+        @Option(names = "--force", paramLabel = "NAME", converter = ForceConverter.class, split = ",",
+                description = "Only raids by this force, by canonical or short name (e.g. 'Devon & Cornwall Police' or 'devon and cornwall'). Repeatable, or a comma-separated list.")
         List<String> forces;
 
         @Option(names = "--rule", paramLabel = "ID", split = ",",
@@ -241,7 +241,8 @@ final class AlertsCommand implements Runnable {
                 throw new Failures.UsageFailure(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG + " must be a whole number of milliseconds, got: "
                         + configured);
             }
-            return (int) Math.max(1, Math.min(100, interval / (2 * timeout.toMillis())));
+            // One attempt can take the connect timeout and then the request timeout, and reading the answer: 3x, with room to spare.
+            return (int) Math.max(1, Math.min(100, interval / (4 * timeout.toMillis())));
         }
     }
 

@@ -137,18 +137,18 @@ final class DemoCommand implements Callable<Integer> {
                 SimulatedClock calendar = new SimulatedClock(events.get(0).at(), LONDON);
                 Properties props = StreamsProperties.defaults("raidwatch-demo", kafka.bootstrapServers(), names.deadLetters());
                 props.put(StreamsConfig.STATE_DIR_CONFIG, workspace.resolve("streams").toString());
-                if (endpoint.enabled()) {
-                    props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, endpoint.advertisedHost() + ":" + endpoint.port());
-                }
                 ServiceMetrics metrics = new ServiceMetrics(ruleSet);
                 var topology = CaseTopology.build(props, topics, ruleSet,
                         CaseTopology.Settings.liveWithClock(calendar, Duration.ofSeconds(1)).withInputPartitions(partitions), metrics);
                 try (metrics;
-                     StreamsRunner runner = new StreamsRunner(topology, props);
-                     ApiServer api = endpoint.enabled() ? ApiServer.serve(endpoint, runner, topics, client, metrics,
-                             () -> calendar.instant().atZone(LONDON).toLocalDate()) : null;
+                     ApiServer api = endpoint.enabled()
+                             ? ApiServer.start(endpoint, metrics, () -> calendar.instant().atZone(LONDON).toLocalDate()) : null;
+                     StreamsRunner runner = new StreamsRunner(topology, servedBy(props, api));
                      OutputWatcher watcher = new OutputWatcher(client, topics, flag -> printLine(out, ConsoleReport.flagLine(flag)));
                      InputLoader loader = new InputLoader(client, topics)) {
+                    if (api != null) {
+                        api.attach(runner, topics, client);
+                    }
                     if (!runner.start(Duration.ofSeconds(60))) {
                         throw new IllegalStateException("the topology did not start (state " + runner.state() + ")", runner.failure());
                     }
@@ -176,6 +176,14 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** The Streams properties, telling Kafka Streams where this instance's HTTP server is (when it has one). */
+    private static Properties servedBy(Properties props, ApiServer api) {
+        if (api != null) {
+            props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, api.endpoint().applicationServer());
+        }
+        return props;
     }
 
     /** Fails at once, before the broker starts, when the dashboard's port is taken. */

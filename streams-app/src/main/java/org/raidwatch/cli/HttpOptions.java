@@ -14,12 +14,9 @@ final class HttpOptions {
             description = "Address to listen on: 127.0.0.1 this machine only, 0.0.0.0 every interface (default: 127.0.0.1, or raidwatch.http.address).")
     String address;
 
-    /** The endpoint: the configured one with these options applied. */
+    /** The endpoint: the configured one with these options applied (a separately configured advertised host is kept). */
     HttpEndpoint over(HttpEndpoint configured) {
-        if (port == null && address == null) {
-            return configured;
-        }
-        HttpEndpoint endpoint = HttpEndpoint.of(address == null ? configured.address() : address, port == null ? configured.port() : port);
-        return address == null ? new HttpEndpoint(endpoint.address(), endpoint.port(), configured.advertisedHost()) : endpoint;
+        HttpEndpoint endpoint = address == null ? configured : configured.atAddress(address);
+        return port == null ? endpoint : endpoint.atPort(port);
     }
 }

@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.raidwatch.http.ApiServer;
 import org.raidwatch.rules.RuleSet;
 import org.raidwatch.runtime.Deployment;
+import org.raidwatch.runtime.HttpEndpoint;
 import org.raidwatch.runtime.RaidwatchConfig;
 import org.raidwatch.runtime.ServiceMetrics;
 import org.raidwatch.runtime.StreamsRunner;
@@ -51,30 +52,48 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RaidwatchConfig configured = deployment.settings();
-        RaidwatchConfig settings = configured.withHttp(http.over(configured.http()));
         Duration connectTimeout = deployment.connectTimeout;
         PrintWriter out = spec.commandLine().getOut();
-        RuleSet rules = settings.rulesFolder() == null ? RuleSet.loadShipped() : RuleSet.load(settings.rulesFolder());
-        SchemaRegistryClient registry = SchemaRegistries.forUrl(settings.schemaRegistryUrl());
-        Deployment.checkRegistry(registry, settings.schemaRegistryUrl(), List.of(settings.topicNames().raidReports() + "-value"));
-        int inputPartitions;
-        try (Admin admin = Deployment.connect(settings, connectTimeout)) {
-            List<String> created = TopicSetup.createMissing(admin, settings.topicNames(), settings.partitions(),
-                    settings.replication(), connectTimeout.toMillis());
-            if (!created.isEmpty()) {
-                out.println("raidwatch: created topics " + created);
-            }
-            inputPartitions = Deployment.inputPartitions(admin, settings.topicNames(), connectTimeout);
-        }
-        Topics topics = Topics.create(settings.topicNames(), registry, settings.autoRegisterSchemas());
-        var props = settings.streamsProperties();
+        RuleSet rules = configured.rulesFolder() == null ? RuleSet.loadShipped() : RuleSet.load(configured.rulesFolder());
         ServiceMetrics metrics = new ServiceMetrics(rules);
-        StreamsRunner runner = new StreamsRunner(CaseTopology.build(props, topics, rules,
-                CaseTopology.Settings.live().withInputPartitions(inputPartitions), metrics), props);
-        // Before the stream starts, so /health and /ready answer while it starts.
-        ApiServer api = settings.http().enabled()
-                ? ApiServer.serve(settings.http(), runner, topics, settings.clientProperties(), metrics, () -> LocalDate.now(LONDON))
-                : null;
+        HttpEndpoint endpoint = http.over(configured.http());
+        // Listens first: a port that is taken fails at once, and /health answers while the rest starts.
+        ApiServer api;
+        try {
+            api = endpoint.enabled() ? ApiServer.start(endpoint, metrics, () -> LocalDate.now(LONDON)) : null;
+        } catch (RuntimeException e) {
+            metrics.close();
+            throw e;
+        }
+        RaidwatchConfig settings = configured.withHttp(api == null ? endpoint : api.endpoint());
+        StreamsRunner runner;
+        Topics topics;
+        try {
+            SchemaRegistryClient registry = SchemaRegistries.forUrl(settings.schemaRegistryUrl());
+            Deployment.checkRegistry(registry, settings.schemaRegistryUrl(), List.of(settings.topicNames().raidReports() + "-value"));
+            int inputPartitions;
+            try (Admin admin = Deployment.connect(settings, connectTimeout)) {
+                List<String> created = TopicSetup.createMissing(admin, settings.topicNames(), settings.partitions(),
+                        settings.replication(), connectTimeout.toMillis());
+                if (!created.isEmpty()) {
+                    out.println("raidwatch: created topics " + created);
+                }
+                inputPartitions = Deployment.inputPartitions(admin, settings.topicNames(), connectTimeout);
+            }
+            topics = Topics.create(settings.topicNames(), registry, settings.autoRegisterSchemas());
+            var props = settings.streamsProperties();
+            runner = new StreamsRunner(CaseTopology.build(props, topics, rules,
+                    CaseTopology.Settings.live().withInputPartitions(inputPartitions), metrics), props);
+        } catch (Exception | Error e) {
+            if (api != null) {
+                api.close();
+            }
+            metrics.close();
+            throw e;
+        }
+        if (api != null) {
+            api.attach(runner, topics, settings.clientProperties());
+        }
         Runnable stop = () -> {
             runner.close();
             if (api != null) {

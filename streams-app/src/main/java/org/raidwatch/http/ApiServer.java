@@ -2,8 +2,8 @@ package org.raidwatch.http;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.sse.SseClient;
 import io.javalin.http.staticfiles.Location;
-import io.javalin.util.JavalinBindException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,25 +16,30 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
+import org.raidwatch.contract.Forces;
 import org.raidwatch.json.OutputJson;
 import org.raidwatch.runtime.HttpEndpoint;
 import org.raidwatch.runtime.ServiceMetrics;
 import org.raidwatch.runtime.StateQueries;
 import org.raidwatch.runtime.StreamsRunner;
-import org.raidwatch.topology.Topics;
 import org.raidwatch.schema.CaseState;
+import org.raidwatch.topology.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * raidwatch's HTTP server, read-only: the dashboard at {@code /}, the query API under {@code /api}
- * (rates, flags, a case, the live feed of flag changes), {@code /health}, {@code /ready} and
- * {@code /metrics}. A request for a force's rates or a case that another instance holds is forwarded
- * to that instance (its {@code application.server}); a request for every force's rates gathers each
- * instance's share. The JSON shapes are {@link OutputJson}'s and the README's.
+ * (rates, flags, a case, the forces, the live feed of flag changes), {@code /health}, {@code /ready}
+ * and {@code /metrics}. A request for a force's rates or a case that another instance holds is
+ * forwarded to that instance (its {@code application.server}); a request for every force's rates
+ * gathers each instance's share. The JSON shapes are {@link OutputJson}'s and the README's.
+ *
+ * <p>It listens first ({@link #start}), before the stream exists, so a port that is taken fails at
+ * once and {@code /health} answers during start-up; {@link #attach} then gives it the stream.
  */
 public final class ApiServer implements AutoCloseable {
 
@@ -42,7 +47,7 @@ public final class ApiServer implements AutoCloseable {
     /** Marks a request one instance forwards to another: answer from local state only, never forward again. */
     static final String LOCAL_ONLY_HEADER = "X-Raidwatch-Local-Only";
     private static final String JSON = "application/json";
-    private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(3);
 
     /** The endpoint could not listen (the port is taken, the address is not this machine's). */
     public static final class CannotListenException extends RuntimeException {
@@ -51,32 +56,41 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    private final StateQueries queries;
     private final ServiceMetrics metrics;
-    private final FlagFeed feed;
     private final Supplier<LocalDate> today;
     private final HttpClient forwarder = HttpClient.newBuilder().connectTimeout(FORWARD_TIMEOUT).build();
     private final Javalin app;
+    private final HttpEndpoint endpoint;
+    private volatile StreamsRunner runner;
+    private volatile StateQueries queries;
+    private volatile FlagFeed feed;
 
-    private ApiServer(HttpEndpoint endpoint, StateQueries queries, ServiceMetrics metrics, FlagFeed feed, Supplier<LocalDate> today) {
-        this.queries = queries;
+    private ApiServer(HttpEndpoint requested, ServiceMetrics metrics, Supplier<LocalDate> today) {
         this.metrics = metrics;
-        this.feed = feed;
         this.today = today;
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
-            config.jetty.host = endpoint.address();
-            config.jetty.port = endpoint.port();
+            config.jetty.host = requested.address();
+            config.jetty.port = requested.port() == HttpEndpoint.ANY_FREE_PORT ? 0 : requested.port();
             config.staticFiles.add("/web", Location.CLASSPATH);
             config.staticFiles.enableWebjars();
+            config.routes.before(ctx -> {
+                ctx.header("X-Content-Type-Options", "nosniff");
+                ctx.header("Referrer-Policy", "no-referrer");
+                ctx.header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline';"
+                        + " object-src 'none'; frame-ancestors 'none'; base-uri 'none'");
+            });
             config.routes.get("/health", ctx -> json(ctx, 200, Map.of("status", "UP")));
             config.routes.get("/ready", this::ready);
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+            config.routes.get("/api/forces", ctx -> json(ctx, 200, Map.of("forces", Forces.CANONICAL_NAMES)));
             config.routes.get("/api/rates", this::rates);
             config.routes.get("/api/flags", this::flags);
             config.routes.get("/api/cases/{raidId}", this::caseOf);
-            config.routes.sse("/api/feed", feed::connect);
+            config.routes.sse("/api/feed", this::feed);
+            config.routes.get("/api/<rest>", ctx -> json(ctx, 404, error("no such API path: " + ctx.path()
+                    + "; the API has /api/rates, /api/flags, /api/cases/{raidId}, /api/forces and /api/feed")));
             config.routes.exception(QueryParameters.BadRequest.class, (e, ctx) -> json(ctx, 400, error(e.getMessage())));
             config.routes.exception(StateQueries.NotQueryableNow.class, (e, ctx) -> unavailable(ctx, e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
@@ -90,77 +104,106 @@ public final class ApiServer implements AutoCloseable {
                 json(ctx, 500, error("internal error: " + e.getMessage()));
             });
         });
+        try {
+            app.start();
+        } catch (RuntimeException e) {
+            app.stop();
+            throw new CannotListenException("cannot listen on " + requested.address() + ":" + requested.port() + " ("
+                    + rootMessage(e) + "); choose another port with --http-port or raidwatch.http.port (0 turns the HTTP server off),"
+                    + " or another address with --http-address or raidwatch.http.address", e);
+        }
+        this.endpoint = requested.bound(app.port());
     }
 
     /**
-     * Serves a running (or starting) raidwatch instance: its state through interactive queries, its
-     * metrics, and a live feed of the flagged-cases topic. Start it before the stream, so
-     * {@code /health} and {@code /ready} answer while the stream starts.
+     * Listens on the endpoint. Until {@link #attach} only {@code /health}, {@code /metrics}, the
+     * dashboard's files and {@code /api/forces} answer; the rest answer 503.
      *
-     * @param clientProperties Kafka client settings for the live feed's consumer
-     * @param today            the day rates are judged on (the latest complete twelve-month window)
+     * @param today the day rates are judged on (the latest complete twelve-month window)
      * @throws CannotListenException when the address and port cannot be bound; the message says which
      */
-    public static ApiServer serve(HttpEndpoint endpoint, StreamsRunner runner, Topics topics, Map<String, Object> clientProperties,
-                                  ServiceMetrics metrics, Supplier<LocalDate> today) {
-        StateQueries queries = runner.queries(topics, endpoint.self());
-        metrics.watch(runner, queries, today);
-        FlagFeed feed = new FlagFeed(clientProperties, topics.flaggedCases());
-        ApiServer server = new ApiServer(endpoint, queries, metrics, feed, today);
-        try {
-            server.app.start();
-        } catch (JavalinBindException e) {
-            server.close();
-            throw new CannotListenException("cannot listen on " + endpoint.address() + ":" + endpoint.port() + " ("
-                    + rootMessage(e) + "); choose another port with --http-port or raidwatch.http.port (0 turns the HTTP server off)", e);
-        }
-        return server;
+    public static ApiServer start(HttpEndpoint endpoint, ServiceMetrics metrics, Supplier<LocalDate> today) {
+        return new ApiServer(endpoint, metrics, today);
     }
 
-    /** The port listened on (the chosen one, or the one the system gave for port 0 in tests). */
-    public int port() {
-        return app.port();
+    /** Where it listens: the endpoint asked for, with the port it got (set {@code application.server} from it). */
+    public HttpEndpoint endpoint() {
+        return endpoint;
+    }
+
+    /**
+     * Serves a raidwatch instance: its state through interactive queries (before or after it starts),
+     * its metrics, and a live feed of the flagged-cases topic.
+     *
+     * @param clientProperties Kafka client settings for the live feed's consumer
+     */
+    public void attach(StreamsRunner runner, Topics topics, Map<String, Object> clientProperties) {
+        StateQueries attached = runner.queries(topics);
+        metrics.watch(runner, attached, today);
+        this.feed = new FlagFeed(clientProperties, topics.flaggedCases());
+        this.queries = attached;
+        this.runner = runner;
+    }
+
+    private StateQueries queries() {
+        StateQueries current = queries;
+        if (current == null) {
+            throw new StateQueries.NotQueryableNow("raidwatch is starting", null);
+        }
+        return current;
     }
 
     private void ready(Context ctx) {
-        KafkaStreams.State state = queries.state();
-        boolean ready = state == KafkaStreams.State.RUNNING;
+        StreamsRunner current = runner;
+        boolean ready = current != null && current.isServing();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("ready", ready);
-        body.put("state", state.name());
+        body.put("state", current == null ? "STARTING" : current.state().name());
         json(ctx, ready ? 200 : 503, body);
     }
 
-    private void rates(Context ctx) throws IOException, InterruptedException {
+    private void feed(SseClient client) {
+        FlagFeed current = feed;
+        if (current == null) {
+            client.close(); // the page's EventSource tries again in a few seconds
+            return;
+        }
+        current.connect(client);
+    }
+
+    private void rates(Context ctx) throws InterruptedException {
+        StateQueries state = queries();
         String force = QueryParameters.force(ctx.queryParam("force"));
         String window = QueryParameters.window(ctx.queryParam("window"));
         LocalDate asOf = today.get();
         String latest = StateQueries.latestCompleteWindow(asOf);
         String wanted = "latest".equals(window) ? latest : window;
         List<Map<String, Object>> found = new ArrayList<>();
-        if (isForwarded(ctx)) {
-            queries.localRates(force).forEach(r -> found.add(OutputJson.rates(r)));
-        } else if (force != null) {
-            StateQueries.Owner owner = queries.ratesOwner(force);
+        if (force != null && !isForwarded(ctx)) {
+            StateQueries.Owner owner = state.ratesOwner(force);
             if (owner instanceof StateQueries.Owner.Elsewhere elsewhere) {
                 forward(ctx, elsewhere.host());
                 return;
             }
-            if (owner instanceof StateQueries.Owner.Unknown) {
-                unavailable(ctx, "the instance holding " + force + "'s rates is not known right now (" + queries.state() + ")");
-                return;
-            }
-            queries.localRates(force).forEach(r -> found.add(OutputJson.rates(r)));
-        } else {
-            queries.localRates(null).forEach(r -> found.add(OutputJson.rates(r)));
-            for (HostInfo other : queries.otherRatesHolders()) {
-                Fetched share = fetch(other, ctx);
+        }
+        state.localRates(force).forEach(r -> found.add(OutputJson.rates(r)));
+        if (force == null && !isForwarded(ctx)) {
+            List<HostInfo> others = state.otherRatesHolders();
+            List<CompletableFuture<Fetched>> shares = others.stream().map(other -> fetch(other, ctx)).toList();
+            for (int i = 0; i < others.size(); i++) {
+                Fetched share = answer(shares.get(i));
                 if (share.status() != 200) {
-                    json(ctx, share.status() == 503 ? 503 : 502, error("instance " + other + " could not give its forces' rates: "
+                    json(ctx, share.status() == 503 ? 503 : 502, error("instance " + others.get(i) + " could not give its forces' rates: "
                             + share.body()));
+                    ctx.header("Retry-After", "1");
                     return;
                 }
-                found.addAll(OutputJson.MAPPER.readValue(share.body(), RatesAnswer.class).rates());
+                try {
+                    found.addAll(OutputJson.MAPPER.readValue(share.body(), RatesAnswer.class).rates());
+                } catch (IOException e) {
+                    json(ctx, 502, error("instance " + others.get(i) + " answered something other than rates: " + e.getMessage()));
+                    return;
+                }
             }
         }
         List<Map<String, Object>> rates = found.stream()
@@ -177,58 +220,71 @@ public final class ApiServer implements AutoCloseable {
 
     private void flags(Context ctx) {
         QueryParameters.FlagQuery query = QueryParameters.flagQuery(ctx::queryParam);
-        StateQueries.Page<org.raidwatch.schema.CaseFlag> page = queries.flags(query::matches, query.limit());
+        StateQueries.Page<org.raidwatch.schema.CaseFlag> page = queries().flags(query::matches, query.limit());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("total", page.total());
         body.put("flags", page.items().stream().map(OutputJson::flag).toList());
         json(ctx, 200, body);
     }
 
-    private void caseOf(Context ctx) throws IOException, InterruptedException {
+    private void caseOf(Context ctx) throws InterruptedException {
+        StateQueries state = queries();
         String raidId = QueryParameters.raidId(ctx.pathParam("raidId"));
-        StateQueries.Owner owner = queries.caseOwner(raidId);
-        if (owner instanceof StateQueries.Owner.Elsewhere elsewhere && !isForwarded(ctx)) {
+        if (!isForwarded(ctx) && state.caseOwner(raidId) instanceof StateQueries.Owner.Elsewhere elsewhere) {
             forward(ctx, elsewhere.host());
             return;
         }
-        if (!(owner instanceof StateQueries.Owner.Here)) {
-            unavailable(ctx, "the instance holding raid " + raidId + " is not known right now (" + queries.state() + ")");
-            return;
-        }
-        CaseState state = queries.localCase(raidId);
-        if (state == null) {
+        CaseState found = state.localCase(raidId);
+        if (found == null) {
             json(ctx, 404, error("no raid " + raidId + " is known: no raid report or FOI update for it has been processed"));
             return;
         }
-        json(ctx, 200, OutputJson.caseOf(state));
-    }
-
-    /** Another instance's answer to a rates request. */
-    private record RatesAnswer(String asOf, String latestWindow, List<Map<String, Object>> rates) {
+        json(ctx, 200, OutputJson.caseOf(found));
     }
 
     private static boolean isForwarded(Context ctx) {
         return ctx.header(LOCAL_ONLY_HEADER) != null;
     }
 
-    private record Fetched(int status, String body) {
+    /** Another instance's answer to a rates request. */
+    private record RatesAnswer(String asOf, String latestWindow, List<Map<String, Object>> rates) {
     }
 
-    private void forward(Context ctx, HostInfo host) throws IOException, InterruptedException {
-        Fetched answer = fetch(host, ctx);
+    private record Fetched(int status, String body, String retryAfter) {
+    }
+
+    private void forward(Context ctx, HostInfo host) throws InterruptedException {
+        Fetched answer = answer(fetch(host, ctx));
+        if (answer.retryAfter() != null) {
+            ctx.header("Retry-After", answer.retryAfter());
+        }
         ctx.status(answer.status()).contentType(JSON).result(answer.body());
     }
 
-    /** The same request, answered from another instance's local state. */
-    private Fetched fetch(HostInfo host, Context ctx) throws InterruptedException {
+    /** The same request, to be answered from another instance's local state. */
+    private CompletableFuture<Fetched> fetch(HostInfo host, Context ctx) {
         String query = ctx.queryString();
-        URI uri = URI.create("http://" + host.host() + ":" + host.port() + ctx.path() + (query == null ? "" : "?" + query));
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(FORWARD_TIMEOUT).header(LOCAL_ONLY_HEADER, "true").GET().build();
+        String hostName = host.host().contains(":") && !host.host().startsWith("[") ? "[" + host.host() + "]" : host.host();
+        URI uri;
         try {
-            HttpResponse<String> response = forwarder.send(request, HttpResponse.BodyHandlers.ofString());
-            return new Fetched(response.statusCode(), response.body());
-        } catch (IOException e) {
-            return new Fetched(502, OutputJson.write(error("instance " + host + " did not answer: " + rootMessage(e))));
+            uri = URI.create("http://" + hostName + ":" + host.port() + ctx.path() + (query == null ? "" : "?" + query));
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(new Fetched(502, OutputJson.write(error("instance " + host
+                    + " advertises an address that is not a URL host: " + e.getMessage())), null));
+        }
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(FORWARD_TIMEOUT).header(LOCAL_ONLY_HEADER, "true").GET().build();
+        return forwarder.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                .thenApply(response -> new Fetched(response.statusCode(), response.body(),
+                        response.headers().firstValue("Retry-After").orElse(null)))
+                .exceptionally(e -> new Fetched(502, OutputJson.write(error("instance " + host + " did not answer: " + rootMessage(e))),
+                        null));
+    }
+
+    private static Fetched answer(CompletableFuture<Fetched> pending) throws InterruptedException {
+        try {
+            return pending.get();
+        } catch (ExecutionException e) {
+            return new Fetched(502, OutputJson.write(error("forwarding failed: " + rootMessage(e))), null);
         }
     }
 
@@ -256,10 +312,13 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
-        try {
-            feed.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        FlagFeed current = feed;
+        if (current != null) {
+            try {
+                current.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

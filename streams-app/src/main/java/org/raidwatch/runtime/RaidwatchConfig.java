@@ -145,8 +145,8 @@ public record RaidwatchConfig(
         if (stateDir != null) {
             props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
         }
-        if (http.enabled()) {
-            props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, http.advertisedHost() + ":" + http.port());
+        if (http.applicationServer() != null) {
+            props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, http.applicationServer());
         }
         props.putAll(kafkaProperties);
         return props;
@@ -164,6 +164,9 @@ public record RaidwatchConfig(
         try {
             port = Integer.parseInt(portText.trim());
         } catch (NumberFormatException e) {
+            throw new InvalidConfigException("raidwatch.http.port must be a port number from 0 (off) to 65535, got: " + portText);
+        }
+        if (port < 0) {
             throw new InvalidConfigException("raidwatch.http.port must be a port number from 0 (off) to 65535, got: " + portText);
         }
         HttpEndpoint endpoint = HttpEndpoint.of(value(own, "raidwatch.http.address").trim(), port);

@@ -71,6 +71,15 @@ public final class ServiceMetrics implements ProcessingObserver, AutoCloseable {
         rateCounts = MultiGauge.builder("raidwatch.rate.count")
                 .description("The counts the rates rest on, by force (or ALL) and window")
                 .register(registry);
+        // Every series exists from the start (at 0), so an alert on a missing series means a missing instance.
+        for (String input : List.of("raid-reports", "foi-updates")) {
+            inputRead(input, 0);
+        }
+        for (String ruleId : ruleSet.ruleIds()) {
+            for (FlagStatus status : FlagStatus.values()) {
+                flagChanged(ruleId, status, 0);
+            }
+        }
         for (DeadLetterReason reason : DeadLetterReason.values()) {
             deadLetters.put(reason, Counter.builder("raidwatch.dead.letters").description("Inputs sent to the dead-letter topic, by reason")
                     .tag("reason", reason.label()).register(registry));
@@ -85,7 +94,7 @@ public final class ServiceMetrics implements ProcessingObserver, AutoCloseable {
     }
 
     /** Everything, in Prometheus' text exposition format (version 0.0.4). */
-    public String scrape() {
+    public synchronized String scrape() {
         refreshRates();
         return registry.scrape();
     }
@@ -96,15 +105,23 @@ public final class ServiceMetrics implements ProcessingObserver, AutoCloseable {
 
     @Override
     public void inputRead(String input) {
-        inputs.computeIfAbsent(input, name -> Counter.builder("raidwatch.records.processed")
-                .description("Input records read, good or bad, by input topic").tag("input", name).register(registry)).increment();
+        inputRead(input, 1);
     }
 
     @Override
     public void flagChanged(String ruleId, FlagStatus status) {
+        flagChanged(ruleId, status, 1);
+    }
+
+    private void inputRead(String input, int count) {
+        inputs.computeIfAbsent(input, name -> Counter.builder("raidwatch.records.processed")
+                .description("Input records read, good or bad, by input topic").tag("input", name).register(registry)).increment(count);
+    }
+
+    private void flagChanged(String ruleId, FlagStatus status, int count) {
         flagChanges.computeIfAbsent(ruleId + '\n' + status, key -> Counter.builder("raidwatch.flag.changes")
                 .description("Flag changes sent, by rule and status").tags("rule", ruleId, "status", status.name())
-                .register(registry)).increment();
+                .register(registry)).increment(count);
     }
 
     @Override
@@ -126,7 +143,10 @@ public final class ServiceMetrics implements ProcessingObserver, AutoCloseable {
         try {
             held = current.localRates(null);
         } catch (StateQueries.NotQueryableNow notNow) {
-            return; // keep the last values until the stores answer again
+            // Not readable now (starting, rebalancing, stopped): report nothing rather than figures another instance may now hold.
+            rates.register(List.of(), true);
+            rateCounts.register(List.of(), true);
+            return;
         }
         String latest = StateQueries.latestCompleteWindow(today.get());
         List<MultiGauge.Row<?>> rateRows = new ArrayList<>();

@@ -1,9 +1,17 @@
 package org.raidwatch.runtime;
 
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.YearMonth;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -17,20 +25,28 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.raidwatch.schema.CaseFlag;
 import org.raidwatch.schema.CaseState;
 import org.raidwatch.schema.ForceRates;
+import org.raidwatch.serde.SchemaRegistryUnavailableException;
 import org.raidwatch.topology.CaseTopology;
 import org.raidwatch.topology.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads raidwatch's state through Kafka Streams' interactive queries: a force's rates, a case, the
  * flags. Rates and cases are partitioned (a force's rates live with the force's partition of the rate
- * deltas, a case with its raid's input partition), so this also says which instance holds a key;
- * flags are in a global store every instance holds whole.
+ * deltas, a case with its raid's input partition), so this also says which instance holds a key, and
+ * reads a key only from the partition that holds it while this instance is its active owner; flags are
+ * in a global store every instance holds whole.
  */
 public final class StateQueries {
 
+    private static final Logger LOG = LoggerFactory.getLogger(StateQueries.class);
+    /** How long one reading of the flags store answers flag listings. */
+    public static final Duration FLAGS_FRESHNESS = Duration.ofSeconds(1);
+
     /** Where a key's state lives: this instance, another one (its {@code application.server}), or nowhere known right now. */
     public sealed interface Owner {
-        record Here() implements Owner {
+        record Here(int partition) implements Owner {
         }
 
         record Elsewhere(HostInfo host) implements Owner {
@@ -48,13 +64,11 @@ public final class StateQueries {
         }
     }
 
-    /** How long one reading of the flags store answers flag listings. */
-    public static final java.time.Duration FLAGS_FRESHNESS = java.time.Duration.ofSeconds(1);
-
     private final KafkaStreams streams;
-    private volatile FlagsRead lastFlagsRead;
     private final Topics topics;
     private final HostInfo self;
+    private final AtomicLong undecodableFlags = new AtomicLong();
+    private volatile FlagsRead lastFlagsRead;
 
     /**
      * @param self this instance's {@code application.server}, as the other instances see it; null when
@@ -70,8 +84,8 @@ public final class StateQueries {
      * The latest complete twelve-month window on a day: the twelve calendar months ending with the
      * month before it ({@code YYYY-MM}, as the rates' window keys).
      */
-    public static String latestCompleteWindow(java.time.LocalDate today) {
-        return java.time.YearMonth.from(today).minusMonths(1).toString();
+    public static String latestCompleteWindow(LocalDate today) {
+        return YearMonth.from(today).minusMonths(1).toString();
     }
 
     public KafkaStreams.State state() {
@@ -92,34 +106,49 @@ public final class StateQueries {
     public List<HostInfo> otherRatesHolders() {
         List<HostInfo> hosts = new ArrayList<>();
         try {
+            requireDistinctAddresses();
             for (StreamsMetadata metadata : streams.streamsMetadataForStore(CaseTopology.FORCE_RATES_STORE)) {
                 if (!metadata.hostInfo().equals(self) && !metadata.topicPartitions().isEmpty()) {
                     hosts.add(metadata.hostInfo());
                 }
             }
+        } catch (NotQueryableNow e) {
+            throw e;
         } catch (RuntimeException notRunning) {
             throw new NotQueryableNow("the stream is not running (" + streams.state() + ")", notRunning);
         }
         return hosts;
     }
 
-    /** The rates held here: one force's (all its windows), or every force's when {@code force} is null. */
+    /**
+     * The rates held here: one force's (all its windows) when this instance is their active owner, or
+     * every force's it holds when {@code force} is null.
+     */
     public List<ForceRates> localRates(String force) {
-        ReadOnlyKeyValueStore<String, ForceRates> store = store(CaseTopology.FORCE_RATES_STORE);
         List<ForceRates> rates = new ArrayList<>();
-        try (KeyValueIterator<String, ForceRates> all = force == null ? store.all()
-                : store.prefixScan(Topics.rateKey(force, ""), Serdes.String().serializer())) {
-            all.forEachRemaining(entry -> rates.add(entry.value));
+        if (force == null) {
+            try (KeyValueIterator<String, ForceRates> all = this.<ForceRates>store(CaseTopology.FORCE_RATES_STORE, null).all()) {
+                all.forEachRemaining(entry -> rates.add(entry.value));
+            } catch (InvalidStateStoreException e) {
+                throw new NotQueryableNow("the rates cannot be read now (" + streams.state() + ")", e);
+            }
+            return rates;
+        }
+        int partition = ownedHere(ratesOwner(force), force + "'s rates");
+        try (KeyValueIterator<String, ForceRates> windows = this.<ForceRates>store(CaseTopology.FORCE_RATES_STORE, partition)
+                .prefixScan(Topics.rateKey(force, ""), Serdes.String().serializer())) {
+            windows.forEachRemaining(entry -> rates.add(entry.value));
         } catch (InvalidStateStoreException e) {
             throw new NotQueryableNow("the rates cannot be read now (" + streams.state() + ")", e);
         }
         return rates;
     }
 
-    /** A case held here, or null when this instance holds no such raid. */
+    /** A case when this instance is its active owner; null when no such raid is known. */
     public CaseState localCase(String raidId) {
+        int partition = ownedHere(caseOwner(raidId), "raid " + raidId);
         try {
-            return this.<CaseState>store(CaseTopology.CASES_STORE).get(raidId);
+            return this.<CaseState>store(CaseTopology.CASES_STORE, partition).get(raidId);
         } catch (InvalidStateStoreException e) {
             throw new NotQueryableNow("the cases cannot be read now (" + streams.state() + ")", e);
         }
@@ -141,6 +170,15 @@ public final class StateQueries {
         return new Page<>(matching.size(), List.copyOf(matching.subList(0, Math.min(limit, matching.size()))));
     }
 
+    /** Records in the flags store that are not a CaseFlag (passed over by listings), since start. */
+    public long undecodableFlags() {
+        return undecodableFlags.get();
+    }
+
+    /** Some of the items that matched, and how many matched in all. */
+    public record Page<T>(int total, List<T> items) {
+    }
+
     /**
      * Every flag's latest change, decoded. Listing flags reads the whole store, so one reading serves
      * every request for {@link #FLAGS_FRESHNESS} (dashboards ask every few seconds).
@@ -151,18 +189,29 @@ public final class StateQueries {
         if (last != null && now - last.readAtNanos() < FLAGS_FRESHNESS.toNanos()) {
             return last.flags();
         }
-        ReadOnlyKeyValueStore<String, byte[]> store = store(CaseTopology.FLAGS_STORE);
         List<CaseFlag> flags = new ArrayList<>();
         var decoder = topics.flaggedCases().valueSerde().deserializer();
-        try (KeyValueIterator<String, byte[]> all = store.all()) {
+        try (KeyValueIterator<String, byte[]> all = this.<byte[]>store(CaseTopology.FLAGS_STORE, null).all()) {
             while (all.hasNext()) {
-                byte[] value = all.next().value;
-                if (value != null) {
-                    flags.add(decoder.deserialize(topics.flaggedCases().name(), value));
+                var entry = all.next();
+                if (entry.value == null) {
+                    continue;
+                }
+                try {
+                    flags.add(decoder.deserialize(topics.flaggedCases().name(), entry.value));
+                } catch (SerializationException notAFlag) {
+                    // Someone else wrote to flagged-cases: not raidwatch's, so not listed.
+                    undecodableFlags.incrementAndGet();
+                    LOG.warn("Record {} in flagged-cases is not a flag ({}); flag listings pass it over", entry.key, notAFlag.getMessage());
                 }
             }
         } catch (InvalidStateStoreException e) {
             throw new NotQueryableNow("the flags cannot be read now (" + streams.state() + ")", e);
+        } catch (RuntimeException e) {
+            if (SchemaRegistryUnavailableException.isCauseOf(e)) {
+                throw new NotQueryableNow("the schema registry does not answer, so the flags cannot be decoded", e);
+            }
+            throw e;
         }
         lastFlagsRead = new FlagsRead(now, List.copyOf(flags));
         return lastFlagsRead.flags();
@@ -171,28 +220,53 @@ public final class StateQueries {
     private record FlagsRead(long readAtNanos, List<CaseFlag> flags) {
     }
 
-    /** Some of the items that matched, and how many matched in all. */
-    public record Page<T>(int total, List<T> items) {
+    private int ownedHere(Owner owner, String what) {
+        if (owner instanceof Owner.Here here) {
+            return here.partition();
+        }
+        throw new NotQueryableNow(owner instanceof Owner.Elsewhere elsewhere
+                ? what + " is held by " + elsewhere.host() + ", not here" : "the instance holding " + what + " is not known right now ("
+                + streams.state() + ")", null);
     }
 
     private Owner owner(String storeName, String key) {
         KeyQueryMetadata metadata;
         try {
+            requireDistinctAddresses();
             metadata = streams.queryMetadataForKey(storeName, key, Serdes.String().serializer());
+        } catch (NotQueryableNow e) {
+            throw e;
         } catch (RuntimeException notRunning) {
             return new Owner.Unknown();
         }
         if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE) || metadata.activeHost() == null
                 || metadata.activeHost().port() < 0) {
-            // Without application.server (one instance) Kafka Streams knows no hosts: everything is here.
-            return self == null && streams.state() == KafkaStreams.State.RUNNING ? new Owner.Here() : new Owner.Unknown();
+            return new Owner.Unknown();
         }
-        return metadata.activeHost().equals(self) ? new Owner.Here() : new Owner.Elsewhere(metadata.activeHost());
+        return metadata.activeHost().equals(self) ? new Owner.Here(metadata.partition()) : new Owner.Elsewhere(metadata.activeHost());
     }
 
-    private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
+    /**
+     * Instances that advertise the same address (the default 127.0.0.1 on several machines) cannot
+     * tell which of them holds a key: refuse to answer rather than answer from the wrong one.
+     */
+    private void requireDistinctAddresses() {
+        Collection<StreamsMetadata> clients = streams.metadataForAllStreamsClients();
+        Set<HostInfo> seen = new HashSet<>();
+        for (StreamsMetadata client : clients) {
+            if (!seen.add(client.hostInfo())) {
+                throw new NotQueryableNow(clients.size() + " instances of this application advertise the same address "
+                        + client.hostInfo().host() + ":" + client.hostInfo().port() + ", so none can tell which holds what;"
+                        + " give each its own raidwatch.http.advertised.host (the name the others reach it by)", null);
+            }
+        }
+    }
+
+    private <V> ReadOnlyKeyValueStore<String, V> store(String name, Integer partition) {
+        StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> query =
+                StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore());
         try {
-            return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
+            return streams.store(partition == null ? query : query.withPartition(partition));
         } catch (InvalidStateStoreException | IllegalStateException e) { // IllegalState: not running (created, stopped, failed)
             throw new NotQueryableNow("the store " + name + " cannot be read now (" + streams.state() + ")", e);
         }

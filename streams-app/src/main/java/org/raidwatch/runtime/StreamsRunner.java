@@ -31,12 +31,18 @@ public final class StreamsRunner implements AutoCloseable {
     private final CountDownLatch reportedClosed = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final Backoff outageBackoff = new Backoff();
+    private final org.apache.kafka.streams.state.HostInfo self;
+    private volatile boolean hasRun;
 
     public StreamsRunner(Topology topology, Properties properties) {
         this.streams = new KafkaStreams(topology, properties);
+        String applicationServer = properties.getProperty(org.apache.kafka.streams.StreamsConfig.APPLICATION_SERVER_CONFIG);
+        this.self = applicationServer == null || applicationServer.isBlank() ? null
+                : org.apache.kafka.streams.state.HostInfo.buildFromEndpoint(applicationServer);
         streams.setStateListener((now, before) -> {
             LOG.info("Kafka Streams state {} -> {}", before, now);
             if (now == KafkaStreams.State.RUNNING) {
+                hasRun = true;
                 running.countDown();
             }
             if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING
@@ -87,6 +93,15 @@ public final class StreamsRunner implements AutoCloseable {
         return streams.state();
     }
 
+    /**
+     * Whether this instance serves its share: RUNNING, or REBALANCING after it has run (every
+     * instance rebalances at once when one joins or leaves, and each goes on serving meanwhile).
+     */
+    public boolean isServing() {
+        KafkaStreams.State state = streams.state();
+        return state == KafkaStreams.State.RUNNING || (state == KafkaStreams.State.REBALANCING && hasRun);
+    }
+
     public Throwable failure() {
         return failure.get();
     }
@@ -128,15 +143,14 @@ public final class StreamsRunner implements AutoCloseable {
         var binder = new io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics(streams, java.util.List.of(), refresher,
                 Duration.ofSeconds(10));
         binder.bindTo(registry);
-        return binder;
+        return () -> {
+            binder.close();
+            refresher.shutdownNow(); // the binder does not stop a scheduler it was given
+        };
     }
 
-    /**
-     * Interactive queries of this instance's state.
-     *
-     * @param self this instance's {@code application.server}, or null when it has none
-     */
-    public StateQueries queries(org.raidwatch.topology.Topics topics, org.apache.kafka.streams.state.HostInfo self) {
+    /** Interactive queries of this instance's state; it knows itself by its {@code application.server}. */
+    public StateQueries queries(org.raidwatch.topology.Topics topics) {
         return new StateQueries(streams, topics, self);
     }
 

@@ -54,7 +54,8 @@ class RunAndProduceIT {
             Await.until(Duration.ofSeconds(90), "the run command to report it is running", () -> runOut.toString().contains("raidwatch running"),
                     () -> "it printed: " + runOut + ", exit " + runExit.get());
             assertThat(runOut.toString()).contains("dashboard, API and metrics at http://127.0.0.1:" + httpPort + "/");
-            assertThat(new Http(httpPort).get("/ready").status()).isEqualTo(200);
+            Await.until(Duration.ofSeconds(30), "/ready to answer 200", () -> new Http(httpPort).get("/ready").status() == 200,
+                    () -> new Http(httpPort).get("/ready").body());
 
             // When the files are loaded with produce
             StringWriter err = new StringWriter();

@@ -68,12 +68,12 @@ class ApiIT {
         String registry = "mock://" + registryScope;
         List<DemoDataset.Event> events = DemoDataset.generate(8, 400);
         Expected expected = Expected.of(events, RULES, AppInstance.AS_OF);
-        int port = Http.freePort();
-        Http http = new Http(port);
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), false)) {
             Cluster cluster = new Cluster(kafka, registry, 2);
             try (AppInstance app = AppInstance.start(kafka.bootstrapServers(), registry, dir.resolve("state"), RULES,
-                    HttpEndpoint.of("127.0.0.1", port))) {
+                    HttpEndpoint.anyFreePort("127.0.0.1"))) {
+                int port = app.httpPort();
+                Http http = new Http(port);
                 // Given a running instance that has processed a national dataset
                 cluster.send(events);
                 Await.until(Duration.ofMinutes(2), "the flags and rates of " + events.size() + " inputs",
@@ -188,9 +188,12 @@ class ApiIT {
                 assertThat(page.status()).isEqualTo(200);
                 assertThat(page.contentType()).startsWith("text/html");
                 assertThat(http.get("/webjars/chart.js/4.4.7/dist/chart.umd.js").status()).isEqualTo(200);
+                assertThat(http.get("/api/forces").json().get("forces")).hasSize(44);
 
                 // And the live feed sends flag changes as server-sent events
-                assertThat(firstFeedEvent(port)).contains("\"raidId\"").contains("\"ruleId\"");
+                var event = java.util.concurrent.CompletableFuture.supplyAsync(() -> firstFeedEvent(port));
+                assertThat(event.get(30, java.util.concurrent.TimeUnit.SECONDS)).as("the feed's first event within 30 s")
+                        .contains("\"raidId\"").contains("\"ruleId\"");
             }
         }
     }
@@ -199,23 +202,24 @@ class ApiIT {
     void readiness_follows_the_stream_state() throws Exception {
         registryScope = "api-it-ready";
         String registry = "mock://" + registryScope;
-        int port = Http.freePort();
-        Http http = new Http(port);
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), false)) {
             Cluster cluster = new Cluster(kafka, registry, 1);
-            HttpEndpoint endpoint = HttpEndpoint.of("127.0.0.1", port);
             var props = StreamsProperties.defaults("raidwatch-ready-it", kafka.bootstrapServers(), TopicNames.DEFAULTS.deadLetters());
             props.put("state.dir", dir.resolve("state").toString());
-            props.put("application.server", "127.0.0.1:" + port);
-            try (ServiceMetrics metrics = new ServiceMetrics(RULES)) {
+            try (ServiceMetrics metrics = new ServiceMetrics(RULES);
+                 ApiServer api = ApiServer.start(HttpEndpoint.anyFreePort("127.0.0.1"), metrics, () -> AppInstance.AS_OF)) {
+                Http http = new Http(api.endpoint().port());
+                // Given the HTTP server up before the stream exists: alive, not ready, state reads answer 503
+                assertThat(http.get("/health").status()).isEqualTo(200);
+                assertNotReady(http.get("/ready"), "STARTING");
+                assertThat(http.get("/api/rates").status()).isEqualTo(503);
+
+                props.put("application.server", api.endpoint().applicationServer());
                 StreamsRunner runner = new StreamsRunner(CaseTopology.build(props, cluster.topics, RULES,
                         CaseTopology.Settings.replayAsOf(AppInstance.AS_OF), metrics), props);
-                try (ApiServer api = ApiServer.serve(endpoint, runner, cluster.topics, cluster.client, metrics, () -> AppInstance.AS_OF)) {
-                    // Given the HTTP server up and the stream not started: alive, not ready
-                    assertThat(http.get("/health").status()).isEqualTo(200);
-                    Http.Answer before = http.get("/ready");
-                    assertThat(before.status()).isEqualTo(503);
-                    assertThat(before.json().get("state").asText()).isEqualTo("CREATED");
+                try {
+                    api.attach(runner, cluster.topics, cluster.client);
+                    assertNotReady(http.get("/ready"), "CREATED");
 
                     // When the stream starts: ready
                     assertThat(runner.start(Duration.ofSeconds(90))).as("the stream started").isTrue();
@@ -225,16 +229,22 @@ class ApiIT {
 
                     // When it stops: not ready, still alive
                     runner.close();
-                    Http.Answer after = http.get("/ready");
-                    assertThat(after.status()).isEqualTo(503);
-                    assertThat(after.json().get("state").asText()).isEqualTo(KafkaStreams.State.NOT_RUNNING.name());
+                    assertNotReady(http.get("/ready"), KafkaStreams.State.NOT_RUNNING.name());
                     assertThat(http.get("/health").status()).isEqualTo(200);
-                    assertThat(http.get("/api/rates").status()).isEqualTo(503);
+                    Http.Answer rates = http.get("/api/rates");
+                    assertThat(rates.status()).isEqualTo(503);
+                    assertThat(rates.json().get("error").asText()).contains("NOT_RUNNING");
                 } finally {
                     runner.close();
                 }
             }
         }
+    }
+
+    private static void assertNotReady(Http.Answer ready, String state) {
+        assertThat(ready.status()).as(ready.body()).isEqualTo(503);
+        assertThat(ready.json().get("ready").asBoolean()).isFalse();
+        assertThat(ready.json().get("state").asText()).isEqualTo(state);
     }
 
     @Test
@@ -243,16 +253,14 @@ class ApiIT {
         String registry = "mock://" + registryScope;
         List<DemoDataset.Event> events = DemoDataset.generate(9, 500);
         Expected expected = Expected.of(events, RULES, AppInstance.AS_OF);
-        int firstPort = Http.freePort();
-        int secondPort = Http.freePort();
-        Http first = new Http(firstPort);
-        Http second = new Http(secondPort);
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), false)) {
             Cluster cluster = new Cluster(kafka, registry, 4);
             try (AppInstance one = AppInstance.start(kafka.bootstrapServers(), registry, dir.resolve("state-1"), RULES,
-                    HttpEndpoint.of("127.0.0.1", firstPort));
+                    HttpEndpoint.anyFreePort("127.0.0.1"));
                  AppInstance two = AppInstance.start(kafka.bootstrapServers(), registry, dir.resolve("state-2"), RULES,
-                         HttpEndpoint.of("127.0.0.1", secondPort))) {
+                         HttpEndpoint.anyFreePort("127.0.0.1"))) {
+                Http first = new Http(one.httpPort());
+                Http second = new Http(two.httpPort());
                 // Given two instances sharing four partitions, with a dataset processed
                 Await.until(Duration.ofMinutes(1), "both instances running after the rebalance",
                         () -> one.state() == KafkaStreams.State.RUNNING && two.state() == KafkaStreams.State.RUNNING,
@@ -269,8 +277,12 @@ class ApiIT {
                 Set<String> heldBySecond = new HashSet<>();
                 for (String force : forces) {
                     String local = "/api/rates?window=all&force=" + encode(force);
-                    if (first.get(local, new String[] {ApiServer.LOCAL_ONLY_HEADER, "true"}).json().get("rates").isEmpty()) {
+                    Http.Answer localOnly = first.get(local, new String[] {ApiServer.LOCAL_ONLY_HEADER, "true"});
+                    if (localOnly.status() == 503) {
+                        assertThat(localOnly.json().get("error").asText()).contains("is held by");
                         heldBySecond.add(force);
+                    } else {
+                        assertThat(localOnly.status()).as(localOnly.body()).isEqualTo(200);
                     }
                     // Then the answer is the counted one, wherever the force's rates live
                     JsonNode answer = first.get(local).json().get("rates");
@@ -331,7 +343,15 @@ class ApiIT {
         return found.get(0).getValue();
     }
 
-    private static String firstFeedEvent(int port) throws Exception {
+    private static String firstFeedEvent(int port) {
+        try {
+            return readFirstFeedEvent(port);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String readFirstFeedEvent(int port) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/feed"))
                 .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(20)).GET().build();
         HttpResponse<java.io.InputStream> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());

@@ -66,12 +66,12 @@ class DashboardIT {
         events.add(new DemoDataset.Event(java.time.Instant.parse("2021-03-05T08:00:00Z"), report, null));
         Expected expected = Expected.of(events, rules, AppInstance.AS_OF);
         String registry = "mock://" + SCOPE;
-        int port = Http.freePort();
-        Http http = new Http(port);
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), false)) {
             Cluster cluster = new Cluster(kafka, registry, 2);
             try (AppInstance app = AppInstance.start(kafka.bootstrapServers(), registry, dir.resolve("state"), rules,
-                    HttpEndpoint.of("127.0.0.1", port))) {
+                    HttpEndpoint.anyFreePort("127.0.0.1"))) {
+                int port = app.httpPort();
+                Http http = new Http(port);
                 // Given an instance that has processed them
                 cluster.send(events);
                 Await.until(Duration.ofMinutes(2), "the flags and rates of the dataset",
@@ -103,8 +103,15 @@ class DashboardIT {
                             .setRequestedOn(LocalDate.of(2021, 4, 1)).setStatus(FoiStatus.RESPONDED).setRespondedOn(LocalDate.of(2021, 4, 20))
                             .setVictimsIdentified(0).setNrmReferrals(0).setNrmDeclined(0).setArrests(3).setTraffickingCharges(0)
                             .setRevision(0).build();
+                    // And another claimed raid whose press link and FOI reference carry markup and script, as hostile data could
+                    RaidReport hostile = RaidReport.newBuilder(report).setRaidId("R-BROWSER-2")
+                            .setSourceUrl("javascript:window.hostileRan=1").build();
+                    FoiUpdate hostileAnswer = FoiUpdate.newBuilder(answer).setRaidId("R-BROWSER-2")
+                            .setFoiId("<img src=x onerror=\"window.hostileRan=2\">").build();
                     try (InputLoader loader = new InputLoader(cluster.client, cluster.topics)) {
                         loader.send(answer).get();
+                        loader.send(hostile).get();
+                        loader.send(hostileAnswer).get();
                     }
 
                     // Then the flag it raises appears in the live feed, without a reload
@@ -116,6 +123,15 @@ class DashboardIT {
                     WebElement item = browser.findElement(newFlag);
                     assertThat(item.getText()).contains("HIGH").contains("Kent");
                     assertThat(item.findElement(By.cssSelector("a")).getAttribute("href")).isEqualTo("https://news.example/R-BROWSER-1");
+                    // And the hostile raid's flag shows its text as text: no element made from it, no script run, no link to it
+                    By hostileFlag = By.cssSelector("#flag-feed li[data-raid-id='R-BROWSER-2'][data-rule-id='claimed-no-referral']");
+                    Await.until(Duration.ofSeconds(60), "the hostile raid's flag in the live feed", () -> !browser.findElements(hostileFlag).isEmpty(),
+                            () -> "feed: " + browser.findElement(By.id("flag-feed")).getText().lines().limit(6).toList());
+                    assertThat(browser.findElement(hostileFlag).getText()).contains("<img src=x onerror=");
+                    assertThat(browser.findElements(By.cssSelector("#flag-feed img"))).isEmpty();
+                    assertThat(browser.findElement(hostileFlag).findElements(By.cssSelector("a"))).isEmpty();
+                    assertThat(((org.openqa.selenium.JavascriptExecutor) browser).executeScript("return window.hostileRan")).isNull();
+
                     Path shot = Path.of("target", "dashboard.png");
                     Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
                     System.out.println("dashboard screenshot: " + shot.toAbsolutePath());

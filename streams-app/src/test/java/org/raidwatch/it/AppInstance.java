@@ -54,14 +54,15 @@ public final class AppInstance implements AutoCloseable {
             partitions = org.raidwatch.runtime.Deployment.inputPartitions(admin, TopicNames.DEFAULTS, Duration.ofSeconds(30));
         }
         CaseTopology.Settings settings = CaseTopology.Settings.replayAsOf(AS_OF).withInputPartitions(partitions);
-        if (http.enabled()) {
-            props.put(org.apache.kafka.streams.StreamsConfig.APPLICATION_SERVER_CONFIG, http.advertisedHost() + ":" + http.port());
-        }
         ServiceMetrics metrics = new ServiceMetrics(rules);
+        ApiServer api = http.enabled() ? ApiServer.start(http, metrics, () -> AS_OF) : null;
+        if (api != null) {
+            props.put(org.apache.kafka.streams.StreamsConfig.APPLICATION_SERVER_CONFIG, api.endpoint().applicationServer());
+        }
         StreamsRunner runner = new StreamsRunner(CaseTopology.build(props, topics, rules, settings, metrics), props);
-        ApiServer api = http.enabled()
-                ? ApiServer.serve(http, runner, topics, java.util.Map.of("bootstrap.servers", bootstrapServers), metrics, () -> AS_OF)
-                : null;
+        if (api != null) {
+            api.attach(runner, topics, java.util.Map.of("bootstrap.servers", bootstrapServers));
+        }
         AppInstance instance = new AppInstance(runner, api, metrics);
         if (!runner.start(Duration.ofSeconds(90))) {
             String state = runner.state() + (runner.failure() == null ? "" : ", failed: " + runner.failure());
@@ -69,6 +70,11 @@ public final class AppInstance implements AutoCloseable {
             throw new IllegalStateException("raidwatch instance did not start running: " + state);
         }
         return instance;
+    }
+
+    /** The port its HTTP server got. */
+    public int httpPort() {
+        return api.endpoint().port();
     }
 
     public KafkaStreams.State state() {

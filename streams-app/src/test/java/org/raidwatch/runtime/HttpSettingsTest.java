@@ -62,6 +62,22 @@ class HttpSettingsTest {
         assertThat(config.streamsProperties().getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG)).isEqualTo("proxy.example:80");
     }
 
+    @Test
+    void another_listening_address_keeps_a_chosen_advertised_host_and_moves_a_derived_one() {
+        HttpEndpoint chosen = new HttpEndpoint("127.0.0.1", 8080, "raidwatch-2.internal");
+        HttpEndpoint derived = HttpEndpoint.of("127.0.0.1", 8080);
+
+        assertThat(chosen.atAddress("0.0.0.0").advertisedHost()).isEqualTo("raidwatch-2.internal");
+        assertThat(derived.atAddress("10.0.0.7").advertisedHost()).isEqualTo("10.0.0.7");
+        assertThat(derived.atAddress("10.0.0.7").atPort(9000).applicationServer()).isEqualTo("10.0.0.7:9000");
+    }
+
+    @Test
+    void a_negative_port_is_refused() {
+        assertThatThrownBy(() -> RaidwatchConfig.load(null, with("RAIDWATCH_HTTP_PORT", "-1")))
+                .isInstanceOf(RaidwatchConfig.InvalidConfigException.class).hasMessageContaining("raidwatch.http.port");
+    }
+
     private static Map<String, String> with(String name, String value) {
         Map<String, String> environment = new java.util.HashMap<>(REQUIRED);
         environment.put(name, value);

@@ -82,7 +82,7 @@ final class AlertsCommand implements Runnable {
     @Command(name = "tail", mixinStandardHelpOptions = true, sortOptions = false,
             header = "Print each flag change as it happens, one line each.",
             description = {
-                    "Prints one line per flag change (a flag RAISED, UPDATED or RESOLVED on a raid) that passes the filters: severity, status, force, raid, rule and explanation; with --json, the change as one JSON object per line. Each line is flushed as it is printed. Runs until Ctrl-C or SIGTERM, or --max / --idle-timeout.",
+                    "Prints one line per flag change (a flag RAISED, UPDATED or RESOLVED on a raid) that passes the filters (severity, force, rule, status); with --json, the change as one JSON object per line. Each line is flushed as it is printed. Runs until Ctrl-C or SIGTERM, or --max / --idle-timeout.",
                     "Starts where its consumer group (--group) last stopped; a group that never ran starts with the changes written from now on. --from-beginning prints the whole topic first, whatever the group read before. flagged-cases is compacted: from the beginning means the latest change of every flag plus any history not compacted away yet.",
                     "Terminals that share a group share the topic's partitions, each seeing only its part: give each its own --group.",
                     "Exit status: 0 stopped on request or at --max/--idle-timeout; 1 unexpected error; 2 usage error, invalid setting, or no flagged-cases topic; 4 Kafka or the schema registry could not be reached."})
@@ -265,6 +265,16 @@ final class AlertsCommand implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while connecting to Kafka", e);
+        }
+        if (settings.schemaRegistryUrl().startsWith("mock://")) {
+            try {
+                registry.latest(name + "-value");
+            } catch (org.raidwatch.serde.SchemaRegistryException nothingThere) {
+                // An in-memory registry lives inside one process: another process's (the demo's) cannot be reached from here.
+                throw new Failures.UsageFailure(settings.schemaRegistryUrl() + " holds no schema for " + name + ": a mock:// registry exists"
+                        + " only inside the process that made it, so the demo's flags cannot be read from another process"
+                        + " (watch them on its dashboard); give the deployment's schema registry (http:// or https://)");
+            }
         }
         return Topics.create(settings.topicNames(), registry, settings.autoRegisterSchemas()).flaggedCases();
     }

@@ -87,6 +87,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (duration != null && (duration.isZero() || duration.isNegative())) {
+            throw new Failures.UsageFailure("--duration must be longer than 0, got " + duration);
+        }
         if (speed <= 0 || raids < 1) {
             throw new Failures.UsageFailure("--speed and --raids must be positive");
         }

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
         header = "Run raidwatch against a Kafka cluster and schema registry until stopped.",
         description = {
                 "Runs raidwatch against a Kafka cluster and a Confluent-compatible schema registry until stopped; Ctrl-C or SIGTERM shut it down cleanly. Settings come from --config and the environment (see the README's configuration reference). Creates missing topics. Exactly-once by default.",
-                "Serves the dashboard, the query API, /health, /ready and /metrics on http://127.0.0.1:8080/ unless told otherwise (--http-port 0 turns it off).",
+                "Serves the dashboard, the query API, /health, /ready and /metrics on port 8080 of 127.0.0.1 unless told otherwise (--http-port 0 turns it off).",
                 "Exit status: 0 stopped on request; 1 the stream stopped on an unexpected error; 2 invalid setting or rule set; 4 Kafka or the registry could not be reached."})
 final class RunCommand implements Callable<Integer> {
 

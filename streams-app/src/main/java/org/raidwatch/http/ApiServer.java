@@ -89,8 +89,10 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/api/flags", this::flags);
             config.routes.get("/api/cases/{raidId}", this::caseOf);
             config.routes.sse("/api/feed", this::feed);
-            config.routes.get("/api/<rest>", ctx -> json(ctx, 404, error("no such API path: " + ctx.path()
-                    + "; the API has /api/rates, /api/flags, /api/cases/{raidId}, /api/forces and /api/feed")));
+            for (String unknown : List.of("/api", "/api/", "/api/<rest>")) {
+                config.routes.get(unknown, ctx -> json(ctx, 404, error("no such API path: " + ctx.path()
+                        + "; the API has /api/rates, /api/flags, /api/cases/{raidId}, /api/forces and /api/feed")));
+            }
             config.routes.exception(QueryParameters.BadRequest.class, (e, ctx) -> json(ctx, 400, error(e.getMessage())));
             config.routes.exception(StateQueries.NotQueryableNow.class, (e, ctx) -> unavailable(ctx, e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
@@ -186,7 +188,7 @@ public final class ApiServer implements AutoCloseable {
                 return;
             }
         }
-        state.localRates(force).forEach(r -> found.add(OutputJson.rates(r)));
+        state.localRates(force, wanted).forEach(r -> found.add(OutputJson.rates(r)));
         if (force == null && !isForwarded(ctx)) {
             List<HostInfo> others = state.otherRatesHolders();
             List<CompletableFuture<Fetched>> shares = others.stream().map(other -> fetch(other, ctx)).toList();
@@ -207,7 +209,6 @@ public final class ApiServer implements AutoCloseable {
             }
         }
         List<Map<String, Object>> rates = found.stream()
-                .filter(r -> wanted == null || r.get("window").equals(wanted))
                 .sorted(Comparator.comparing((Map<String, Object> r) -> (String) r.get("force"))
                         .thenComparing(r -> (String) r.get("window")))
                 .toList();

@@ -82,7 +82,8 @@ public record RaidwatchConfig(
             try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 properties.load(reader);
             } catch (IOException e) {
-                throw new InvalidConfigException("cannot read the configuration file " + file + ": " + e.getMessage());
+                throw new InvalidConfigException("cannot read the configuration file " + file + ": "
+                        + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()));
             }
             properties.stringPropertyNames().forEach(key -> values.put(key, properties.getProperty(key).trim()));
         }
@@ -196,7 +197,8 @@ public record RaidwatchConfig(
     private static String required(Map<String, String> own, String key, String environment, String where) {
         String value = own.get(key);
         if (value == null || value.isBlank()) {
-            throw new InvalidConfigException(key + " is not set (in " + where + ", or as " + environment + ")");
+            throw new InvalidConfigException(key + " is not set: give it in " + (where.equals("the environment") ? "a --config file" : where)
+                    + " or as the environment variable " + environment);
         }
         return value;
     }

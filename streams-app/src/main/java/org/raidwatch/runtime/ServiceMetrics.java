@@ -151,6 +151,15 @@ public final class ServiceMetrics implements ProcessingObserver, AutoCloseable {
         String latest = StateQueries.latestCompleteWindow(today.get());
         List<MultiGauge.Row<?>> rateRows = new ArrayList<>();
         List<MultiGauge.Row<?>> countRows = new ArrayList<>();
+        java.util.Set<String> inLatest = new java.util.HashSet<>();
+        held.stream().filter(r -> r.getWindow().equals(latest)).forEach(r -> inLatest.add(r.getForce()));
+        // A force with raids but none in the latest twelve months counts zeros there (the store has no record for it).
+        held = new ArrayList<>(held);
+        for (ForceRates r : List.copyOf(held)) {
+            if (r.getWindow().equals("all") && r.getClaimedRaids() > 0 && !inLatest.contains(r.getForce())) {
+                held.add(StateQueries.noClaimedRaids(r.getForce(), latest));
+            }
+        }
         for (ForceRates r : held) {
             String window = r.getWindow().equals("all") ? ALL_TIME : r.getWindow().equals(latest) ? LATEST_TWELVE_MONTHS : null;
             if (window == null) {

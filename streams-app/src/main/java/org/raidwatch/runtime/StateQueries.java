@@ -144,6 +144,44 @@ public final class StateQueries {
         return rates;
     }
 
+    /**
+     * The rates held here over one window ({@code all} or a month {@code YYYY-MM}; null: every window).
+     * A force with claimed raids but none in a month's twelve months has no record for that window in
+     * the store; it is given one here, counting zeros (its rates null), so every force answers for
+     * every window.
+     */
+    public List<ForceRates> localRates(String force, String window) {
+        List<ForceRates> held = localRates(force);
+        if (window == null) {
+            return held;
+        }
+        List<ForceRates> inWindow = new ArrayList<>();
+        Set<String> counted = new HashSet<>();
+        Set<String> withRaids = new java.util.TreeSet<>();
+        for (ForceRates rates : held) {
+            if (rates.getWindow().equals(window)) {
+                inWindow.add(rates);
+                counted.add(rates.getForce());
+            }
+            if (rates.getWindow().equals("all") && rates.getClaimedRaids() > 0) {
+                withRaids.add(rates.getForce());
+            }
+        }
+        for (String quiet : withRaids) {
+            if (!counted.contains(quiet)) {
+                inWindow.add(noClaimedRaids(quiet, window));
+            }
+        }
+        return inWindow;
+    }
+
+    /** A force's figures over a window in which none of its raids was claimed as a rescue. */
+    public static ForceRates noClaimedRaids(String force, String window) {
+        return ForceRates.newBuilder().setForce(force).setWindow(window).setClaimedRaids(0).setFoiRequested(0).setFoiAnswered(0)
+                .setReferralKnown(0).setNoReferral(0).setVictimsKnown(0).setNoVictims(0)
+                .setNoReferralRate(null).setNoVictimsRate(null).setFoiResponseRate(null).build();
+    }
+
     /** A case when this instance is its active owner; null when no such raid is known. */
     public CaseState localCase(String raidId) {
         int partition = ownedHere(caseOwner(raidId), "raid " + raidId);

@@ -152,7 +152,7 @@ class RunAndProduceIT {
         Files.writeString(missing, "bootstrap.servers=127.0.0.1:9092\n");
         assertThat(Main.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "run", "--config", missing.toString()))
                 .isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString()).contains("schema.registry.url is not set (in " + missing + ", or as RAIDWATCH_SCHEMA_REGISTRY_URL)");
+        assertThat(err.toString()).contains("schema.registry.url is not set: give it in " + missing + " or as the environment variable RAIDWATCH_SCHEMA_REGISTRY_URL");
 
         Path unknown = writeConfig("127.0.0.1:9092", "mock://x", "raidwatch.topics.raid-reports=typo\n");
         assertThat(Main.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "run", "--config", unknown.toString()))

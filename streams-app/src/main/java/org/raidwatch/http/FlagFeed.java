@@ -87,10 +87,6 @@ public final class FlagFeed implements AutoCloseable {
         browser.start();
     }
 
-    int connected() {
-        return browsers.size();
-    }
-
     private void follow() {
         long lastSent = System.nanoTime();
         while (running) {

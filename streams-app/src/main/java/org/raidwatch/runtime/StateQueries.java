@@ -9,7 +9,6 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serdes;
@@ -67,7 +66,6 @@ public final class StateQueries {
     private final KafkaStreams streams;
     private final Topics topics;
     private final HostInfo self;
-    private final AtomicLong undecodableFlags = new AtomicLong();
     private volatile FlagsRead lastFlagsRead;
 
     /**
@@ -208,11 +206,6 @@ public final class StateQueries {
         return new Page<>(matching.size(), List.copyOf(matching.subList(0, Math.min(limit, matching.size()))));
     }
 
-    /** Records in the flags store that are not a CaseFlag (passed over by listings), since start. */
-    public long undecodableFlags() {
-        return undecodableFlags.get();
-    }
-
     /** Some of the items that matched, and how many matched in all. */
     public record Page<T>(int total, List<T> items) {
     }
@@ -239,7 +232,6 @@ public final class StateQueries {
                     flags.add(decoder.deserialize(topics.flaggedCases().name(), entry.value));
                 } catch (SerializationException notAFlag) {
                     // Someone else wrote to flagged-cases: not raidwatch's, so not listed.
-                    undecodableFlags.incrementAndGet();
                     LOG.warn("Record {} in flagged-cases is not a flag ({}); flag listings pass it over", entry.key, notAFlag.getMessage());
                 }
             }

@@ -251,6 +251,10 @@ final class DemoCommand implements Callable<Integer> {
             // Asked to run for longer than the dataset lasts: keep the dashboard up until then.
             printLine(out, "raidwatch demo: all events fed; still serving until the end of --duration or Ctrl-C");
             while (!shouldStop(deadline, runner)) {
+                if (System.nanoTime() >= nextRatesNanos) {
+                    printRates(out, watcher, calendar, ++ratesReports % TABLE_EVERY == 0);
+                    nextRatesNanos += RATES_EVERY.toNanos();
+                }
                 Thread.sleep(100);
             }
         }

@@ -44,7 +44,7 @@ public final class InputContract {
 
     public static Checked<RaidReport> check(RaidReport report) {
         String problem = firstProblem(
-                id("raid_id", report.getRaidId()),
+                raidId(report.getRaidId()),
                 nonNegative("revision", report.getRevision()),
                 date("raid_date", report.getRaidDate()),
                 timestamp("reported_at", report.getReportedAt()),
@@ -65,7 +65,7 @@ public final class InputContract {
     public static Checked<FoiUpdate> check(FoiUpdate update) {
         String problem = firstProblem(
                 id("foi_id", update.getFoiId()),
-                id("raid_id", update.getRaidId()),
+                raidId(update.getRaidId()),
                 nonNegative("revision", update.getRevision()),
                 date("requested_on", update.getRequestedOn()),
                 update.getStatus() == null ? "status is missing" : null,
@@ -91,6 +91,24 @@ public final class InputContract {
             if (problem != null) {
                 return problem;
             }
+        }
+        return null;
+    }
+
+    /**
+     * A raid id is part of the keys raidwatch writes ({@code <raid id>|<rule id>}), so it may not hold
+     * the separator, nor control characters (line breaks would forge log lines and console output).
+     */
+    private static String raidId(String value) {
+        String problem = id("raid_id", value);
+        if (problem != null) {
+            return problem;
+        }
+        if (value.indexOf('|') >= 0) {
+            return "raid_id '" + value + "' contains '|', which separates the parts of raidwatch's keys (<raid id>|<rule id>)";
+        }
+        if (value.chars().anyMatch(Character::isISOControl)) {
+            return "raid_id contains a control character (a line break, tab or the like)";
         }
         return null;
     }

@@ -90,6 +90,16 @@ class InputFilesTest {
     }
 
     @Test
+    void a_raid_id_that_would_make_keys_or_log_lines_ambiguous_is_rejected() throws Exception {
+        assertThat(raidRejection("r|2,0,Kent,2020-03-04,,,true,,,"))
+                .isEqualTo("raid_id 'r|2' contains '|', which separates the parts of raidwatch's keys (<raid id>|<rule id>)");
+        assertThat(foiRejection("F-2,r|2,Kent,2020-09-01,REQUESTED,,,,,,,"))
+                .startsWith("raid_id 'r|2' contains '|'");
+        assertThat(raidRejection("\"r\t2\",0,Kent,2020-03-04,,,true,,,"))
+                .isEqualTo("raid_id contains a control character (a line break, tab or the like)");
+    }
+
+    @Test
     void an_unknown_force_is_rejected() throws Exception {
         assertThat(raidRejection("r-2,0,Police Scotland,2020-03-04,,,true,,,"))
                 .isEqualTo("force 'Police Scotland' is not one of the 44 forces of England and Wales");

@@ -217,6 +217,19 @@ class DeadLetterTest {
     }
 
     @Test
+    void a_raid_id_holding_the_key_separator_is_a_dead_letter_and_makes_no_case() {
+        // When a raid report arrives whose raid id holds '|', which would make its flags' keys ambiguous
+        driver.send(Raids.report("r|1"));
+
+        // Then it is a dead letter saying why, and no case, flag or rate comes of it
+        List<TestRecord<byte[], byte[]>> deadLetters = driver.deadLetters();
+        assertThat(deadLetters).hasSize(1);
+        assertThat(header(deadLetters.get(0).headers(), "__streams.errors.message")).contains("contains '|'");
+        assertThat(driver.caseOf("r|1")).isNull();
+        assertThat(driver.flagChanges()).isEmpty();
+    }
+
+    @Test
     void a_contract_breach_is_dead_lettered_with_the_producers_bytes_and_no_schema_is_registered_for_the_input() {
         // Given a record written by a producer with its own, newer schema (an extra field)
         org.apache.avro.Schema newer = org.raidwatch.serde.WireFormatFixtures.withOptionalField(

@@ -151,34 +151,27 @@ public final class ServiceMetrics implements ProcessingObserver, AutoCloseable {
         String latest = StateQueries.latestCompleteWindow(today.get());
         List<MultiGauge.Row<?>> rateRows = new ArrayList<>();
         List<MultiGauge.Row<?>> countRows = new ArrayList<>();
-        java.util.Set<String> inLatest = new java.util.HashSet<>();
-        held.stream().filter(r -> r.getWindow().equals(latest)).forEach(r -> inLatest.add(r.getForce()));
-        // A force with raids but none in the latest twelve months counts zeros there (the store has no record for it).
-        held = new ArrayList<>(held);
-        for (ForceRates r : List.copyOf(held)) {
-            if (r.getWindow().equals("all") && r.getClaimedRaids() > 0 && !inLatest.contains(r.getForce())) {
-                held.add(StateQueries.noClaimedRaids(r.getForce(), latest));
+        for (String window : List.of(ALL_TIME, LATEST_TWELVE_MONTHS)) {
+            for (ForceRates r : StateQueries.inWindow(held, window.equals(ALL_TIME) ? "all" : latest)) {
+                addRows(rateRows, countRows, r, window);
             }
-        }
-        for (ForceRates r : held) {
-            String window = r.getWindow().equals("all") ? ALL_TIME : r.getWindow().equals(latest) ? LATEST_TWELVE_MONTHS : null;
-            if (window == null) {
-                continue;
-            }
-            Tags tags = Tags.of("force", r.getForce(), "window", window);
-            addRate(rateRows, tags, "no_referral", r.getNoReferralRate());
-            addRate(rateRows, tags, "no_victims", r.getNoVictimsRate());
-            addRate(rateRows, tags, "foi_answered", r.getFoiResponseRate());
-            addCount(countRows, tags, "claimed_raids", r.getClaimedRaids());
-            addCount(countRows, tags, "foi_requested", r.getFoiRequested());
-            addCount(countRows, tags, "foi_answered", r.getFoiAnswered());
-            addCount(countRows, tags, "referral_known", r.getReferralKnown());
-            addCount(countRows, tags, "no_referral", r.getNoReferral());
-            addCount(countRows, tags, "victims_known", r.getVictimsKnown());
-            addCount(countRows, tags, "no_victims", r.getNoVictims());
         }
         rates.register(rateRows, true);
         rateCounts.register(countRows, true);
+    }
+
+    private static void addRows(List<MultiGauge.Row<?>> rateRows, List<MultiGauge.Row<?>> countRows, ForceRates r, String window) {
+        Tags tags = Tags.of("force", r.getForce(), "window", window);
+        addRate(rateRows, tags, "no_referral", r.getNoReferralRate());
+        addRate(rateRows, tags, "no_victims", r.getNoVictimsRate());
+        addRate(rateRows, tags, "foi_answered", r.getFoiResponseRate());
+        addCount(countRows, tags, "claimed_raids", r.getClaimedRaids());
+        addCount(countRows, tags, "foi_requested", r.getFoiRequested());
+        addCount(countRows, tags, "foi_answered", r.getFoiAnswered());
+        addCount(countRows, tags, "referral_known", r.getReferralKnown());
+        addCount(countRows, tags, "no_referral", r.getNoReferral());
+        addCount(countRows, tags, "victims_known", r.getVictimsKnown());
+        addCount(countRows, tags, "no_victims", r.getNoVictims());
     }
 
     private static void addRate(List<MultiGauge.Row<?>> rows, Tags tags, String rate, Double value) {

@@ -149,7 +149,14 @@ public final class StateQueries {
      * every window.
      */
     public List<ForceRates> localRates(String force, String window) {
-        List<ForceRates> held = localRates(force);
+        return inWindow(localRates(force), window);
+    }
+
+    /**
+     * Of some forces' rates (all their windows), those over one window, with a zero record for each
+     * force with claimed raids but none in that window's months; all of them when {@code window} is null.
+     */
+    static List<ForceRates> inWindow(List<ForceRates> held, String window) {
         if (window == null) {
             return held;
         }

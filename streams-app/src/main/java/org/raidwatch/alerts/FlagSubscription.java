@@ -28,6 +28,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.raidwatch.contract.LogText;
 import org.raidwatch.schema.CaseFlag;
 import org.raidwatch.serde.SchemaRegistryUnavailableException;
 import org.raidwatch.topology.Topic;
@@ -277,7 +278,7 @@ public final class FlagSubscription {
             return "cannot decode " + where(record) + ", the schema registry did not answer: " + e.getMessage();
         } catch (SerializationException e) {
             undecodable.incrementAndGet();
-            LOG.warn("{}: skipping {}, not a CaseFlag: {}", settings.name(), where(record), e.getMessage());
+            LOG.warn("{}: skipping {}, not a CaseFlag: {}", settings.name(), where(record), LogText.of(e.getMessage()));
             return null;
         }
         if (!filter.matches(flag)) {
@@ -288,7 +289,7 @@ public final class FlagSubscription {
         if (!attempt.done()) {
             failedAttempts.incrementAndGet();
             pending = true;
-            return flag.getStatus() + " " + flag.getRaidId() + "|" + flag.getRuleId() + " (" + where(record) + ") not delivered: "
+            return flag.getStatus() + " " + LogText.of(flag.getRaidId()) + "|" + flag.getRuleId() + " (" + where(record) + ") not delivered: "
                     + attempt.failure();
         }
         handled.incrementAndGet();

@@ -105,7 +105,7 @@ public final class InputContract {
             return problem;
         }
         if (value.indexOf('|') >= 0) {
-            return "raid_id '" + value + "' contains '|', which separates the parts of raidwatch's keys (<raid id>|<rule id>)";
+            return "raid_id '" + LogText.of(value) + "' contains '|', which separates the parts of raidwatch's keys (<raid id>|<rule id>)";
         }
         if (value.chars().anyMatch(Character::isISOControl)) {
             return "raid_id contains a control character (a line break, tab or the like)";
@@ -147,6 +147,6 @@ public final class InputContract {
     }
 
     private static String unknownForce(String force) {
-        return "force '" + force + "' is not one of the 44 forces of England and Wales";
+        return "force '" + LogText.of(force) + "' is not one of the 44 forces of England and Wales";
     }
 }

@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.state.HostInfo;
 import org.raidwatch.contract.Forces;
+import org.raidwatch.contract.LogText;
 import org.raidwatch.json.OutputJson;
 import org.raidwatch.runtime.HttpEndpoint;
 import org.raidwatch.runtime.ServiceMetrics;
@@ -102,7 +103,7 @@ public final class ApiServer implements AutoCloseable {
                 } catch (RuntimeException recycled) {
                     return; // the client is gone (a closed live feed): nobody to answer
                 }
-                LOG.warn("HTTP {} failed: {}", request, e.toString(), e);
+                LOG.warn("HTTP {} failed: {}", LogText.of(request), e.toString(), e);
                 json(ctx, 500, error("internal error: " + e.getMessage()));
             });
         });

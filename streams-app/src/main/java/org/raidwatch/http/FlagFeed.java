@@ -23,6 +23,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.raidwatch.contract.LogText;
 import org.raidwatch.json.OutputJson;
 import org.raidwatch.schema.CaseFlag;
 import org.raidwatch.topology.Topic;
@@ -142,7 +143,7 @@ public final class FlagFeed implements AutoCloseable {
             return OutputJson.flagLine(decoder.deserialize(record.topic(), record.value()));
         } catch (SerializationException notAFlag) {
             LOG.warn("Record at {}-{}@{} is not a flag ({}); the live feed passes it over", record.topic(), record.partition(),
-                    record.offset(), notAFlag.getMessage());
+                    record.offset(), LogText.of(notAFlag.getMessage()));
             return null;
         }
     }

@@ -8,21 +8,23 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.streams.StreamsConfig;
+import org.raidwatch.contract.LogText;
 import org.raidwatch.topology.TopicNames;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The settings of a deployment, from a properties file and the environment (the environment wins).
- * raidwatch's own settings are listed in {@link #SETTINGS}; every other key (security.protocol,
- * sasl.*, ssl.*, any Kafka Streams or client property) passes through to Kafka unchanged. In the
- * environment, {@code RAIDWATCH_*} names one of raidwatch's settings and {@code KAFKA_<NAME>} the
- * Kafka property {@code <name>} (lower case, '_' for '.').
+ * raidwatch's own settings are listed in {@link #SETTINGS}; every other key in the file
+ * (security.protocol, sasl.*, ssl.*, any Kafka Streams or client property) passes through to Kafka
+ * unchanged. In the environment, {@code RAIDWATCH_<NAME>} names one of raidwatch's settings and
+ * {@code RAIDWATCH_KAFKA_<NAME>} the Kafka property {@code <name>} (see {@link EnvironmentSettings}).
  */
 public record RaidwatchConfig(
         String bootstrapServers,
@@ -36,6 +38,8 @@ public record RaidwatchConfig(
         boolean autoRegisterSchemas,
         HttpEndpoint http,
         Map<String, String> kafkaProperties) {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RaidwatchConfig.class);
 
     /** raidwatch's own settings: property key, environment variable, default (null: required or Kafka's default). */
     public record Setting(String key, String environment, String defaultValue, String meaning) {
@@ -87,17 +91,9 @@ public record RaidwatchConfig(
             }
             properties.stringPropertyNames().forEach(key -> values.put(key, properties.getProperty(key).trim()));
         }
-        for (Setting setting : SETTINGS) {
-            String fromEnvironment = environment.get(setting.environment());
-            if (fromEnvironment != null && !fromEnvironment.isBlank()) {
-                values.put(setting.key(), fromEnvironment.trim());
-            }
-        }
-        environment.forEach((name, value) -> {
-            if (name.startsWith("KAFKA_") && name.length() > "KAFKA_".length()) {
-                values.put(name.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
-            }
-        });
+        EnvironmentSettings.Read fromEnvironment = EnvironmentSettings.read(environment, SETTINGS);
+        fromEnvironment.notices().forEach(notice -> LOG.warn("{}", notice));
+        values.putAll(fromEnvironment.values());
         return from(values, file == null ? "the environment" : file.toString());
     }
 
@@ -165,10 +161,10 @@ public record RaidwatchConfig(
         try {
             port = Integer.parseInt(portText.trim());
         } catch (NumberFormatException e) {
-            throw new InvalidConfigException("raidwatch.http.port must be a port number from 0 (off) to 65535, got: " + portText);
+            throw new InvalidConfigException("raidwatch.http.port must be a port number from 0 (off) to 65535, got: " + LogText.of(portText));
         }
         if (port < 0) {
-            throw new InvalidConfigException("raidwatch.http.port must be a port number from 0 (off) to 65535, got: " + portText);
+            throw new InvalidConfigException("raidwatch.http.port must be a port number from 0 (off) to 65535, got: " + LogText.of(portText));
         }
         HttpEndpoint endpoint = HttpEndpoint.of(value(own, "raidwatch.http.address").trim(), port);
         String advertised = own.get("raidwatch.http.advertised.host");
@@ -206,7 +202,7 @@ public record RaidwatchConfig(
     private static boolean bool(Map<String, String> own, String key) {
         String value = value(own, key);
         if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
-            throw new InvalidConfigException(key + " must be true or false, got: " + value);
+            throw new InvalidConfigException(key + " must be true or false, got: " + LogText.of(value));
         }
         return Boolean.parseBoolean(value);
     }
@@ -223,7 +219,7 @@ public record RaidwatchConfig(
             }
             return Optional.of(number);
         } catch (NumberFormatException e) {
-            throw new InvalidConfigException(key + " must be a whole number from 1 up, got: " + value);
+            throw new InvalidConfigException(key + " must be a whole number from 1 up, got: " + LogText.of(value));
         }
     }
 }

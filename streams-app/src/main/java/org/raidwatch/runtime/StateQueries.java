@@ -21,6 +21,7 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.raidwatch.contract.LogText;
 import org.raidwatch.schema.CaseFlag;
 import org.raidwatch.schema.CaseState;
 import org.raidwatch.schema.ForceRates;
@@ -239,7 +240,8 @@ public final class StateQueries {
                     flags.add(decoder.deserialize(topics.flaggedCases().name(), entry.value));
                 } catch (SerializationException notAFlag) {
                     // Someone else wrote to flagged-cases: not raidwatch's, so not listed.
-                    LOG.warn("Record {} in flagged-cases is not a flag ({}); flag listings pass it over", entry.key, notAFlag.getMessage());
+                    LOG.warn("Record {} in flagged-cases is not a flag ({}); flag listings pass it over", LogText.of(entry.key),
+                            LogText.of(notAFlag.getMessage()));
                 }
             }
         } catch (InvalidStateStoreException e) {

@@ -15,6 +15,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.raidwatch.contract.LogText;
 import org.raidwatch.rules.RuleEvaluationException;
 import org.raidwatch.rules.RuleSession;
 import org.raidwatch.rules.RuleSet;
@@ -100,14 +101,15 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
             result = evaluate(merged, today(), record.timestamp());
             rateDeltas = RateCounting.deltas(before, result.after());
         } catch (RuleEvaluationException e) {
-            LOG.warn("{}; the input goes to the dead-letter topic and its case stays as it was", e.getMessage());
+            LOG.warn("{}; the input goes to the dead-letter topic and its case stays as it was", LogText.of(e.getMessage()));
             context.forward(record.withKey(raidId).withValue(DeadLetter.ofRule(input.raw(), e, e.ruleId())));
             return;
         } catch (RuntimeException e) {
             if (SchemaRegistryUnavailableException.isCauseOf(e)) {
                 throw e;
             }
-            LOG.warn("Cannot apply an input to raid {}: {}; it goes to the dead-letter topic and its case stays as it was", raidId, e.toString());
+            LOG.warn("Cannot apply an input to raid {}: {}; it goes to the dead-letter topic and its case stays as it was", LogText.of(raidId),
+                    LogText.of(e));
             context.forward(record.withKey(raidId).withValue(DeadLetter.of(input.raw(), e)));
             return;
         }
@@ -266,7 +268,7 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
             // No input to dead-letter: the case itself goes there, and it is tried again tomorrow.
             String ruleId = e instanceof RuleEvaluationException failure ? failure.ruleId() : "unknown";
             LOG.warn("Re-evaluating raid {} as of {} failed ({}); the case goes to the dead-letter topic and is tried again tomorrow",
-                    state.getRaidId(), today, e.getMessage());
+                    LogText.of(state.getRaidId()), today, LogText.of(e.getMessage()));
             store(state, new CaseState(state.getRaidId(), state.getReport(), state.getFoiUpdate(), state.getFlags(), today.plusDays(1)));
             byte[] key = state.getRaidId().getBytes(StandardCharsets.UTF_8);
             // Encoded as the cases changelog holds it, so no schema is registered under an output's subject.

@@ -57,7 +57,7 @@ class HttpSettingsTest {
 
     @Test
     void an_application_server_set_explicitly_wins() {
-        RaidwatchConfig config = RaidwatchConfig.load(null, with("KAFKA_APPLICATION_SERVER", "proxy.example:80"));
+        RaidwatchConfig config = RaidwatchConfig.load(null, with("RAIDWATCH_KAFKA_APPLICATION_SERVER", "proxy.example:80"));
 
         assertThat(config.streamsProperties().getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG)).isEqualTo("proxy.example:80");
     }

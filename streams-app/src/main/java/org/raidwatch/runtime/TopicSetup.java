@@ -24,9 +24,10 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.raidwatch.topology.TopicNames;
 
 /**
- * Creates raidwatch's topics when they are missing: the inputs and dead letters as ordinary logs,
- * the two outputs compacted (the latest record per key is a flag's or a rate's state). Topics it
- * creates are returned only once every partition has a leader that takes writes.
+ * Creates raidwatch's topics when they are missing: the inputs as logs kept for good, the dead
+ * letters as an ordinary log (the broker's retention), the two outputs compacted (the latest record
+ * per key is a flag's or a rate's state). Topics it creates are returned only once every partition
+ * has a leader that takes writes.
  */
 public final class TopicSetup {
 
@@ -46,9 +47,12 @@ public final class TopicSetup {
     public static List<String> createMissing(Admin admin, TopicNames names, Optional<Integer> partitions,
                                              Optional<Short> replication, long timeoutMs) {
         Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        // The inputs are the record of what was reported and answered, and what a re-processing starts
+        // from: kept for good (deleting by age would lose cases; compaction could keep a late, older revision).
+        Map<String, String> keptForGood = Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1");
         List<NewTopic> wanted = List.of(
-                new NewTopic(names.raidReports(), partitions, replication),
-                new NewTopic(names.foiUpdates(), partitions, replication),
+                new NewTopic(names.raidReports(), partitions, replication).configs(keptForGood),
+                new NewTopic(names.foiUpdates(), partitions, replication).configs(keptForGood),
                 new NewTopic(names.flaggedCases(), partitions, replication).configs(compacted),
                 new NewTopic(names.forceRates(), partitions, replication).configs(compacted),
                 new NewTopic(names.deadLetters(), partitions, replication));

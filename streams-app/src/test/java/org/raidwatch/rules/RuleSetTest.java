@@ -138,6 +138,26 @@ class RuleSetTest {
     }
 
     @Test
+    void a_rule_that_triggers_itself_forever_does_not_go_live(@TempDir Path folder) throws IOException {
+        // update() makes Drools look at the case again, and the rule matches again: it would never stop
+        Files.writeString(folder.resolve("echo.drl"), HEADER + """
+                rule "echo"
+                    @severity(LOW)
+                when
+                    $c : RaidCase( claimed )
+                then
+                    update($c);
+                end
+                """);
+
+        assertThatThrownBy(() -> RuleSet.load(folder))
+                .isInstanceOfSatisfying(RuleSetException.class, e -> assertThat(e.problems())
+                        .singleElement().asString()
+                        .startsWith(folder.resolve("echo.drl") + ":0: rule \"echo\" throws on a sample case")
+                        .contains("the rules fired more than " + RuleSession.MAX_FIRINGS + " times on one case (echo"));
+    }
+
+    @Test
     void a_finding_without_an_explanation_does_not_go_live(@TempDir Path folder) throws IOException {
         // The FOI reference is null on a case with no FOI update: the sample cases include one
         Files.writeString(folder.resolve("reference.drl"), HEADER + """

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.raidwatch.rules.RuleSession;
 import org.raidwatch.rules.RuleSet;
 import org.raidwatch.schema.CaseFlag;
 
@@ -164,6 +165,54 @@ class DeadLetterTest {
         assertThat(driver.rates("Kent Police", "all").getNoReferral()).isEqualTo(1);
         assertThat(driver.rates("Kent Police", "all").getFoiRequested()).isEqualTo(1);
         assertThat(driver.flagChanges()).extracting(CaseFlag::getRaidId).contains("r-2").doesNotContain("r-1");
+    }
+
+    @Test
+    void a_rule_that_loops_on_some_cases_sends_those_to_dead_letters_and_the_rest_goes_on(@TempDir Path rules) throws Exception {
+        // Given the shipped rules plus two that never stop on Dorset's raids (so they pass the checks at
+        // load): one triggers itself again at once, the other slowly
+        useShippedRulesPlus(rules, "dorset-loops.drl", """
+                package raidwatch.rules;
+                import org.raidwatch.rules.RaidCase;
+                global org.raidwatch.rules.Findings findings;
+                rule "dorset-echo"
+                    @severity(LOW)
+                when
+                    $c : RaidCase( force == "Dorset Police", claimedArrests == 1 )
+                then
+                    update($c);
+                end
+                rule "dorset-slow-echo"
+                    @severity(LOW)
+                when
+                    $c : RaidCase( force == "Dorset Police", claimedArrests == 2 )
+                then
+                    Thread.sleep(20);
+                    update($c);
+                end
+                """);
+
+        // When a Dorset raid of each kind is reported, and a Kent raid
+        driver.send(Raids.report("r-fast").setForce("Dorset Police").setClaimedArrests(1));
+        driver.send(Raids.report("r-slow").setForce("Dorset Police").setClaimedArrests(2));
+        driver.send(Raids.report("r-kent"));
+        driver.send(Raids.answer("r-kent").setNrmReferrals(0));
+
+        // Then each Dorset report is a dead letter naming its rule and why it was stopped
+        List<TestRecord<byte[], byte[]>> deadLetters = driver.deadLetters();
+        assertThat(deadLetters).hasSize(2);
+        assertThat(header(deadLetters.get(0).headers(), "raidwatch.rule.id")).isEqualTo("dorset-echo");
+        assertThat(header(deadLetters.get(0).headers(), "__streams.errors.message"))
+                .startsWith("rule dorset-echo failed on raid r-fast: IllegalStateException: the rules fired more than "
+                        + RuleSession.MAX_FIRINGS + " times on one case");
+        assertThat(header(deadLetters.get(1).headers(), "raidwatch.rule.id")).isEqualTo("dorset-slow-echo");
+        assertThat(header(deadLetters.get(1).headers(), "__streams.errors.message"))
+                .startsWith("rule dorset-slow-echo failed on raid r-slow: IllegalStateException: the rules were still firing on one"
+                        + " case after " + RuleSession.TIME_BUDGET.toMillis() + " ms");
+        // and neither became a case, while the Kent raid is flagged as usual
+        assertThat(driver.caseOf("r-fast")).isNull();
+        assertThat(driver.caseOf("r-slow")).isNull();
+        assertThat(driver.flagChanges()).extracting(CaseFlag::getRaidId).contains("r-kent").doesNotContain("r-fast", "r-slow");
     }
 
     @Test

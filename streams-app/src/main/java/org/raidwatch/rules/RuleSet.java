@@ -175,6 +175,15 @@ public final class RuleSet implements AutoCloseable {
         return sessionOfThread.get();
     }
 
+    /**
+     * A session of its own for one user at a time (a stream task), to be closed by it. Unlike
+     * {@link #sessionForCurrentThread()} it ties nothing to a thread, so a rule set that is replaced
+     * while the stream runs can be collected once its users have moved on.
+     */
+    public RuleSession newSession() {
+        return new RuleSession(kieBase, this::ruleOf);
+    }
+
     /** The rule an evaluation error came from: named by Drools, or found by the failing expression in the rules' source. */
     private String ruleOf(Throwable error) {
         String named = RuleSession.ruleNamedBy(error);

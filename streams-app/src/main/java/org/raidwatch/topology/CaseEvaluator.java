@@ -16,6 +16,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.raidwatch.contract.LogText;
+import org.raidwatch.rules.LiveRuleSet;
 import org.raidwatch.rules.RuleEvaluationException;
 import org.raidwatch.rules.RuleSession;
 import org.raidwatch.rules.RuleSet;
@@ -38,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * index in bounded batches (a count and a time budget), so its cost follows the cases due, not all
  * cases; progress is the index itself, so a restart resumes. When the rule set's version differs from
  * the one every case was last evaluated with, the same punctuation re-evaluates all cases in bounded
- * batches, resuming from a stored cursor.
+ * batches, resuming from a stored cursor; that is also how a rule set replaced while the stream
+ * runs ({@link LiveRuleSet}) reaches the cases already stored.
  */
 final class CaseEvaluator implements Processor<String, CheckedInput, String, CaseOutput> {
 
@@ -52,7 +54,7 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
     private static final Logger LOG = LoggerFactory.getLogger(CaseEvaluator.class);
     private static final ZoneId LONDON = ZoneId.of("Europe/London");
 
-    private final RuleSet ruleSet;
+    private final LiveRuleSet liveRules;
     private final Topics topics;
     private final CaseTopology.Settings settings;
     private final ProcessingObserver observer;
@@ -61,13 +63,15 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
     private KeyValueStore<String, CaseState> cases;
     private KeyValueStore<String, String> dueCases;
     private KeyValueStore<String, String> progress;
-    private RuleSession rules;
+    /** The session of the rule set last used by this task, renewed when another set is in force. */
+    private RuleSession session;
+    private RuleSet sessionRuleSet;
     private long passCount;
     /** The last index key this instance re-evaluated: the next scan starts after it. */
     private String dueCursor;
 
-    CaseEvaluator(RuleSet ruleSet, Topics topics, CaseTopology.Settings settings, ProcessingObserver observer) {
-        this.ruleSet = ruleSet;
+    CaseEvaluator(LiveRuleSet liveRules, Topics topics, CaseTopology.Settings settings, ProcessingObserver observer) {
+        this.liveRules = liveRules;
         this.observer = observer;
         this.topics = topics;
         this.settings = settings;
@@ -79,7 +83,6 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
         this.cases = context.getStateStore(CaseTopology.CASES_STORE);
         this.dueCases = context.getStateStore(CaseTopology.DUE_CASES_STORE);
         this.progress = context.getStateStore(CaseTopology.REEVALUATION_STORE);
-        this.rules = ruleSet.sessionForCurrentThread();
         // A task revived after a failure reuses this object with its stores restored from the last commit.
         this.dueCursor = null;
         this.passCount = 0;
@@ -98,7 +101,7 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
         CaseEvaluation.Result result;
         List<RateDelta> rateDeltas;
         try {
-            result = evaluate(merged, today(), record.timestamp());
+            result = evaluate(liveRules.current(), merged, today(), record.timestamp());
             rateDeltas = RateCounting.deltas(before, result.after());
         } catch (RuleEvaluationException e) {
             LOG.warn("{}; the input goes to the dead-letter topic and its case stays as it was", LogText.of(e.getMessage()));
@@ -121,12 +124,32 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
         }
     }
 
-    private CaseEvaluation.Result evaluate(CaseState state, LocalDate today, long atMs) {
+    private CaseEvaluation.Result evaluate(RuleSet ruleSet, CaseState state, LocalDate today, long atMs) {
         long start = System.nanoTime();
         try {
-            return CaseEvaluation.of(state, ruleSet, rules, today, Instant.ofEpochMilli(atMs));
+            return CaseEvaluation.of(state, ruleSet, sessionOf(ruleSet), today, Instant.ofEpochMilli(atMs));
         } finally {
             observer.rulesEvaluated(System.nanoTime() - start);
+        }
+    }
+
+    private RuleSession sessionOf(RuleSet ruleSet) {
+        if (ruleSet != sessionRuleSet) {
+            if (session != null) {
+                session.close();
+            }
+            session = ruleSet.newSession();
+            sessionRuleSet = ruleSet;
+        }
+        return session;
+    }
+
+    @Override
+    public void close() {
+        if (session != null) {
+            session.close();
+            session = null;
+            sessionRuleSet = null;
         }
     }
 
@@ -161,13 +184,14 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
     private void passTime(long wallClockMs) {
         long deadline = System.nanoTime() + settings.reevaluationBudget().toNanos();
         LocalDate today = today();
-        if (reevaluateDueCases(today, wallClockMs, deadline)) {
-            continueFullReevaluation(today, wallClockMs, deadline);
+        RuleSet ruleSet = liveRules.current();
+        if (reevaluateDueCases(ruleSet, today, wallClockMs, deadline)) {
+            continueFullReevaluation(ruleSet, today, wallClockMs, deadline);
         }
     }
 
     /** @return true when every case due by today has been re-evaluated within the budget */
-    private boolean reevaluateDueCases(LocalDate today, long wallClockMs, long deadline) {
+    private boolean reevaluateDueCases(RuleSet ruleSet, LocalDate today, long wallClockMs, long deadline) {
         while (true) {
             List<String> due = new ArrayList<>();
             // Start after the last key taken: the keys before it are deleted, and a RocksDB scan from the
@@ -193,7 +217,7 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
                 dueCases.delete(key);
                 CaseState state = cases.get(DueCases.raidIdOf(key));
                 if (state != null && state.getReevaluateOn() != null && !state.getReevaluateOn().isAfter(today)) {
-                    reevaluate(state, today, wallClockMs);
+                    reevaluate(ruleSet, state, today, wallClockMs);
                 }
                 if (System.nanoTime() > deadline) {
                     return false;
@@ -203,7 +227,7 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
     }
 
     /** Re-evaluates every case in raid id order, a bounded batch per punctuation, when the rule set has changed. */
-    private void continueFullReevaluation(LocalDate today, long wallClockMs, long deadline) {
+    private void continueFullReevaluation(RuleSet ruleSet, LocalDate today, long wallClockMs, long deadline) {
         String cursor = progress.get(PASS_CURSOR);
         if (cursor != null && !ruleSet.version().equals(progress.get(PASS_RULE_SET))) {
             cursor = null; // a pass for another rule set was under way: start again for this one
@@ -226,7 +250,8 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
             LOG.info("Task {}: re-evaluating every case under rule set {} (they were evaluated under {})", context.taskId(),
                     ruleSet.version(), inForce == null ? "an earlier version" : inForce);
         }
-        while (System.nanoTime() < deadline) {
+        // At least one case per punctuation, however little time the due cases left: a pass always moves on.
+        do {
             List<CaseState> batch = new ArrayList<>();
             try (KeyValueIterator<String, CaseState> next = cases.range(cursor, null)) {
                 while (next.hasNext() && batch.size() < settings.reevaluationBatch()) {
@@ -245,7 +270,7 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
                 return;
             }
             for (CaseState state : batch) {
-                reevaluate(state, today, wallClockMs);
+                reevaluate(ruleSet, state, today, wallClockMs);
                 passCount++;
                 cursor = state.getRaidId();
                 if (System.nanoTime() > deadline) {
@@ -253,14 +278,14 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
                 }
             }
             progress.put(PASS_CURSOR, cursor);
-        }
+        } while (System.nanoTime() < deadline);
     }
 
     /** Evaluates a stored case again as of today; its facts are unchanged, so only flags (never rates) move. */
-    private void reevaluate(CaseState state, LocalDate today, long wallClockMs) {
+    private void reevaluate(RuleSet ruleSet, CaseState state, LocalDate today, long wallClockMs) {
         CaseEvaluation.Result result;
         try {
-            result = evaluate(state, today, wallClockMs);
+            result = evaluate(ruleSet, state, today, wallClockMs);
         } catch (RuntimeException e) {
             if (SchemaRegistryUnavailableException.isCauseOf(e)) {
                 throw e;

@@ -18,6 +18,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
+import org.raidwatch.rules.LiveRuleSet;
 import org.raidwatch.rules.RuleSet;
 import org.raidwatch.schema.RateDelta;
 
@@ -149,6 +150,16 @@ public final class CaseTopology {
      */
     public static Topology build(Properties streamsProperties, Topics topics, RuleSet ruleSet, Settings settings,
                                  ProcessingObserver observer) {
+        return build(streamsProperties, topics, LiveRuleSet.fixed(ruleSet), settings, observer);
+    }
+
+    /**
+     * @param rules the rule set in force, which may be replaced while the topology runs: each record is
+     *              evaluated under the set in force when it is processed, and a replaced set starts a
+     *              bounded re-evaluation of every case
+     */
+    public static Topology build(Properties streamsProperties, Topics topics, LiveRuleSet rules, Settings settings,
+                                 ProcessingObserver observer) {
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(streamsProperties)));
         addStore(builder, CASES_STORE, topics.caseStateSerde());
         addStore(builder, DUE_CASES_STORE, Serdes.String());
@@ -179,7 +190,7 @@ public final class CaseTopology {
                 .mapValues(input -> (DeadLetter) input, Named.as("input-dead-letter"));
 
         Map<String, KStream<String, CaseOutput>> outputs = checked.get("checked-case-inputs")
-                .process(() -> new CaseEvaluator(ruleSet, topics, settings, observer), Named.as("case-evaluator"),
+                .process(() -> new CaseEvaluator(rules, topics, settings, observer), Named.as("case-evaluator"),
                         CASES_STORE, DUE_CASES_STORE, REEVALUATION_STORE)
                 .split(Named.as("case-output-"))
                 .branch((key, output) -> output instanceof CaseOutput.Flag, Branched.as("flags"))

@@ -18,6 +18,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
+import org.raidwatch.rules.LiveRuleSet;
 import org.raidwatch.rules.RuleSet;
 import org.raidwatch.runtime.StreamsProperties;
 import org.raidwatch.schema.CaseFlag;
@@ -67,6 +68,15 @@ final class RaidwatchDriver implements AutoCloseable {
 
     /** @param observer told of inputs, flag changes, dead letters and rule timings, as the metrics are */
     RaidwatchDriver(RuleSet rules, CaseTopology.Settings settings, boolean registerOutputSchemas, ProcessingObserver observer) {
+        this(LiveRuleSet.fixed(rules), settings, registerOutputSchemas, observer);
+    }
+
+    /** @param rules a rule set the test may replace while the topology runs */
+    RaidwatchDriver(LiveRuleSet rules, CaseTopology.Settings settings) {
+        this(rules, settings, true, ProcessingObserver.NONE);
+    }
+
+    private RaidwatchDriver(LiveRuleSet rules, CaseTopology.Settings settings, boolean registerOutputSchemas, ProcessingObserver observer) {
         this.settings = settings;
         topics = Topics.create(TopicNames.DEFAULTS, SchemaRegistries.forUrl("mock://" + registryScope), registerOutputSchemas);
         Properties props = StreamsProperties.defaults("raidwatch-test", "unused:9092", TopicNames.DEFAULTS.deadLetters());

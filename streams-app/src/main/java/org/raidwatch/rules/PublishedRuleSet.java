@@ -1,0 +1,179 @@
+package org.raidwatch.rules;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A rule set as published on the rules topic: its files (the {@code .drl} files and their scenario
+ * files, by path relative to the rule folder), the SHA-256 of their contents, and an Ed25519
+ * signature over that content by a publisher's key. Encoded as one JSON document per record.
+ * An instance puts a published set in force only when the hash matches the files and the signature
+ * is by a key it trusts ({@link #verify}).
+ */
+public record PublishedRuleSet(Map<String, String> files, String sha256, String keyId, byte[] signature, Instant publishedAt) {
+
+    /** The record format; an instance refuses a format it does not know. */
+    public static final int FORMAT = 1;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Why a published rule set was not put in force. */
+    public static final class RefusedException extends RuntimeException {
+        private final String reason;
+
+        public RefusedException(String reason, String message) {
+            super(message);
+            this.reason = reason;
+        }
+
+        /** A short word for metrics: unsigned, untrusted-key, bad-signature, hash-mismatch, not-pinned, malformed, does-not-build. */
+        public String reason() {
+            return reason;
+        }
+    }
+
+    public PublishedRuleSet {
+        files = Map.copyOf(new TreeMap<>(files));
+    }
+
+    /** Signs the files with a publisher's key. */
+    public static PublishedRuleSet sign(Map<String, String> files, PrivateKey key, PublicKey publicKey, Instant publishedAt) {
+        byte[] content = canonical(files);
+        try {
+            Signature signer = Signature.getInstance("Ed25519");
+            signer.initSign(key);
+            signer.update(content);
+            return new PublishedRuleSet(files, sha256(content), RuleSigningKeys.keyId(publicKey), signer.sign(), publishedAt);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot sign with this key (an Ed25519 private key is needed): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks the record before anything is built from it.
+     *
+     * @param trusted     the public keys this instance trusts, by key id
+     * @param pinnedSha256 the only content hash to accept, or null for any
+     * @throws RefusedException saying why it may not go live
+     */
+    public void verify(Map<String, PublicKey> trusted, String pinnedSha256) {
+        byte[] content = canonical(files);
+        String actual = sha256(content);
+        if (!actual.equals(sha256)) {
+            throw new RefusedException("hash-mismatch", "its files hash to " + actual + ", not the " + sha256 + " it claims");
+        }
+        if (signature == null || signature.length == 0 || keyId == null) {
+            throw new RefusedException("unsigned", "it is not signed");
+        }
+        PublicKey key = trusted.get(keyId);
+        if (key == null) {
+            throw new RefusedException("untrusted-key", "it is signed by key " + keyId + ", which this instance does not trust"
+                    + (trusted.isEmpty() ? " (no key is trusted: set raidwatch.rules.trusted.keys)" : " (trusted: " + trusted.keySet() + ")"));
+        }
+        try {
+            Signature verifier = Signature.getInstance("Ed25519");
+            verifier.initVerify(key);
+            verifier.update(content);
+            if (!verifier.verify(signature)) {
+                throw new RefusedException("bad-signature", "its signature does not match its files and key " + keyId);
+            }
+        } catch (GeneralSecurityException e) {
+            throw new RefusedException("bad-signature", "its signature cannot be checked: " + e.getMessage());
+        }
+        if (pinnedSha256 != null && !pinnedSha256.equalsIgnoreCase(sha256)) {
+            throw new RefusedException("not-pinned", "its hash " + sha256 + " is not the pinned " + pinnedSha256);
+        }
+    }
+
+    /** The {@code .drl} files, by path. */
+    public Map<String, String> drlFiles() {
+        Map<String, String> drl = new TreeMap<>();
+        files.forEach((name, text) -> {
+            if (name.endsWith(".drl")) {
+                drl.put(name, text);
+            }
+        });
+        return drl;
+    }
+
+    public byte[] toJson() {
+        ObjectNode json = JSON.createObjectNode();
+        json.put("format", FORMAT);
+        json.put("sha256", sha256);
+        json.put("keyId", keyId);
+        json.put("signature", signature == null ? null : Base64.getEncoder().encodeToString(signature));
+        json.put("publishedAt", publishedAt.toString());
+        ObjectNode fileNodes = json.putObject("files");
+        files.forEach(fileNodes::put);
+        try {
+            return JSON.writeValueAsBytes(json);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** @throws RefusedException when the record is not a published rule set this version can read */
+    public static PublishedRuleSet fromJson(byte[] bytes) {
+        JsonNode json;
+        try {
+            json = bytes == null ? null : JSON.readTree(bytes);
+        } catch (IOException e) {
+            throw new RefusedException("malformed", "it is not JSON: " + e.getMessage());
+        }
+        if (json == null || !json.isObject()) {
+            throw new RefusedException("malformed", "it is not a JSON object");
+        }
+        if (json.path("format").asInt(-1) != FORMAT) {
+            throw new RefusedException("malformed", "its format is " + json.path("format") + "; this version reads format " + FORMAT);
+        }
+        JsonNode fileNodes = json.path("files");
+        if (!fileNodes.isObject() || fileNodes.isEmpty()) {
+            throw new RefusedException("malformed", "it holds no files");
+        }
+        Map<String, String> files = new TreeMap<>();
+        fileNodes.fields().forEachRemaining(entry -> files.put(entry.getKey(), entry.getValue().asText()));
+        byte[] signature;
+        try {
+            signature = json.hasNonNull("signature") ? Base64.getDecoder().decode(json.get("signature").asText()) : null;
+        } catch (IllegalArgumentException e) {
+            throw new RefusedException("malformed", "its signature is not base64");
+        }
+        Instant publishedAt;
+        try {
+            publishedAt = Instant.parse(json.path("publishedAt").asText());
+        } catch (RuntimeException e) {
+            throw new RefusedException("malformed", "its publishedAt is not an instant: " + json.path("publishedAt"));
+        }
+        return new PublishedRuleSet(files, json.path("sha256").asText(""), json.hasNonNull("keyId") ? json.get("keyId").asText() : null,
+                signature, publishedAt);
+    }
+
+    /** Every file's path and text, in path order, each followed by a zero byte: what is hashed and signed. */
+    static byte[] canonical(Map<String, String> files) {
+        StringBuilder text = new StringBuilder();
+        new TreeMap<>(files).forEach((name, content) -> text.append(name).append('\0')
+                .append(content.replace("\r\n", "\n")).append('\0'));
+        return text.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String sha256(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

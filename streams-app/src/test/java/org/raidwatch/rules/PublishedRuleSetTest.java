@@ -1,0 +1,110 @@
+package org.raidwatch.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A published rule set goes live only as signed, by a trusted key, with the files it was signed with. */
+class PublishedRuleSetTest {
+
+    private static final Instant AT = Instant.parse("2026-11-29T10:00:00Z");
+    private static final Map<String, String> FILES = Map.of(
+            "claimed.drl", "package raidwatch.rules;\nrule \"claimed\" when then end\n",
+            "tests/claimed.yaml", "scenarios: []\n");
+
+    private final KeyPair publisher = RuleSigningKeys.generate();
+    private final Map<String, PublicKey> trusted = Map.of(RuleSigningKeys.keyId(publisher.getPublic()), publisher.getPublic());
+
+    @Test
+    void a_set_signed_by_a_trusted_key_is_accepted_after_a_trip_through_the_topic_format() {
+        PublishedRuleSet published = PublishedRuleSet.sign(FILES, publisher.getPrivate(), publisher.getPublic(), AT);
+
+        PublishedRuleSet received = PublishedRuleSet.fromJson(published.toJson());
+
+        received.verify(trusted, null);
+        received.verify(trusted, published.sha256());
+        assertThat(received.files()).isEqualTo(FILES);
+        assertThat(received.drlFiles()).containsOnlyKeys("claimed.drl");
+        assertThat(received.keyId()).hasSize(16).isEqualTo(RuleSigningKeys.keyId(publisher.getPublic()));
+        assertThat(received.publishedAt()).isEqualTo(AT);
+    }
+
+    @Test
+    void a_file_changed_after_signing_is_refused() {
+        PublishedRuleSet published = PublishedRuleSet.sign(FILES, publisher.getPrivate(), publisher.getPublic(), AT);
+        Map<String, String> changed = new HashMap<>(FILES);
+        changed.put("claimed.drl", FILES.get("claimed.drl") + "// and something else\n");
+
+        PublishedRuleSet tampered = new PublishedRuleSet(changed, published.sha256(), published.keyId(), published.signature(), AT);
+
+        assertRefused(tampered, "hash-mismatch", "its files hash to ");
+    }
+
+    @Test
+    void a_set_signed_with_another_key_is_refused_even_when_it_claims_a_trusted_key_id() {
+        KeyPair stranger = RuleSigningKeys.generate();
+        PublishedRuleSet bySomeoneElse = PublishedRuleSet.sign(FILES, stranger.getPrivate(), stranger.getPublic(), AT);
+        assertRefused(bySomeoneElse, "untrusted-key", "which this instance does not trust");
+
+        PublishedRuleSet forged = new PublishedRuleSet(FILES, bySomeoneElse.sha256(), RuleSigningKeys.keyId(publisher.getPublic()),
+                bySomeoneElse.signature(), AT);
+        assertRefused(forged, "bad-signature", "its signature does not match");
+    }
+
+    @Test
+    void an_unsigned_set_and_a_set_other_than_the_pinned_one_are_refused() {
+        PublishedRuleSet signed = PublishedRuleSet.sign(FILES, publisher.getPrivate(), publisher.getPublic(), AT);
+
+        assertRefused(new PublishedRuleSet(FILES, signed.sha256(), null, null, AT), "unsigned", "it is not signed");
+        assertThatThrownBy(() -> signed.verify(trusted, "0".repeat(64)))
+                .isInstanceOfSatisfying(PublishedRuleSet.RefusedException.class, e -> assertThat(e.reason()).isEqualTo("not-pinned"));
+    }
+
+    @Test
+    void a_record_that_is_not_a_published_rule_set_is_refused_as_malformed() {
+        for (String record : List.of("not json", "[]", "{\"format\": 2, \"files\": {\"a.drl\": \"x\"}}", "{\"format\": 1, \"files\": {}}")) {
+            assertThatThrownBy(() -> PublishedRuleSet.fromJson(record.getBytes(StandardCharsets.UTF_8)))
+                    .as(record)
+                    .isInstanceOfSatisfying(PublishedRuleSet.RefusedException.class, e -> assertThat(e.reason()).isEqualTo("malformed"));
+        }
+    }
+
+    @Test
+    void keygen_writes_a_private_key_only_its_owner_reads_and_never_overwrites(@TempDir Path folder) throws IOException {
+        KeyPair keys = RuleSigningKeys.generate();
+
+        List<Path> written = RuleSigningKeys.write(keys, folder, "analysts");
+
+        assertThat(written).containsExactly(folder.resolve("analysts.key"), folder.resolve("analysts.pub"));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder.resolve("analysts.key")))).isEqualTo("rw-------");
+        assertThat(Files.readString(folder.resolve("analysts.pub"))).startsWith("-----BEGIN PUBLIC KEY-----\n");
+        PublishedRuleSet signed = PublishedRuleSet.sign(FILES, RuleSigningKeys.readPrivate(folder.resolve("analysts.key")),
+                RuleSigningKeys.publicBeside(folder.resolve("analysts.key")), AT);
+        signed.verify(RuleSigningKeys.trusted(List.of(folder.resolve("analysts.pub"))), null);
+        assertThatThrownBy(() -> RuleSigningKeys.write(keys, folder, "analysts")).isInstanceOf(IOException.class)
+                .hasMessageContaining("does not overwrite");
+        assertThatThrownBy(() -> RuleSigningKeys.readPublic(folder.resolve("analysts.key"))).isInstanceOf(IOException.class)
+                .hasMessageContaining("holds no PUBLIC KEY");
+    }
+
+    private void assertRefused(PublishedRuleSet published, String reason, String message) {
+        assertThatThrownBy(() -> published.verify(trusted, null))
+                .isInstanceOfSatisfying(PublishedRuleSet.RefusedException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(reason);
+                    assertThat(e.getMessage()).contains(message);
+                });
+    }
+}

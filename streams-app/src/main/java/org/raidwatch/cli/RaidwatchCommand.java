@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         description = {
                 "Monitors what police raids reported as trafficking rescues actually produced:",
                 "press raid reports and FOI answers in, discrepancy flags and per-force rates out."},
-        subcommands = {DemoCommand.class, ReplayCommand.class, RunCommand.class, ProduceCommand.class, AlertsCommand.class, BenchCommand.class},
+        subcommands = {DemoCommand.class, ReplayCommand.class, RunCommand.class, ProduceCommand.class, AlertsCommand.class, RulesCommand.class,
+                BenchCommand.class},
         footerHeading = "%nExit status:%n",
         footer = {
                 "  0  success (replay, produce: every row accepted)",

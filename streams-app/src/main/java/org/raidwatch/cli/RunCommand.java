@@ -1,18 +1,22 @@
 package org.raidwatch.cli;
 
 import java.io.PrintWriter;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
 import org.raidwatch.http.ApiServer;
+import org.raidwatch.rules.LiveRuleSet;
 import org.raidwatch.rules.RuleSet;
 import org.raidwatch.runtime.Deployment;
 import org.raidwatch.runtime.HttpEndpoint;
 import org.raidwatch.runtime.RaidwatchConfig;
+import org.raidwatch.runtime.RuleSetSubscription;
 import org.raidwatch.runtime.ServiceMetrics;
 import org.raidwatch.runtime.StreamsRunner;
 import org.raidwatch.runtime.TopicSetup;
@@ -55,7 +59,10 @@ final class RunCommand implements Callable<Integer> {
         Duration connectTimeout = deployment.connectTimeout;
         PrintWriter out = spec.commandLine().getOut();
         RuleSet rules = configured.rulesFolder() == null ? RuleSet.loadShipped() : RuleSet.load(configured.rulesFolder());
+        Map<String, PublicKey> trustedKeys = configured.publishedRules().followed() ? configured.publishedRules().trustedKeys() : Map.of();
+        LiveRuleSet liveRules = new LiveRuleSet(rules);
         ServiceMetrics metrics = new ServiceMetrics(rules);
+        liveRules.onReplace(metrics::ruleSetInForce);
         HttpEndpoint endpoint = http.over(configured.http());
         // Listens first: a port that is taken fails at once, and /health answers while the rest starts.
         ApiServer api;
@@ -68,6 +75,7 @@ final class RunCommand implements Callable<Integer> {
         RaidwatchConfig settings = configured.withHttp(api == null ? endpoint : api.endpoint());
         StreamsRunner runner;
         Topics topics;
+        RuleSetSubscription subscription = null;
         try {
             SchemaRegistryClient registry = SchemaRegistries.forUrl(settings.schemaRegistryUrl());
             Deployment.checkRegistry(registry, settings.schemaRegistryUrl(), List.of(settings.topicNames().raidReports() + "-value"));
@@ -79,12 +87,25 @@ final class RunCommand implements Callable<Integer> {
                     out.println("raidwatch: created topics " + created);
                 }
                 inputPartitions = Deployment.inputPartitions(admin, settings.topicNames(), connectTimeout);
+                if (settings.publishedRules().followed()
+                        && TopicSetup.createRulesTopic(admin, settings.publishedRules().topic(), settings.replication(), connectTimeout.toMillis())) {
+                    out.println("raidwatch: created topic " + settings.publishedRules().topic());
+                }
+            }
+            if (settings.publishedRules().followed()) {
+                subscription = new RuleSetSubscription(settings.clientProperties(), settings.publishedRules().topic(), trustedKeys,
+                        settings.publishedRules().pinnedSha256(), liveRules, (reason, message) -> metrics.ruleSetRefused(reason));
+                // Start with the latest published set, rather than switching to it moments after starting.
+                subscription.catchUp(connectTimeout);
             }
             topics = Topics.create(settings.topicNames(), registry, settings.autoRegisterSchemas());
             var props = settings.streamsProperties();
-            runner = new StreamsRunner(CaseTopology.build(props, topics, rules,
+            runner = new StreamsRunner(CaseTopology.build(props, topics, liveRules,
                     CaseTopology.Settings.live().withInputPartitions(inputPartitions), metrics), props);
         } catch (Exception | Error e) {
+            if (subscription != null) {
+                subscription.close();
+            }
             if (api != null) {
                 api.close();
             }
@@ -94,7 +115,11 @@ final class RunCommand implements Callable<Integer> {
         if (api != null) {
             api.attach(runner, topics, settings.clientProperties());
         }
+        RuleSetSubscription following = subscription;
         Runnable stop = () -> {
+            if (following != null) {
+                following.close();
+            }
             runner.close();
             if (api != null) {
                 api.close();
@@ -116,8 +141,12 @@ final class RunCommand implements Callable<Integer> {
                     + " s (state " + runner.state() + ")" + (runner.failure() == null ? "" : ": " + runner.failure()));
             return ExitCodes.FAILED;
         }
+        if (following != null) {
+            following.start();
+        }
+        RuleSet inForce = liveRules.current();
         out.printf("raidwatch running: application %s, Kafka %s, registry %s, rule set %s (%s); %s. Ctrl-C or SIGTERM stops it.%n",
-                settings.applicationId(), settings.bootstrapServers(), settings.schemaRegistryUrl(), rules.version(), rules.source(),
+                settings.applicationId(), settings.bootstrapServers(), settings.schemaRegistryUrl(), inForce.version(), inForce.source(),
                 api == null ? "HTTP server off" : "dashboard, API and metrics at " + settings.http().url());
         out.flush();
         try {

@@ -112,6 +112,19 @@ public final class RuleSet implements AutoCloseable {
         return build(folder.toString(), readDrlFiles(folder, true));
     }
 
+    /**
+     * Builds a rule set from DRL texts by file name (a published rule set's files); problems name
+     * those files.
+     *
+     * @param source where the files came from, as {@link #source()} will say
+     */
+    public static RuleSet fromFiles(String source, Map<String, String> drlByName) {
+        if (drlByName.isEmpty()) {
+            throw new RuleSetException(source, List.of(source + ":0: holds no .drl files"));
+        }
+        return build(source, new LinkedHashMap<>(new java.util.TreeMap<>(drlByName)));
+    }
+
     /** Builds the rule set shipped with raidwatch (the rules module's {@code drl} folder). */
     public static RuleSet loadShipped() {
         URL url = RuleSet.class.getClassLoader().getResource(SHIPPED_RESOURCE);

@@ -37,6 +37,7 @@ public record RaidwatchConfig(
         Optional<Short> replication,
         boolean autoRegisterSchemas,
         HttpEndpoint http,
+        PublishedRules publishedRules,
         Map<String, String> kafkaProperties) {
 
     private static final Logger LOG = LoggerFactory.getLogger(RaidwatchConfig.class);
@@ -54,6 +55,12 @@ public record RaidwatchConfig(
             new Setting("application.id", "RAIDWATCH_APPLICATION_ID", "raidwatch", "Kafka Streams application id (consumer group, internal topic prefix)"),
             new Setting("state.dir", "RAIDWATCH_STATE_DIR", null, "Folder for local state stores (default: Kafka Streams' own)"),
             new Setting("raidwatch.rules", "RAIDWATCH_RULES", null, "Folder of .drl rule files (default: the shipped rule set)"),
+            new Setting("raidwatch.rules.trusted.keys", "RAIDWATCH_RULES_TRUSTED_KEYS", null,
+                    "public key files (PEM, from rules keygen), comma separated, whose signed rule sets this instance puts in force from the rules topic; unset: the rules topic is not followed"),
+            new Setting("raidwatch.rules.topic", "RAIDWATCH_RULES_TOPIC", PublishedRules.DEFAULT_TOPIC,
+                    "the compacted topic rules publish writes rule sets to"),
+            new Setting("raidwatch.rules.pinned.sha256", "RAIDWATCH_RULES_PINNED_SHA256", null,
+                    "accept only the published rule set with this SHA-256 (as rules publish prints it)"),
             new Setting("raidwatch.http.port", "RAIDWATCH_HTTP_PORT", String.valueOf(HttpEndpoint.DEFAULT_PORT),
                     "port of the HTTP server (dashboard, API, /health, /ready, /metrics); 0 turns it off"),
             new Setting("raidwatch.http.address", "RAIDWATCH_HTTP_ADDRESS", HttpEndpoint.DEFAULT_ADDRESS,
@@ -130,6 +137,7 @@ public record RaidwatchConfig(
                 positive(own, "raidwatch.topic.replication").map(Integer::shortValue),
                 bool(own, "auto.register.schemas"),
                 http(own),
+                publishedRules(own),
                 Map.copyOf(kafka));
     }
 
@@ -152,7 +160,23 @@ public record RaidwatchConfig(
     /** The same settings with another HTTP endpoint (the command line's --http-port and --http-address win). */
     public RaidwatchConfig withHttp(HttpEndpoint endpoint) {
         return new RaidwatchConfig(bootstrapServers, schemaRegistryUrl, applicationId, stateDir, rulesFolder, topicNames, partitions,
-                replication, autoRegisterSchemas, endpoint, kafkaProperties);
+                replication, autoRegisterSchemas, endpoint, publishedRules, kafkaProperties);
+    }
+
+    private static PublishedRules publishedRules(Map<String, String> own) {
+        String keys = own.get("raidwatch.rules.trusted.keys");
+        List<Path> files = keys == null ? List.of() : java.util.Arrays.stream(keys.split(",")).map(String::trim)
+                .filter(key -> !key.isEmpty()).map(Path::of).toList();
+        String pinned = own.get("raidwatch.rules.pinned.sha256");
+        if (pinned != null && !pinned.trim().matches("[0-9a-fA-F]{64}")) {
+            throw new InvalidConfigException("raidwatch.rules.pinned.sha256 must be 64 hex digits (the sha256 rules publish prints), got: "
+                    + LogText.of(pinned));
+        }
+        String topic = value(own, "raidwatch.rules.topic").trim();
+        if (topic.isEmpty()) {
+            throw new InvalidConfigException("raidwatch.rules.topic must name a topic");
+        }
+        return new PublishedRules(topic, files, pinned == null ? null : pinned.trim().toLowerCase(java.util.Locale.ROOT));
     }
 
     private static HttpEndpoint http(Map<String, String> own) {

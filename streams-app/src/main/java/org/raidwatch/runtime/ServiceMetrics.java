@@ -46,6 +46,7 @@ public final class ServiceMetrics implements ProcessingObserver, AutoCloseable {
     private final MultiGauge rates;
     private final MultiGauge rateCounts;
     private final List<AutoCloseable> binders = new ArrayList<>();
+    private Gauge ruleSetInfo;
     private volatile StateQueries queries;
     private volatile Supplier<LocalDate> today;
 
@@ -58,10 +59,7 @@ public final class ServiceMetrics implements ProcessingObserver, AutoCloseable {
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
-        Gauge.builder("raidwatch.rule.set.info", () -> 1)
-                .description("The rule set in use (always 1; the version and where it was loaded from are labels)")
-                .tags("version", ruleSet.version(), "source", ruleSet.source())
-                .register(registry);
+        ruleSetInfo = ruleSetInfo(ruleSet);
         ruleEvaluation = Timer.builder("raidwatch.rule.evaluation")
                 .description("Time to run the rules on one case")
                 .register(registry);
@@ -84,6 +82,30 @@ public final class ServiceMetrics implements ProcessingObserver, AutoCloseable {
             deadLetters.put(reason, Counter.builder("raidwatch.dead.letters").description("Inputs sent to the dead-letter topic, by reason")
                     .tag("reason", reason.label()).register(registry));
         }
+    }
+
+    /** A rule set was put in force while running: the info series follows it, and its rules' counters exist at 0. */
+    public synchronized void ruleSetInForce(RuleSet ruleSet) {
+        registry.remove(ruleSetInfo);
+        ruleSetInfo = ruleSetInfo(ruleSet);
+        for (String ruleId : ruleSet.ruleIds()) {
+            for (FlagStatus status : FlagStatus.values()) {
+                flagChanged(ruleId, status, 0);
+            }
+        }
+    }
+
+    /** A published rule set was refused (reason: unsigned, untrusted-key, bad-signature, does-not-build, ...). */
+    public void ruleSetRefused(String reason) {
+        Counter.builder("raidwatch.rule.set.refused").description("Published rule sets this instance refused, by reason")
+                .tag("reason", reason).register(registry).increment();
+    }
+
+    private Gauge ruleSetInfo(RuleSet ruleSet) {
+        return Gauge.builder("raidwatch.rule.set.info", () -> 1)
+                .description("The rule set in use (always 1; the version and where it was loaded from are labels)")
+                .tags("version", ruleSet.version(), "source", ruleSet.source())
+                .register(registry);
     }
 
     /** Adds Kafka Streams' metrics and the rates held by this instance (read when scraped). */

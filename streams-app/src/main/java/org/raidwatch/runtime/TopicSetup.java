@@ -83,6 +83,39 @@ public final class TopicSetup {
     }
 
     /**
+     * Creates the rules topic when it is missing: one partition, compacted (the latest record is the
+     * published rule set; older ones are kept until compaction, as the history of what was published).
+     *
+     * @return whether it created the topic
+     */
+    public static boolean createRulesTopic(Admin admin, String topic, Optional<Short> replication, long timeoutMs) {
+        try {
+            if (admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS).contains(topic)) {
+                return false;
+            }
+            try {
+                admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), replication)
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
+                        .all().get(timeoutMs, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof TopicExistsException) {
+                    return false;
+                }
+                throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause().getMessage(), e);
+            }
+            awaitLeaders(admin, List.of(topic), Duration.ofMillis(timeoutMs));
+            return true;
+        } catch (TimeoutException e) {
+            throw new BrokerUnreachableException("Kafka did not answer within " + timeoutMs + " ms", e);
+        } catch (ExecutionException e) {
+            throw new BrokerUnreachableException("Kafka refused to list topics: " + e.getCause().getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topic " + topic, e);
+        }
+    }
+
+    /**
      * Waits until every partition of the topics has a leader that takes writes: the topic metadata
      * names a leader, and that leader answers a ListOffsets request (which, like a produce, only a
      * partition's leader serves). A broker publishes a partition's leader in its metadata a moment

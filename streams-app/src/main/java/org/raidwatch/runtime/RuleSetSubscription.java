@@ -1,0 +1,155 @@
+package org.raidwatch.runtime;
+
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.raidwatch.contract.LogText;
+import org.raidwatch.rules.LiveRuleSet;
+import org.raidwatch.rules.PublishedRuleSet;
+import org.raidwatch.rules.RuleSet;
+import org.raidwatch.rules.RuleSetException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the rules topic and puts each published rule set in force, on its own thread (never a
+ * stream thread): the record is verified (a trusted key's signature over the files, the pinned
+ * hash if any), the set is built and tried on the sample cases, and only then replaces the set in
+ * force ({@link LiveRuleSet}), between two records of each stream task. A set that is refused
+ * leaves the set in force as it was; the refusal is logged and counted.
+ */
+public final class RuleSetSubscription implements AutoCloseable {
+
+    /** Told of each published set refused (a set put in force is announced by {@link LiveRuleSet#onReplace}). */
+    public interface RefusalListener {
+        void refused(String reason, String message);
+    }
+
+    /** The one partition of the rules topic: the latest record is the set in force. */
+    public static final int PARTITION = 0;
+
+    private static final Logger LOG = LoggerFactory.getLogger(RuleSetSubscription.class);
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final TopicPartition partition;
+    private final Map<String, PublicKey> trusted;
+    private final String pinnedSha256;
+    private final LiveRuleSet live;
+    private final RefusalListener listener;
+    private final Thread thread;
+    private volatile boolean stopping;
+
+    public RuleSetSubscription(Map<String, Object> clientProperties, String topic, Map<String, PublicKey> trusted, String pinnedSha256,
+                               LiveRuleSet live, RefusalListener listener) {
+        Map<String, Object> props = new HashMap<>(clientProperties);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "raidwatch-rules-" + topic);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.partition = new TopicPartition(topic, PARTITION);
+        this.trusted = Map.copyOf(trusted);
+        this.pinnedSha256 = pinnedSha256;
+        this.live = live;
+        this.listener = listener;
+        this.thread = new Thread(this::follow, "raidwatch-rules-subscription");
+        this.thread.setDaemon(true);
+        consumer.assign(List.of(partition));
+        consumer.seekToBeginning(List.of(partition));
+    }
+
+    /**
+     * Reads the topic up to its end and puts the latest acceptable set in force, before the stream
+     * starts, so an instance starts with the published set rather than switching soon after.
+     */
+    public void catchUp(Duration timeout) {
+        long end = consumer.endOffsets(Set.of(partition), timeout).getOrDefault(partition, 0L);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        ConsumerRecord<byte[], byte[]> latest = null;
+        while (consumer.position(partition, timeout) < end && System.nanoTime() < deadline) {
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                latest = record;
+            }
+        }
+        if (latest != null) {
+            apply(latest);
+        }
+    }
+
+    /** Follows new records from here on. */
+    public void start() {
+        thread.start();
+    }
+
+    private void follow() {
+        try {
+            while (!stopping) {
+                ConsumerRecord<byte[], byte[]> latest = null;
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
+                    latest = record;
+                }
+                if (latest != null) {
+                    apply(latest);
+                }
+            }
+        } catch (WakeupException stopped) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.error("The rules topic {} can no longer be followed: {}; the rule set in force stays", partition.topic(), e.toString(), e);
+        }
+    }
+
+    /** Verifies, builds and puts in force one published set; a refused one changes nothing. */
+    void apply(ConsumerRecord<byte[], byte[]> record) {
+        String where = record.topic() + "-" + record.partition() + "@" + record.offset();
+        PublishedRuleSet published;
+        RuleSet built;
+        try {
+            published = PublishedRuleSet.fromJson(record.value());
+            published.verify(trusted, pinnedSha256);
+            built = RuleSet.fromFiles("published " + published.sha256().substring(0, 12) + " (key " + published.keyId() + ")",
+                    published.drlFiles());
+        } catch (PublishedRuleSet.RefusedException e) {
+            refuse(e.reason(), "the rule set published at " + where + " is refused: " + e.getMessage());
+            return;
+        } catch (RuleSetException e) {
+            refuse("does-not-build", "the rule set published at " + where + " is refused, it does not build: "
+                    + String.join("; ", e.problems().stream().map(LogText::of).toList()));
+            return;
+        }
+        if (live.replace(built)) {
+            LOG.info("Rule set {} ({} rules, sha256 {}, signed by key {}, published {}) is in force; every case is re-evaluated under it",
+                    built.version(), built.ruleIds().size(), published.sha256(), published.keyId(), published.publishedAt());
+        } else {
+            LOG.info("The rule set published at {} is the one in force ({})", where, built.version());
+        }
+    }
+
+    private void refuse(String reason, String message) {
+        LOG.error("{}; rule set {} stays in force", message, live.current().version());
+        listener.refused(reason, message);
+    }
+
+    @Override
+    public void close() {
+        stopping = true;
+        consumer.wakeup();
+        if (thread.isAlive()) {
+            try {
+                thread.join(Duration.ofSeconds(10).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        consumer.close(Duration.ofSeconds(5));
+    }
+}

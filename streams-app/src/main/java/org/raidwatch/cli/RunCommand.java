@@ -69,8 +69,8 @@ final class RunCommand implements Callable<Integer> {
         StreamsRunner runner;
         Topics topics;
         try {
-            SchemaRegistryClient registry = SchemaRegistries.forUrl(settings.schemaRegistryUrl());
-            Deployment.checkRegistry(registry, settings.schemaRegistryUrl(), List.of(settings.topicNames().raidReports() + "-value"));
+            SchemaRegistryClient registry = SchemaRegistries.forSettings(settings.registry());
+            Deployment.checkRegistry(registry, settings.registry(), List.of(settings.topicNames().raidReports() + "-value"));
             int inputPartitions;
             try (Admin admin = Deployment.connect(settings, connectTimeout)) {
                 List<String> created = TopicSetup.createMissing(admin, settings.topicNames(), settings.partitions(),
@@ -80,7 +80,7 @@ final class RunCommand implements Callable<Integer> {
                 }
                 inputPartitions = Deployment.inputPartitions(admin, settings.topicNames(), connectTimeout);
             }
-            topics = Topics.create(settings.topicNames(), registry, settings.autoRegisterSchemas());
+            topics = Topics.create(settings.topicNames(), registry, settings.autoRegisterSchemas(), settings.useLatestVersion());
             var props = settings.streamsProperties();
             runner = new StreamsRunner(CaseTopology.build(props, topics, rules,
                     CaseTopology.Settings.live().withInputPartitions(inputPartitions), metrics), props);
@@ -117,7 +117,7 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.FAILED;
         }
         out.printf("raidwatch running: application %s, Kafka %s, registry %s, rule set %s (%s); %s. Ctrl-C or SIGTERM stops it.%n",
-                settings.applicationId(), settings.bootstrapServers(), settings.schemaRegistryUrl(), rules.version(), rules.source(),
+                settings.applicationId(), settings.bootstrapServers(), settings.registry(), rules.version(), rules.source(),
                 api == null ? "HTTP server off" : "dashboard, API and metrics at " + settings.http().url());
         out.flush();
         try {

@@ -185,7 +185,8 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
         if (check.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
             throw new SerializationException("use.latest.version: the latest version " + latest.version() + " (id " + latest.id()
                     + ") of subject " + subject + " cannot represent raidwatch's " + readerSchema.getFullName() + " records"
-                    + " (its own schema, fingerprint " + Long.toHexString(SchemaNormalization.parsingFingerprint64(readerSchema))
+                    + " (its own schema, " + ownSchemaId(subject) + "fingerprint "
+                    + Long.toHexString(SchemaNormalization.parsingFingerprint64(readerSchema))
                     + "): " + check.getResult().getIncompatibilities().stream()
                             .map(i -> i.getType() + " at " + i.getLocation() + " " + i.getMessage()).toList());
         }
@@ -193,6 +194,15 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
         GenericData plain = new GenericData();
         return new WriterSchema(latest.id(), new GenericDatumReader<>(readerSchema, latest.schema(), plain),
                 new GenericDatumWriter<>(latest.schema(), plain));
+    }
+
+    /** "id N under the subject, " when raidwatch's own schema is registered there; empty otherwise, or when the registry cannot say. */
+    private String ownSchemaId(String subject) {
+        try {
+            return "id " + registry.lookup(subject, readerSchema) + " under the subject, ";
+        } catch (SchemaRegistryException notThere) {
+            return "not registered under the subject, ";
+        }
     }
 
     T deserialize(String topic, byte[] data) {

@@ -89,7 +89,7 @@ class UseLatestVersionTest {
                 .isInstanceOf(SerializationException.class)
                 .hasMessageContaining("subject " + SUBJECT)
                 .hasMessageContaining("latest version 1 (id ")
-                .hasMessageContaining("raidwatch's org.raidwatch.schema.CaseFlag")
+                .hasMessageContaining("raidwatch's org.raidwatch.schema.CaseFlag records (its own schema, not registered under the subject")
                 .hasMessageContaining("caseworkerId");
     }
 

@@ -252,8 +252,8 @@ final class AlertsCommand implements Runnable {
      */
     static Topic<String, CaseFlag> flaggedCases(RaidwatchConfig settings, Duration connectTimeout) {
         String name = settings.topicNames().flaggedCases();
-        SchemaRegistryClient registry = SchemaRegistries.forUrl(settings.schemaRegistryUrl());
-        Deployment.checkRegistry(registry, settings.schemaRegistryUrl(), List.of(name + "-value"));
+        SchemaRegistryClient registry = SchemaRegistries.forSettings(settings.registry());
+        Deployment.checkRegistry(registry, settings.registry(), List.of(name + "-value"));
         try (Admin admin = Deployment.connect(settings, connectTimeout)) {
             if (!admin.listTopics().names().get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS).contains(name)) {
                 throw new Failures.UsageFailure("topic " + name + " does not exist at " + settings.bootstrapServers()
@@ -266,17 +266,17 @@ final class AlertsCommand implements Runnable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while connecting to Kafka", e);
         }
-        if (settings.schemaRegistryUrl().startsWith("mock://")) {
+        if (settings.registry().isMock()) {
             try {
                 registry.latest(name + "-value");
             } catch (org.raidwatch.serde.SchemaRegistryException nothingThere) {
                 // An in-memory registry lives inside one process: another process's (the demo's) cannot be reached from here.
-                throw new Failures.UsageFailure(settings.schemaRegistryUrl() + " holds no schema for " + name + ": a mock:// registry exists"
+                throw new Failures.UsageFailure(settings.registry() + " holds no schema for " + name + ": a mock:// registry exists"
                         + " only inside the process that made it, so the demo's flags cannot be read from another process"
                         + " (watch them on its dashboard); give the deployment's schema registry (http:// or https://)");
             }
         }
-        return Topics.create(settings.topicNames(), registry, settings.autoRegisterSchemas()).flaggedCases();
+        return Topics.create(settings.topicNames(), registry, settings.autoRegisterSchemas(), settings.useLatestVersion()).flaggedCases();
     }
 
     /**

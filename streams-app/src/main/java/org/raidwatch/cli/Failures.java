@@ -5,6 +5,7 @@ import org.raidwatch.http.ApiServer;
 import org.raidwatch.rules.RuleSetException;
 import org.raidwatch.runtime.RaidwatchConfig;
 import org.raidwatch.runtime.TopicSetup;
+import org.raidwatch.serde.RegistrySettings;
 import org.raidwatch.serde.SchemaRegistryException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -22,6 +23,10 @@ final class Failures implements IExecutionExceptionHandler {
             return ExitCodes.USAGE;
         }
         if (error instanceof RaidwatchConfig.InvalidConfigException invalid) {
+            err.println("raidwatch: " + invalid.getMessage());
+            return ExitCodes.USAGE;
+        }
+        if (error instanceof RegistrySettings.InvalidRegistrySettingException invalid) {
             err.println("raidwatch: " + invalid.getMessage());
             return ExitCodes.USAGE;
         }

@@ -46,8 +46,8 @@ final class ProduceCommand implements Callable<Integer> {
         RaidwatchConfig settings = deployment.settings();
         InputFilesOption.Read read = inputs.read(spec);
         Duration connectTimeout = deployment.connectTimeout;
-        SchemaRegistryClient registry = SchemaRegistries.forUrl(settings.schemaRegistryUrl());
-        Deployment.checkRegistry(registry, settings.schemaRegistryUrl(), List.of(settings.topicNames().raidReports() + "-value"));
+        SchemaRegistryClient registry = SchemaRegistries.forSettings(settings.registry());
+        Deployment.checkRegistry(registry, settings.registry(), List.of(settings.topicNames().raidReports() + "-value"));
         List<String> inputTopics = List.of(settings.topicNames().raidReports(), settings.topicNames().foiUpdates());
         try (Admin admin = Deployment.connect(settings, connectTimeout)) {
             var existing = admin.listTopics().names().get(connectTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);

@@ -77,8 +77,8 @@ final class RunCommand implements Callable<Integer> {
         Topics topics;
         RuleSetSubscription subscription = null;
         try {
-            SchemaRegistryClient registry = SchemaRegistries.forUrl(settings.schemaRegistryUrl());
-            Deployment.checkRegistry(registry, settings.schemaRegistryUrl(), List.of(settings.topicNames().raidReports() + "-value"));
+            SchemaRegistryClient registry = SchemaRegistries.forSettings(settings.registry());
+            Deployment.checkRegistry(registry, settings.registry(), List.of(settings.topicNames().raidReports() + "-value"));
             int inputPartitions;
             try (Admin admin = Deployment.connect(settings, connectTimeout)) {
                 List<String> created = TopicSetup.createMissing(admin, settings.topicNames(), settings.partitions(),
@@ -98,7 +98,7 @@ final class RunCommand implements Callable<Integer> {
                 // Start with the latest published set, rather than switching to it moments after starting.
                 subscription.catchUp(connectTimeout);
             }
-            topics = Topics.create(settings.topicNames(), registry, settings.autoRegisterSchemas());
+            topics = Topics.create(settings.topicNames(), registry, settings.autoRegisterSchemas(), settings.useLatestVersion());
             var props = settings.streamsProperties();
             runner = new StreamsRunner(CaseTopology.build(props, topics, liveRules,
                     CaseTopology.Settings.live().withInputPartitions(inputPartitions), metrics), props);
@@ -146,7 +146,7 @@ final class RunCommand implements Callable<Integer> {
         }
         RuleSet inForce = liveRules.current();
         out.printf("raidwatch running: application %s, Kafka %s, registry %s, rule set %s (%s); %s. Ctrl-C or SIGTERM stops it.%n",
-                settings.applicationId(), settings.bootstrapServers(), settings.schemaRegistryUrl(), inForce.version(), inForce.source(),
+                settings.applicationId(), settings.bootstrapServers(), settings.registry(), inForce.version(), inForce.source(),
                 api == null ? "HTTP server off" : "dashboard, API and metrics at " + settings.http().url());
         out.flush();
         try {

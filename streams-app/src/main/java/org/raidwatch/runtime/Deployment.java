@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.raidwatch.serde.RegistrySettings;
 import org.raidwatch.serde.SchemaRegistryClient;
 import org.raidwatch.topology.TopicNames;
 import org.raidwatch.serde.SchemaRegistryException;
@@ -67,14 +68,14 @@ public final class Deployment {
     }
 
     /** Calls the registry once; an unknown subject is a fine answer, no answer (or another error) is not. */
-    public static void checkRegistry(SchemaRegistryClient registry, String url, List<String> subjects) {
+    public static void checkRegistry(SchemaRegistryClient registry, RegistrySettings settings, List<String> subjects) {
         for (String subject : subjects) {
             try {
                 registry.latest(subject);
             } catch (SchemaRegistryException e) {
                 // Only "no such subject" (40401) is a proper answer; a bare 404 means a wrong address.
                 if (!e.isUnknownSubject()) {
-                    throw new SchemaRegistryException("schema registry at " + url + " did not answer properly: " + e.getMessage(), e);
+                    throw new SchemaRegistryException("schema registry " + settings + " did not answer properly: " + e.getMessage(), e);
                 }
             }
         }

@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.streams.StreamsConfig;
 import org.raidwatch.contract.LogText;
+import org.raidwatch.serde.RegistrySettings;
 import org.raidwatch.topology.TopicNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public record RaidwatchConfig(
         String bootstrapServers,
-        String schemaRegistryUrl,
+        RegistrySettings registry,
         String applicationId,
         String stateDir,
         Path rulesFolder,
@@ -36,6 +37,7 @@ public record RaidwatchConfig(
         Optional<Integer> partitions,
         Optional<Short> replication,
         boolean autoRegisterSchemas,
+        boolean useLatestVersion,
         HttpEndpoint http,
         PublishedRules publishedRules,
         Map<String, String> kafkaProperties) {
@@ -49,9 +51,29 @@ public record RaidwatchConfig(
     public static final List<Setting> SETTINGS = List.of(
             new Setting("bootstrap.servers", "RAIDWATCH_BOOTSTRAP_SERVERS", null, "Kafka brokers, host:port[,host:port] (required)"),
             new Setting("schema.registry.url", "RAIDWATCH_SCHEMA_REGISTRY_URL", null,
-                    "Confluent-compatible schema registry, e.g. http://registry:8081 (required)"),
+                    "Confluent-compatible schema registry, e.g. http://registry:8081; several comma-separated addresses are tried in order (required)"),
+            new Setting("basic.auth.credentials.source", "RAIDWATCH_BASIC_AUTH_CREDENTIALS_SOURCE", "URL",
+                    "where the registry's basic-auth credentials come from: URL (user info in schema.registry.url, if any) or USER_INFO"),
+            new Setting("basic.auth.user.info", "RAIDWATCH_BASIC_AUTH_USER_INFO", null, "user:password for the registry, with basic.auth.credentials.source=USER_INFO"),
+            new Setting("bearer.auth.credentials.source", "RAIDWATCH_BEARER_AUTH_CREDENTIALS_SOURCE", null,
+                    "STATIC_TOKEN: send bearer.auth.token to the registry (not with basic auth)"),
+            new Setting("bearer.auth.token", "RAIDWATCH_BEARER_AUTH_TOKEN", null, "the registry's bearer token"),
+            new Setting("schema.registry.ssl.truststore.location", "RAIDWATCH_SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION", null,
+                    "trust store of the registry's certificate authorities (default: the JVM's)"),
+            new Setting("schema.registry.ssl.truststore.password", "RAIDWATCH_SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD", null, "its password"),
+            new Setting("schema.registry.ssl.truststore.type", "RAIDWATCH_SCHEMA_REGISTRY_SSL_TRUSTSTORE_TYPE", "JKS", "JKS or PKCS12"),
+            new Setting("schema.registry.ssl.keystore.location", "RAIDWATCH_SCHEMA_REGISTRY_SSL_KEYSTORE_LOCATION", null,
+                    "key store of raidwatch's client certificate, for registries that ask for one (mutual TLS)"),
+            new Setting("schema.registry.ssl.keystore.password", "RAIDWATCH_SCHEMA_REGISTRY_SSL_KEYSTORE_PASSWORD", null, "its password"),
+            new Setting("schema.registry.ssl.keystore.type", "RAIDWATCH_SCHEMA_REGISTRY_SSL_KEYSTORE_TYPE", "JKS", "JKS or PKCS12"),
+            new Setting("schema.registry.ssl.key.password", "RAIDWATCH_SCHEMA_REGISTRY_SSL_KEY_PASSWORD", null,
+                    "password of the key in the key store (default: the key store's)"),
+            new Setting("schema.registry.ssl.endpoint.identification.algorithm", "RAIDWATCH_SCHEMA_REGISTRY_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM",
+                    "https", "https checks the registry's host name against its certificate; empty does not"),
             new Setting("auto.register.schemas", "RAIDWATCH_AUTO_REGISTER_SCHEMAS", "true",
                     "register the output topics' schemas (true), or only look them up, already registered (false)"),
+            new Setting("use.latest.version", "RAIDWATCH_USE_LATEST_VERSION", "false",
+                    "write the output topics with their subjects' latest registered schemas (needs auto.register.schemas=false)"),
             new Setting("application.id", "RAIDWATCH_APPLICATION_ID", "raidwatch", "Kafka Streams application id (consumer group, internal topic prefix)"),
             new Setting("state.dir", "RAIDWATCH_STATE_DIR", null, "Folder for local state stores (default: Kafka Streams' own)"),
             new Setting("raidwatch.rules", "RAIDWATCH_RULES", null, "Folder of .drl rule files (default: the shipped rule set)"),
@@ -119,9 +141,18 @@ public record RaidwatchConfig(
             }
         });
         String bootstrap = required(own, "bootstrap.servers", "RAIDWATCH_BOOTSTRAP_SERVERS", where);
-        String registry = required(own, "schema.registry.url", "RAIDWATCH_SCHEMA_REGISTRY_URL", where);
-        if (!registry.startsWith("mock://") && !registry.startsWith("http://") && !registry.startsWith("https://")) {
-            throw new InvalidConfigException("schema.registry.url must start with http://, https:// or mock://, got: " + registry);
+        required(own, "schema.registry.url", "RAIDWATCH_SCHEMA_REGISTRY_URL", where);
+        RegistrySettings registry;
+        try {
+            registry = RegistrySettings.from(own::get);
+        } catch (RegistrySettings.InvalidRegistrySettingException e) {
+            throw new InvalidConfigException(e.getMessage());
+        }
+        boolean autoRegister = bool(own, "auto.register.schemas");
+        boolean useLatestVersion = bool(own, "use.latest.version");
+        if (autoRegister && useLatestVersion) {
+            throw new InvalidConfigException("use.latest.version=true needs auto.register.schemas=false (as in Confluent's serializers):"
+                    + " raidwatch then writes with the latest schema registered by others instead of registering its own");
         }
         TopicNames names = new TopicNames(
                 value(own, "raidwatch.topic.raid-reports"), value(own, "raidwatch.topic.foi-updates"),
@@ -135,7 +166,7 @@ public record RaidwatchConfig(
                 rules == null ? null : Path.of(rules), names,
                 positive(own, "raidwatch.topic.partitions").map(Integer::intValue),
                 positive(own, "raidwatch.topic.replication").map(Integer::shortValue),
-                bool(own, "auto.register.schemas"),
+                autoRegister, useLatestVersion,
                 http(own),
                 publishedRules(own),
                 Map.copyOf(kafka));
@@ -159,8 +190,8 @@ public record RaidwatchConfig(
 
     /** The same settings with another HTTP endpoint (the command line's --http-port and --http-address win). */
     public RaidwatchConfig withHttp(HttpEndpoint endpoint) {
-        return new RaidwatchConfig(bootstrapServers, schemaRegistryUrl, applicationId, stateDir, rulesFolder, topicNames, partitions,
-                replication, autoRegisterSchemas, endpoint, publishedRules, kafkaProperties);
+        return new RaidwatchConfig(bootstrapServers, registry, applicationId, stateDir, rulesFolder, topicNames, partitions,
+                replication, autoRegisterSchemas, useLatestVersion, endpoint, publishedRules, kafkaProperties);
     }
 
     private static PublishedRules publishedRules(Map<String, String> own) {

@@ -6,6 +6,11 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumReader;
@@ -41,8 +46,9 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
     private final Schema readerSchema;
     private final boolean forKeys;
     private final boolean autoRegister;
+    private final boolean useLatestVersion;
     private final SpecificDatumWriter<T> writer;
-    private final Map<String, Integer> idsBySubject = new ConcurrentHashMap<>();
+    private final Map<String, WriterSchema> writerSchemasBySubject = new ConcurrentHashMap<>();
     private final Map<Integer, DatumReader<T>> readersByWriterId = new ConcurrentHashMap<>();
     /**
      * Writer ids the registry answered "not found" for, with that answer; bounded, oldest forgotten
@@ -62,16 +68,38 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
     }
 
     /**
+     * The schema records are written with under a subject, and its id. With {@code use.latest.version}
+     * a subject's latest schema can differ from the class's: then {@code resolver} reads the class's
+     * encoding as that schema, and {@code writer} writes it.
+     */
+    private record WriterSchema(int id, GenericDatumReader<Object> resolver, GenericDatumWriter<Object> writer) {
+    }
+
+    /**
      * @param autoRegister register the class's schema on first write (true), or only look up an
      *                     already registered one (false, for registries where producers may not register)
      */
     public ConfluentAvroSerde(SchemaRegistryClient registry, Class<T> type, boolean forKeys, boolean autoRegister) {
+        this(registry, type, forKeys, autoRegister, false);
+    }
+
+    /**
+     * @param useLatestVersion write with the subject's latest registered schema and its id (Confluent's
+     *                         {@code use.latest.version}), provided that schema can represent this
+     *                         class's records; only with {@code autoRegister} false, as in Confluent's serializers
+     */
+    public ConfluentAvroSerde(SchemaRegistryClient registry, Class<T> type, boolean forKeys, boolean autoRegister,
+                              boolean useLatestVersion) {
+        if (autoRegister && useLatestVersion) {
+            throw new IllegalArgumentException("use.latest.version needs auto.register.schemas=false");
+        }
         AvroClassTrust.install();
         this.registry = registry;
         this.type = type;
         this.readerSchema = SpecificData.get().getSchema(type);
         this.forKeys = forKeys;
         this.autoRegister = autoRegister;
+        this.useLatestVersion = useLatestVersion;
         this.writer = new SpecificDatumWriter<>(readerSchema);
     }
 
@@ -99,10 +127,9 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
             return null;
         }
         String subject = subject(topic);
-        int id;
+        WriterSchema writerSchema;
         try {
-            id = idsBySubject.computeIfAbsent(subject,
-                    s -> autoRegister ? registry.register(s, readerSchema) : registry.lookup(s, readerSchema));
+            writerSchema = writerSchemasBySubject.computeIfAbsent(subject, this::writerSchema);
         } catch (SchemaRegistryUnavailableException e) {
             throw e;
         } catch (SchemaRegistryException e) {
@@ -113,15 +140,69 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
         out.write(MAGIC_BYTE);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(id).array());
+        out.writeBytes(ByteBuffer.allocate(4).putInt(writerSchema.id()).array());
         try {
             BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            writer.write(record, encoder);
+            if (writerSchema.resolver() == null) {
+                writer.write(record, encoder);
+            } else {
+                // Written as the class's schema, read back as the latest one (defaults fill its extra fields), written as that.
+                ByteArrayOutputStream own = new ByteArrayOutputStream(128);
+                BinaryEncoder ownEncoder = EncoderFactory.get().directBinaryEncoder(own, null);
+                writer.write(record, ownEncoder);
+                ownEncoder.flush();
+                Object resolved = writerSchema.resolver().read(null, DecoderFactory.get().binaryDecoder(own.toByteArray(), null));
+                writerSchema.writer().write(resolved, encoder);
+            }
             encoder.flush();
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot write " + type.getSimpleName() + " for topic " + topic + ": " + e, e);
         }
         return out.toByteArray();
+    }
+
+    private WriterSchema writerSchema(String subject) {
+        if (autoRegister) {
+            return new WriterSchema(registry.register(subject, readerSchema), null, null);
+        }
+        if (!useLatestVersion) {
+            return new WriterSchema(registry.lookup(subject, readerSchema), null, null);
+        }
+        SchemaRegistryClient.RegisteredSchema latest;
+        try {
+            latest = registry.latest(subject);
+        } catch (SchemaRegistryException e) {
+            if (e.isUnknownSubject()) {
+                throw new SerializationException("use.latest.version is set but subject " + subject + " has no registered version;"
+                        + " register its schema first", e);
+            }
+            throw e;
+        }
+        if (latest.schema().equals(readerSchema)) {
+            return new WriterSchema(latest.id(), null, null);
+        }
+        SchemaCompatibility.SchemaPairCompatibility check = SchemaCompatibility.checkReaderWriterCompatibility(latest.schema(), readerSchema);
+        if (check.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+            throw new SerializationException("use.latest.version: the latest version " + latest.version() + " (id " + latest.id()
+                    + ") of subject " + subject + " cannot represent raidwatch's " + readerSchema.getFullName() + " records"
+                    + " (its own schema, " + ownSchemaId(subject) + "fingerprint "
+                    + Long.toHexString(SchemaNormalization.parsingFingerprint64(readerSchema))
+                    + "): " + check.getResult().getIncompatibilities().stream()
+                            .map(i -> i.getType() + " at " + i.getLocation() + " " + i.getMessage()).toList());
+        }
+        // Plain generic data on both sides: logical types stay in their underlying form, exactly as encoded.
+        GenericData plain = new GenericData();
+        return new WriterSchema(latest.id(), new GenericDatumReader<>(readerSchema, latest.schema(), plain),
+                new GenericDatumWriter<>(latest.schema(), plain));
+    }
+
+    /** "id N under the subject, " when raidwatch's own schema is registered there; empty otherwise, or when the registry cannot say. */
+    private String ownSchemaId(String subject) {
+        try {
+            return "id " + registry.lookup(subject, readerSchema) + " under the subject, ";
+        } catch (SchemaRegistryException notThere) {
+            return "not registered under the subject, ";
+        }
     }
 
     T deserialize(String topic, byte[] data) {

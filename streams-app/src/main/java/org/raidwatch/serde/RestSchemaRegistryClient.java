@@ -10,23 +10,32 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
 import org.apache.avro.Schema;
 
 /**
  * A client for the Confluent Schema Registry REST API on {@code java.net.http}. Ids are cached per
  * subject and schema, and schemas per id, so a running stream asks the registry once per schema.
- * A registry that does not answer (or answers 5xx, 408, 429) is asked again with growing pauses
- * for up to the retry budget; then the call fails with {@link SchemaRegistryUnavailableException}.
+ * It may be given several addresses of one registry: a call goes to the address that answered last;
+ * one that cannot be reached or answers 5xx, 408 or 429 hands the call to the next. When every address
+ * is in trouble the round is tried again with growing pauses for up to the retry budget (for the
+ * whole list); then the call fails with {@link SchemaRegistryUnavailableException}. Requests carry the
+ * configured credentials; messages name an address without its user info, and never a credential.
  */
 public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final URI baseUri;
+    private final List<RegistrySettings.Endpoint> endpoints;
+    /** The address that answered last: calls start there. */
+    private final AtomicInteger current = new AtomicInteger();
     private final HttpClient http;
     private final Duration requestTimeout;
     private final Duration retryBudget;
@@ -46,14 +55,41 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
      *                    for one attempt
      */
     public RestSchemaRegistryClient(String baseUrl, Duration requestTimeout, Duration retryBudget) {
-        String trimmed = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-        this.baseUri = URI.create(trimmed);
-        if (baseUri.getScheme() == null || baseUri.getHost() == null) {
-            throw new IllegalArgumentException("schema registry URL must look like http://host:port, got: " + baseUrl);
+        this(settingsOf(baseUrl), requestTimeout, retryBudget);
+    }
+
+    /**
+     * @param retryBudget how long to keep retrying a call no address answered properly; zero for one
+     *                    round over the addresses
+     * @throws RegistrySettings.InvalidRegistrySettingException when a TLS store cannot be opened
+     */
+    public RestSchemaRegistryClient(RegistrySettings settings, Duration requestTimeout, Duration retryBudget) {
+        if (settings.isMock()) {
+            throw new IllegalArgumentException("a mock:// registry is in memory: use SchemaRegistries.forSettings");
         }
+        this.endpoints = settings.endpoints();
         this.requestTimeout = requestTimeout;
         this.retryBudget = retryBudget;
-        this.http = HttpClient.newBuilder().connectTimeout(requestTimeout).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(requestTimeout);
+        SSLContext tls = settings.sslContext();
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        this.http = builder.build();
+    }
+
+    private static RegistrySettings settingsOf(String baseUrl) {
+        try {
+            return RegistrySettings.ofUrl(baseUrl);
+        } catch (RegistrySettings.InvalidRegistrySettingException e) {
+            throw new IllegalArgumentException("schema registry URL must look like http://host:port, got: "
+                    + RegistrySettings.redact(baseUrl), e);
+        }
+    }
+
+    /** The address calls go to first: the one that answered last. */
+    public URI currentAddress() {
+        return endpoints.get(current.get()).base();
     }
 
     @Override
@@ -101,32 +137,50 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         long pauseMs = 100;
         int attempts = 0;
         while (true) {
-            attempts++;
-            try {
-                return sendOnce(method, path, body);
-            } catch (SchemaRegistryException e) {
-                if (!e.isUnavailable()) {
-                    throw e;
-                }
-                if (System.nanoTime() + pauseMs * 1_000_000 > deadline) {
-                    throw new SchemaRegistryUnavailableException("schema registry at " + baseUri + " unavailable after "
-                            + attempts + (attempts == 1 ? " attempt" : " attempts") + ": " + e.getMessage(), e);
-                }
+            // One round: every address once, starting with the one that answered last.
+            int start = current.get();
+            SchemaRegistryException last = null;
+            for (int i = 0; i < endpoints.size(); i++) {
+                int index = (start + i) % endpoints.size();
+                attempts++;
                 try {
-                    Thread.sleep(pauseMs);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new SchemaRegistryUnavailableException("interrupted while retrying the schema registry at " + baseUri, e);
+                    JsonNode answer = sendOnce(endpoints.get(index), method, path, body);
+                    current.set(index);
+                    return answer;
+                } catch (SchemaRegistryException e) {
+                    if (!e.isUnavailable()) {
+                        current.set(index);
+                        throw e;
+                    }
+                    last = e;
                 }
-                pauseMs = Math.min(pauseMs * 2, 1_000);
             }
+            if (System.nanoTime() + pauseMs * 1_000_000 > deadline) {
+                throw new SchemaRegistryUnavailableException("schema registry at " + addresses() + " unavailable after "
+                        + attempts + (attempts == 1 ? " attempt" : " attempts") + ": " + last.getMessage(), last);
+            }
+            try {
+                Thread.sleep(pauseMs);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new SchemaRegistryUnavailableException("interrupted while retrying the schema registry at " + addresses(), last);
+            }
+            pauseMs = Math.min(pauseMs * 2, 1_000);
         }
     }
 
-    private JsonNode sendOnce(String method, String path, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUri + path))
+    private String addresses() {
+        return endpoints.stream().map(e -> e.base().toString()).collect(Collectors.joining(","));
+    }
+
+    private JsonNode sendOnce(RegistrySettings.Endpoint endpoint, String method, String path, String body) {
+        URI base = endpoint.base();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(requestTimeout)
                 .header("Accept", CONTENT_TYPE + ", application/json");
+        if (endpoint.authorization() != null) {
+            request.header("Authorization", endpoint.authorization());
+        }
         if (body != null) {
             request.header("Content-Type", CONTENT_TYPE);
         }
@@ -135,16 +189,21 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new SchemaRegistryException("schema registry at " + baseUri + " could not be reached: " + e, e);
+            throw new SchemaRegistryException("schema registry at " + base + " could not be reached: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SchemaRegistryException("interrupted while calling the schema registry at " + baseUri, e);
+            throw new SchemaRegistryException("interrupted while calling the schema registry at " + base, e);
+        }
+        if (response.statusCode() == 401 || response.statusCode() == 403) {
+            throw new SchemaRegistryException("schema registry at " + base + " refused "
+                    + (endpoint.authorization() == null ? "a request without credentials" : "raidwatch's credentials")
+                    + " (HTTP " + response.statusCode() + " for " + method + " " + path + ")", response.statusCode(), -1);
         }
         JsonNode json = readJson(response.body());
         if (response.statusCode() / 100 != 2) {
             int errorCode = json.path("error_code").asInt(-1);
             String message = json.path("message").asText(response.body());
-            throw new SchemaRegistryException("schema registry " + method + " " + path + " answered HTTP "
+            throw new SchemaRegistryException("schema registry at " + base + ": " + method + " " + path + " answered HTTP "
                     + response.statusCode() + (errorCode >= 0 ? " error_code " + errorCode : "") + ": " + message,
                     response.statusCode(), errorCode);
         }

@@ -39,12 +39,25 @@ public record Topics(
      *                              read in the topology; {@code produce} registers as producers do.
      */
     public static Topics create(TopicNames names, SchemaRegistryClient registry, boolean registerOutputSchemas) {
+        return create(names, registry, registerOutputSchemas, false);
+    }
+
+    /**
+     * @param useLatestOutputSchemas write the output topics with their subjects' latest registered
+     *                               schemas (Confluent's {@code use.latest.version}; needs
+     *                               {@code registerOutputSchemas} false), so a registry curated by
+     *                               others decides the version; internal topics and stores are unaffected
+     */
+    public static Topics create(TopicNames names, SchemaRegistryClient registry, boolean registerOutputSchemas,
+                                boolean useLatestOutputSchemas) {
         Serde<String> keys = Serdes.String();
         return new Topics(
                 new Topic<>(names.raidReports(), keys, ConfluentAvroSerde.forValues(registry, RaidReport.class)),
                 new Topic<>(names.foiUpdates(), keys, ConfluentAvroSerde.forValues(registry, FoiUpdate.class)),
-                new Topic<>(names.flaggedCases(), keys, new ConfluentAvroSerde<>(registry, CaseFlag.class, false, registerOutputSchemas)),
-                new Topic<>(names.forceRates(), keys, new ConfluentAvroSerde<>(registry, ForceRates.class, false, registerOutputSchemas)),
+                new Topic<>(names.flaggedCases(), keys, new ConfluentAvroSerde<>(registry, CaseFlag.class, false, registerOutputSchemas,
+                        useLatestOutputSchemas)),
+                new Topic<>(names.forceRates(), keys, new ConfluentAvroSerde<>(registry, ForceRates.class, false, registerOutputSchemas,
+                        useLatestOutputSchemas)),
                 new Topic<>(names.deadLetters(), Serdes.ByteArray(), Serdes.ByteArray()),
                 ConfluentAvroSerde.forValues(registry, CaseState.class),
                 ConfluentAvroSerde.forValues(registry, RateDelta.class),

@@ -188,6 +188,14 @@ public record RaidwatchConfig(
         return props;
     }
 
+    /** The settings as a log line may show them: the Kafka pass-through settings by name only (they may hold passwords). */
+    @Override
+    public String toString() {
+        return "RaidwatchConfig[bootstrapServers=" + bootstrapServers + ", registry=" + registry + ", applicationId=" + applicationId
+                + ", stateDir=" + stateDir + ", rulesFolder=" + rulesFolder + ", topicNames=" + topicNames + ", http=" + http
+                + ", publishedRules=" + publishedRules + ", kafkaProperties=" + new java.util.TreeSet<>(kafkaProperties.keySet()) + "]";
+    }
+
     /** The same settings with another HTTP endpoint (the command line's --http-port and --http-address win). */
     public RaidwatchConfig withHttp(HttpEndpoint endpoint) {
         return new RaidwatchConfig(bootstrapServers, registry, applicationId, stateDir, rulesFolder, topicNames, partitions,

@@ -107,6 +107,25 @@ class EnvironmentSettingsTest {
         assertThat(config.applicationId()).isEqualTo("raidwatch-prod");
     }
 
+    @Test
+    void the_settings_as_a_log_line_shows_them_name_kafka_properties_but_not_their_values() {
+        RaidwatchConfig config = RaidwatchConfig.load(null, with(Map.of("RAIDWATCH_KAFKA_SASL_JAAS_CONFIG",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"raidwatch\" password=\"s3cret-jaas\";")));
+
+        assertThat(config.toString()).contains("sasl.jaas.config").doesNotContain("s3cret-jaas");
+    }
+
+    @Test
+    void the_rules_topic_is_followed_only_when_a_key_is_trusted_and_a_pinned_hash_must_be_one() {
+        assertThat(RaidwatchConfig.load(null, REQUIRED).publishedRules().followed()).isFalse();
+        RaidwatchConfig following = RaidwatchConfig.load(null, with(Map.of("RAIDWATCH_RULES_TRUSTED_KEYS", "/keys/a.pub, /keys/b.pub")));
+        assertThat(following.publishedRules().trustedKeyFiles()).containsExactly(java.nio.file.Path.of("/keys/a.pub"),
+                java.nio.file.Path.of("/keys/b.pub"));
+        assertThat(following.publishedRules().topic()).isEqualTo("raidwatch-rules");
+        assertThatThrownBy(() -> RaidwatchConfig.load(null, with(Map.of("RAIDWATCH_RULES_PINNED_SHA256", "abc"))))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("raidwatch.rules.pinned.sha256 must be 64 hex digits");
+    }
+
     private static Map<String, String> with(Map<String, String> more) {
         Map<String, String> environment = new HashMap<>(REQUIRED);
         environment.putAll(more);

@@ -21,11 +21,13 @@ import org.raidwatch.contract.Forces;
 import org.raidwatch.demo.DemoDataset;
 import org.raidwatch.demo.SimulatedClock;
 import org.raidwatch.http.ApiServer;
+import org.raidwatch.rules.LiveRuleSet;
 import org.raidwatch.rules.RuleSet;
 import org.raidwatch.runtime.EmbeddedKafka;
 import org.raidwatch.runtime.HttpEndpoint;
 import org.raidwatch.runtime.InputLoader;
 import org.raidwatch.runtime.OutputWatcher;
+import org.raidwatch.runtime.RuleFolderWatcher;
 import org.raidwatch.runtime.ServiceMetrics;
 import org.raidwatch.runtime.StreamsProperties;
 import org.raidwatch.runtime.StreamsRunner;
@@ -79,6 +81,10 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     HttpOptions http;
 
+    @Option(names = "--watch",
+            description = "With --rules DIR: when a file in DIR changes, rebuild the rule set and put it in force while the demo runs; every case is re-evaluated, and the flags the change raised and resolved are printed as they come.")
+    boolean watch;
+
     @Option(names = "--log-file", paramLabel = "FILE",
             description = "Where Kafka's and raidwatch's log lines go, so the console shows only the demo (default: raidwatch-demo.log in the temporary folder, replaced each run).")
     Path logFile;
@@ -92,6 +98,9 @@ final class DemoCommand implements Callable<Integer> {
         }
         if (speed <= 0 || raids < 1) {
             throw new Failures.UsageFailure("--speed and --raids must be positive");
+        }
+        if (watch && rules.folder == null) {
+            throw new Failures.UsageFailure("--watch needs --rules DIR: the folder of rules to watch");
         }
         PrintWriter out = spec.commandLine().getOut();
         HttpEndpoint endpoint = http.over(HttpEndpoint.of(HttpEndpoint.DEFAULT_ADDRESS, HttpEndpoint.DEFAULT_PORT));
@@ -141,14 +150,18 @@ final class DemoCommand implements Callable<Integer> {
                 Properties props = StreamsProperties.defaults("raidwatch-demo", kafka.bootstrapServers(), names.deadLetters());
                 props.put(StreamsConfig.STATE_DIR_CONFIG, workspace.resolve("streams").toString());
                 ServiceMetrics metrics = new ServiceMetrics(ruleSet);
-                var topology = CaseTopology.build(props, topics, ruleSet,
+                LiveRuleSet liveRules = new LiveRuleSet(ruleSet);
+                liveRules.onReplace(metrics::ruleSetInForce);
+                var topology = CaseTopology.build(props, topics, liveRules,
                         CaseTopology.Settings.liveWithClock(calendar, Duration.ofSeconds(1)).withInputPartitions(partitions), metrics);
                 try (metrics;
                      ApiServer api = endpoint.enabled()
                              ? ApiServer.start(endpoint, metrics, () -> calendar.instant().atZone(LONDON).toLocalDate()) : null;
                      StreamsRunner runner = new StreamsRunner(topology, servedBy(props, api));
                      OutputWatcher watcher = new OutputWatcher(client, topics, flag -> printLine(out, ConsoleReport.flagLine(flag)));
-                     InputLoader loader = new InputLoader(client, topics)) {
+                     InputLoader loader = new InputLoader(client, topics);
+                     RuleFolderWatcher rulesWatcher = watch ? new RuleFolderWatcher(rules.folder, liveRules, Duration.ofMillis(500),
+                             reloads(out, rules.folder)) : null) {
                     if (api != null) {
                         api.attach(runner, topics, client);
                     }
@@ -179,6 +192,31 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** What the console says when the watched rules change. */
+    private static RuleFolderWatcher.Report reloads(PrintWriter out, Path folder) {
+        return new RuleFolderWatcher.Report() {
+            @Override
+            public void inForce(RuleSet ruleSet) {
+                printLine(out, "raidwatch demo: " + folder + " changed: rule set " + ruleSet.version() + " (" + ruleSet.ruleIds().size()
+                        + " rules) is in force; every case is re-evaluated, and the flags it raises and resolves follow");
+            }
+
+            @Override
+            public void unchanged(RuleSet ruleSet) {
+                printLine(out, "raidwatch demo: " + folder + " changed, but its rules are those in force (" + ruleSet.version() + ")");
+            }
+
+            @Override
+            public void refused(List<String> problems) {
+                synchronized (out) {
+                    out.println("raidwatch demo: " + folder + " changed, but its rules do not build; the rule set in force stays:");
+                    problems.forEach(problem -> out.println("  " + problem));
+                    out.flush();
+                }
+            }
+        };
     }
 
     /** The Streams properties, telling Kafka Streams where this instance's HTTP server is (when it has one). */

@@ -1,0 +1,117 @@
+package org.raidwatch.runtime;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.raidwatch.rules.LiveRuleSet;
+import org.raidwatch.rules.RuleSet;
+import org.raidwatch.rules.RuleSetException;
+
+/**
+ * Rebuilds the rule set when a file in its folder changes, and puts it in force: an editor's save
+ * (often several writes, or a write and a rename) is waited out until the folder has been quiet
+ * for the debounce time, and the set is built on this watcher's thread, never a stream thread. A
+ * set that does not build leaves the set in force as it was.
+ */
+public final class RuleFolderWatcher implements AutoCloseable {
+
+    /** What became of a change: the set now in force, or the problems of the set that did not build. */
+    public interface Report {
+        void inForce(RuleSet ruleSet);
+
+        void unchanged(RuleSet ruleSet);
+
+        void refused(List<String> problems);
+    }
+
+    private final Path folder;
+    private final LiveRuleSet live;
+    private final Duration debounce;
+    private final Report report;
+    private final WatchService watcher;
+    private final Thread thread;
+
+    public RuleFolderWatcher(Path folder, LiveRuleSet live, Duration debounce, Report report) throws IOException {
+        this.folder = folder;
+        this.live = live;
+        this.debounce = debounce;
+        this.report = report;
+        this.watcher = FileSystems.getDefault().newWatchService();
+        registerAll(folder);
+        this.thread = new Thread(this::watch, "raidwatch-rules-watcher");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    private void registerAll(Path root) throws IOException {
+        try (Stream<Path> folders = Files.walk(root)) {
+            for (Path dir : folders.filter(Files::isDirectory).toList()) {
+                dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                        StandardWatchEventKinds.ENTRY_DELETE);
+            }
+        }
+    }
+
+    private void watch() {
+        try {
+            while (true) {
+                WatchKey key = watcher.take();
+                drain(key);
+                // Wait until the folder has been quiet for the debounce time.
+                WatchKey more;
+                while ((more = watcher.poll(debounce.toMillis(), TimeUnit.MILLISECONDS)) != null) {
+                    drain(more);
+                }
+                registerAll(folder); // folders made since
+                reload();
+            }
+        } catch (InterruptedException | ClosedWatchServiceException stopped) {
+            // closing
+        } catch (IOException e) {
+            report.refused(List.of(folder + ":0: cannot watch the folder any more: " + e.getMessage()));
+        }
+    }
+
+    private static void drain(WatchKey key) {
+        key.pollEvents();
+        key.reset();
+    }
+
+    private void reload() {
+        RuleSet built;
+        try {
+            built = RuleSet.load(folder);
+        } catch (RuleSetException e) {
+            report.refused(e.problems());
+            return;
+        } catch (RuntimeException e) {
+            report.refused(List.of(folder + ":0: " + e));
+            return;
+        }
+        Consumer<RuleSet> tell = live.replace(built) ? report::inForce : report::unchanged;
+        tell.accept(built);
+    }
+
+    @Override
+    public void close() {
+        thread.interrupt();
+        try {
+            watcher.close();
+            thread.join(5_000);
+        } catch (IOException ignored) {
+            // closing anyway
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -5,9 +5,9 @@ public final class ExitCodes {
 
     /** Everything worked; for replay and produce, every row was accepted. */
     public static final int OK = 0;
-    /** The stream stopped on an unexpected error, or a replay did not finish. */
+    /** The stream stopped on an unexpected error, a replay did not finish, or a rule scenario failed (rules test, rules check). */
     public static final int FAILED = 1;
-    /** Usage error, unreadable file, invalid setting, or a rule set that does not build. */
+    /** Usage error, unreadable file, invalid setting, a rule set that does not build, or a rule scenario file that cannot be used. */
     public static final int USAGE = 2;
     /** Some rows were rejected (replay, produce); everything else was processed and written. */
     public static final int ROWS_REJECTED = 3;

@@ -4,7 +4,7 @@ import java.io.PrintWriter;
 import org.raidwatch.serde.AvroClassTrust;
 import picocli.CommandLine;
 
-/** The {@code raidwatch} command: {@code demo}, {@code replay}, {@code run}, {@code produce}, {@code alerts}, {@code bench}. */
+/** The {@code raidwatch} command: {@code demo}, {@code replay}, {@code run}, {@code produce}, {@code alerts}, {@code rules}, {@code bench}. */
 public final class Main {
 
     private Main() {

@@ -13,8 +13,8 @@ import picocli.CommandLine.Command;
         footerHeading = "%nExit status:%n",
         footer = {
                 "  0  success (replay, produce: every row accepted)",
-                "  1  the stream (or an alerts subscriber) stopped on an unexpected error, or a replay did not finish",
-                "  2  usage error, unreadable file, invalid setting, or a rule set that does not build",
+                "  1  the stream (or an alerts subscriber) stopped on an unexpected error, a replay did not finish, or a rule scenario failed (rules test, rules check)",
+                "  2  usage error, unreadable file, invalid setting, a rule set that does not build, or a rule scenario file that cannot be used",
                 "  3  some rows were rejected (replay, produce); everything else was processed",
                 "  4  Kafka or the schema registry could not be reached",
                 "  5  some records could not be delivered to Kafka (produce, replay); each is listed"})
@@ -25,7 +25,7 @@ final class RaidwatchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a command: demo, replay, run, produce, alerts or bench");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a command: demo, replay, run, produce, alerts, rules or bench");
     }
 
     static final class Version implements picocli.CommandLine.IVersionProvider {

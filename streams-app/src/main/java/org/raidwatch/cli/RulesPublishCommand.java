@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -25,6 +26,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.raidwatch.rules.PublishedRuleSet;
 import org.raidwatch.rules.RuleSet;
 import org.raidwatch.rules.RuleSigningKeys;
+import org.raidwatch.rules.scenario.ScenarioFiles;
+import org.raidwatch.rules.scenario.ScenarioRun;
 import org.raidwatch.runtime.Deployment;
 import org.raidwatch.runtime.RaidwatchConfig;
 import org.raidwatch.runtime.RuleSetSubscription;
@@ -40,7 +43,8 @@ import picocli.CommandLine.Spec;
         header = "Check a rule set, sign it and publish it to the rules topic, where every running instance picks it up.",
         description = {
                 "Builds the rule set in DIR (every problem as file:line: message), signs its files with --key, and writes them to the compacted rules topic (raidwatch.rules.topic, default raidwatch-rules; created if missing). Every instance that trusts the key (raidwatch.rules.trusted.keys) verifies the signature, builds the set off its stream threads, puts it in force between two records and re-evaluates every case under it: flags of a removed or changed rule are RESOLVED or UPDATED, new ones RAISED, each tagged with the new version.",
-                "Exit status: 0 published; 2 the set does not build, or a usage error (key, settings); 4 Kafka could not be reached."})
+                "Before publishing, the set must build and its scenarios (DIR/tests, else DIR/../tests, as rules check finds them; published with the set) must pass: the instances run them too, and refuse a set whose scenarios fail.",
+                "Exit status: 0 published; 1 a scenario failed (nothing published); 2 the set does not build, or a usage error (key, settings); 4 Kafka could not be reached."})
 final class RulesPublishCommand implements Callable<Integer> {
 
     @Spec
@@ -67,11 +71,23 @@ final class RulesPublishCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new Failures.UsageFailure(e.getMessage());
         }
+        Map<String, String> files = files(folder);
         String version;
         try (RuleSet checked = RuleSet.load(folder)) {
             version = checked.version();
+            // The instances run the same scenarios before they put the set in force; a set they would refuse is not published.
+            List<String> problems = ScenarioRun.problems(checked, ScenarioFiles.parse(
+                    new PublishedRuleSet(files, "", null, null, Instant.EPOCH).scenarioFiles()));
+            if (!problems.isEmpty()) {
+                PrintWriter err = spec.commandLine().getErr();
+                problems.forEach(err::println);
+                err.printf("raidwatch: rule set %s was not published: its scenarios do not pass (%d %s; rules check %s shows all)%n", version,
+                        problems.size(), problems.size() == 1 ? "problem" : "problems", folder);
+                err.flush();
+                return ExitCodes.FAILED;
+            }
         }
-        PublishedRuleSet published = PublishedRuleSet.sign(files(folder), privateKey, publicKey, Instant.now());
+        PublishedRuleSet published = PublishedRuleSet.sign(files, privateKey, publicKey, Instant.now());
         String topic = settings.publishedRules().topic();
         RecordMetadata written;
         try (Admin admin = Deployment.connect(settings, deployment.connectTimeout)) {
@@ -96,17 +112,26 @@ final class RulesPublishCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** The rule set's .drl files (and any scenario files beside them), by path relative to the folder. */
+    /**
+     * What is published: the folder's .drl files by path relative to it, and its scenario files (from
+     * DIR/tests or DIR/../tests, as rules check finds them) under {@code tests/}.
+     */
     private static Map<String, String> files(Path folder) throws IOException {
         Map<String, String> files = new TreeMap<>();
+        Path tests = ScenarioFiles.folderFor(folder);
         try (Stream<Path> paths = Files.walk(folder)) {
-            for (Path file : paths.filter(Files::isRegularFile).sorted().toList()) {
-                String name = folder.relativize(file).toString().replace('\\', '/');
-                if (name.endsWith(".drl") || name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json")) {
-                    files.put(name, Files.readString(file, StandardCharsets.UTF_8));
+            for (Path file : paths.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".drl")).sorted().toList()) {
+                files.put(folder.relativize(file).toString().replace('\\', '/'), Files.readString(file, StandardCharsets.UTF_8));
+            }
+        }
+        if (tests != null) {
+            try (Stream<Path> paths = Files.walk(tests)) {
+                for (Path file : paths.filter(Files::isRegularFile).filter(ScenarioFiles::isScenarioFile).sorted().toList()) {
+                    files.put(PublishedRuleSet.SCENARIO_FOLDER + tests.relativize(file).toString().replace('\\', '/'), Files.readString(file, StandardCharsets.UTF_8));
                 }
             }
         }
         return files;
     }
+
 }

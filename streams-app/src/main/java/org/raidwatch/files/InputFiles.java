@@ -71,6 +71,40 @@ public final class InputFiles {
         return read(file, fields -> accepted(InputContract.check(RowFields.foiUpdate(fields))));
     }
 
+    /** The columns of a raid report row, as DOMAIN.md names them. */
+    public static final List<String> RAID_REPORT_COLUMNS = List.of("raid_id", "revision", "force", "raid_date", "reported_at",
+            "source_url", "trafficking_claimed", "modern_slavery_claimed", "claimed_victims", "claimed_arrests");
+    /** The columns of an FOI update row, as DOMAIN.md names them. */
+    public static final List<String> FOI_UPDATE_COLUMNS = List.of("foi_id", "raid_id", "force", "requested_on", "status",
+            "responded_on", "victims_identified", "nrm_referrals", "nrm_declined", "arrests", "trafficking_charges", "revision");
+
+    /** The column a name means (snake_case or camelCase, any case, as in a file's header), or null when it names none of them. */
+    public static String columnNamed(List<String> columns, String name) {
+        String wanted = RowFields.normalise(name);
+        return columns.stream().filter(column -> RowFields.normalise(column).equals(wanted)).findFirst().orElse(null);
+    }
+
+    /**
+     * One raid report given as cells by column (a row written elsewhere than in a file, such as a rule
+     * scenario's case), parsed and checked exactly as a file's row is: the record, or why it is refused.
+     */
+    public static InputContract.Checked<RaidReport> raidReportRow(Map<String, String> cells) {
+        try {
+            return InputContract.check(RowFields.raidReport(RowFields.of(cells)));
+        } catch (RowFields.RowRejected e) {
+            return new InputContract.Checked<>(null, e.getMessage());
+        }
+    }
+
+    /** As {@link #raidReportRow(Map)}, for an FOI update. */
+    public static InputContract.Checked<FoiUpdate> foiUpdateRow(Map<String, String> cells) {
+        try {
+            return InputContract.check(RowFields.foiUpdate(RowFields.of(cells)));
+        } catch (RowFields.RowRejected e) {
+            return new InputContract.Checked<>(null, e.getMessage());
+        }
+    }
+
     private static <T> T accepted(InputContract.Checked<T> checked) {
         if (!checked.isAccepted()) {
             throw new RowFields.RowRejected(checked.rejection());

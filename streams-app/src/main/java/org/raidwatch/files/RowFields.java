@@ -164,7 +164,7 @@ final class RowFields {
         }
     }
 
-    private static String normalise(String column) {
+    static String normalise(String column) {
         return column.trim().replace("_", "").toLowerCase(Locale.ROOT);
     }
 

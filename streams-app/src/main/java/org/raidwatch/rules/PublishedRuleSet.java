@@ -25,6 +25,9 @@ import java.util.TreeMap;
  */
 public record PublishedRuleSet(Map<String, String> files, String sha256, String keyId, byte[] signature, Instant publishedAt) {
 
+    /** Where the scenario files lie among the files. */
+    public static final String SCENARIO_FOLDER = "tests/";
+
     /** The record format; an instance refuses a format it does not know. */
     public static final int FORMAT = 1;
 
@@ -39,7 +42,10 @@ public record PublishedRuleSet(Map<String, String> files, String sha256, String 
             this.reason = reason;
         }
 
-        /** A short word for metrics: unsigned, untrusted-key, bad-signature, hash-mismatch, not-pinned, malformed, does-not-build. */
+        /**
+         * A short word for metrics: unsigned, untrusted-key, bad-signature, hash-mismatch, not-pinned,
+         * malformed (and, from the instance, does-not-build, scenarios-fail).
+         */
         public String reason() {
             return reason;
         }
@@ -102,11 +108,22 @@ public record PublishedRuleSet(Map<String, String> files, String sha256, String 
     public Map<String, String> drlFiles() {
         Map<String, String> drl = new TreeMap<>();
         files.forEach((name, text) -> {
-            if (name.endsWith(".drl")) {
+            if (name.endsWith(".drl") && !name.startsWith(SCENARIO_FOLDER)) {
                 drl.put(name, text);
             }
         });
         return drl;
+    }
+
+    /** The scenario files, by path (under {@value #SCENARIO_FOLDER}). */
+    public Map<String, String> scenarioFiles() {
+        Map<String, String> scenarios = new TreeMap<>();
+        files.forEach((name, text) -> {
+            if (name.startsWith(SCENARIO_FOLDER) && !name.endsWith(".drl")) {
+                scenarios.put(name, text);
+            }
+        });
+        return scenarios;
     }
 
     public byte[] toJson() {

@@ -17,13 +17,16 @@ import org.raidwatch.rules.LiveRuleSet;
 import org.raidwatch.rules.PublishedRuleSet;
 import org.raidwatch.rules.RuleSet;
 import org.raidwatch.rules.RuleSetException;
+import org.raidwatch.rules.scenario.ScenarioFiles;
+import org.raidwatch.rules.scenario.ScenarioRun;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Follows the rules topic and puts each published rule set in force, on its own thread (never a
  * stream thread): the record is verified (a trusted key's signature over the files, the pinned
- * hash if any), the set is built and tried on the sample cases, and only then replaces the set in
+ * hash if any), the set is built and tried on the sample cases and its own scenarios (published
+ * with it), and only then replaces the set in
  * force ({@link LiveRuleSet}), between two records of each stream task. A set that is refused
  * leaves the set in force as it was; the refusal is logged and counted.
  */
@@ -124,6 +127,12 @@ public final class RuleSetSubscription implements AutoCloseable {
         } catch (RuleSetException e) {
             refuse("does-not-build", "the rule set published at " + where + " is refused, it does not build: "
                     + String.join("; ", e.problems().stream().map(LogText::of).toList()));
+            return;
+        }
+        List<String> failing = ScenarioRun.problems(built, ScenarioFiles.parse(published.scenarioFiles()));
+        if (!failing.isEmpty()) {
+            refuse("scenarios-fail", "the rule set published at " + where + " (" + built.version() + ") is refused, its scenarios do not pass: "
+                    + String.join("; ", failing.stream().map(LogText::of).toList()));
             return;
         }
         if (live.replace(built)) {

@@ -45,6 +45,16 @@ class RulesPublishIT {
     private static final Path FOI = Path.of("src/test/resources/replay/foi.csv");
     private static final Pattern PUBLISHED_VERSION = Pattern.compile("published rule set (\\w+) ");
 
+    /** The new rule's scenarios, as an analyst writes them. */
+    private static final String KENT_SCENARIOS = """
+            - name: Kent claimed trafficking
+              report: {raid_id: K1, force: Kent, raid_date: 2021-03-01, trafficking_claimed: yes}
+              holds: [claimed-in-kent]
+            - name: Essex is not Kent
+              report: {raid_id: E1, force: Essex, raid_date: 2021-03-01, trafficking_claimed: yes}
+              not_holds: [claimed-in-kent]
+            """;
+
     @TempDir
     Path dir;
 
@@ -78,8 +88,11 @@ class RulesPublishIT {
                         && flags.get("R3|foi-withheld") != null && flags.get("R3|foi-withheld").getStatus() == FlagStatus.RAISED);
                 String shipped = before.get("R3|foi-withheld").getRuleSetVersion();
 
-                // When the analysts publish the shipped rules less foi-withheld, plus a rule for Kent's claimed raids
+                // When the analysts publish the shipped rules less foi-withheld, plus a brand-new rule for Kent's claimed
+                // raids: one DRL file and one scenario file, no Java
                 Path changed = shippedRulesWithout("foi-withheld", dir.resolve("changed"), "claimed-in-kent", "Kent claimed trafficking");
+                Files.createDirectories(changed.resolve("tests"));
+                Files.writeString(changed.resolve("tests/claimed-in-kent.yaml"), KENT_SCENARIOS);
                 Run published = raidwatch("rules", "publish", changed.toString(), "--key", dir.resolve("keys/analysts.key").toString(),
                         "--config", config.toString());
                 assertThat(published.status()).as(published.err()).isZero();
@@ -101,11 +114,16 @@ class RulesPublishIT {
                         "--config", config.toString()).status()).isZero();
                 writeSigned(kafka, Map.of("broken.drl", "package raidwatch.rules;\nrule \"broken\" when $c : RaidCase( then end\n"),
                         dir.resolve("keys/analysts.key"));
-                // Then the instance refuses both, and counts why
-                Await.until(Duration.ofSeconds(30), "both sets refused in /metrics", () -> {
+                // and a set signed by the analysts whose own scenario fails
+                writeSigned(kafka, Map.of("claimed-in-kent.drl", Files.readString(changed.resolve("claimed-in-kent.drl")),
+                        "tests/claimed-in-kent.yaml", KENT_SCENARIOS.replace("not_holds: [claimed-in-kent]", "holds: [claimed-in-kent]")),
+                        dir.resolve("keys/analysts.key"));
+                // Then the instance refuses all three, and counts why
+                Await.until(Duration.ofSeconds(30), "the three sets refused in /metrics", () -> {
                     String metrics = new Http(httpPort).get("/metrics").body();
                     return metrics.contains("raidwatch_rule_set_refused_total{reason=\"untrusted-key\"} 1.0")
-                            && metrics.contains("raidwatch_rule_set_refused_total{reason=\"does-not-build\"} 1.0");
+                            && metrics.contains("raidwatch_rule_set_refused_total{reason=\"does-not-build\"} 1.0")
+                            && metrics.contains("raidwatch_rule_set_refused_total{reason=\"scenarios-fail\"} 1.0");
                 }, () -> new Http(httpPort).get("/metrics").body().lines().filter(line -> line.startsWith("raidwatch_rule_set")).toList().toString());
                 assertThat(new Http(httpPort).get("/metrics").body())
                         .contains("raidwatch_rule_set_info{source=\"published " );
@@ -131,6 +149,23 @@ class RulesPublishIT {
             assertThat(run.isAlive()).as("run command still alive after the stop").isFalse();
             assertThat(runExit.get()).isEqualTo(ExitCodes.OK);
         }
+    }
+
+    @Test
+    void publishing_a_set_whose_scenarios_fail_is_refused_before_anything_is_written() throws IOException {
+        assertThat(raidwatch("rules", "keygen", "--out", dir.resolve("keys").toString()).status()).isZero();
+        Path rules = shippedRulesWithout("none", dir.resolve("failing"), "claimed-in-kent", "Kent claimed trafficking");
+        Files.createDirectories(rules.resolve("tests"));
+        Files.writeString(rules.resolve("tests/claimed-in-kent.yaml"), KENT_SCENARIOS.replace("force: Essex", "force: Kent"));
+        Path config = dir.resolve("nowhere.properties");
+        Files.writeString(config, "bootstrap.servers=127.0.0.1:1\nschema.registry.url=mock://nowhere\n");
+
+        Run run = raidwatch("rules", "publish", rules.toString(), "--key", dir.resolve("keys/raidwatch-rules.key").toString(),
+                "--config", config.toString(), "--connect-timeout", "2s");
+
+        assertThat(run.status()).isEqualTo(ExitCodes.FAILED);
+        assertThat(run.err()).contains("tests/claimed-in-kent.yaml:4: scenario \"Essex is not Kent\" fails: expected claimed-in-kent not to hold")
+                .contains("was not published: its scenarios do not pass");
     }
 
     @Test

@@ -45,13 +45,7 @@ public final class TopicSetup {
     /** As above; an empty partition count or replication factor takes the broker's default. */
     public static List<String> createMissing(Admin admin, TopicNames names, Optional<Integer> partitions,
                                              Optional<Short> replication, long timeoutMs) {
-        Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-        List<NewTopic> wanted = List.of(
-                new NewTopic(names.raidReports(), partitions, replication),
-                new NewTopic(names.foiUpdates(), partitions, replication),
-                new NewTopic(names.flaggedCases(), partitions, replication).configs(compacted),
-                new NewTopic(names.forceRates(), partitions, replication).configs(compacted),
-                new NewTopic(names.deadLetters(), partitions, replication));
+        List<NewTopic> wanted = wanted(names, partitions, replication);
         try {
             Set<String> existing = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
             List<NewTopic> missing = wanted.stream().filter(topic -> !existing.contains(topic.name())).toList();
@@ -76,6 +70,21 @@ public final class TopicSetup {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         }
+    }
+
+    /**
+     * raidwatch's five topics as it creates them: the inputs and dead letters with the broker's
+     * defaults, the outputs compacted. Kafka Streams creates its internal topics itself. The topic
+     * script of the Docker Compose stack ({@code docker/create-topics.sh}) creates the same ones.
+     */
+    public static List<NewTopic> wanted(TopicNames names, Optional<Integer> partitions, Optional<Short> replication) {
+        Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        return List.of(
+                new NewTopic(names.raidReports(), partitions, replication),
+                new NewTopic(names.foiUpdates(), partitions, replication),
+                new NewTopic(names.flaggedCases(), partitions, replication).configs(compacted),
+                new NewTopic(names.forceRates(), partitions, replication).configs(compacted),
+                new NewTopic(names.deadLetters(), partitions, replication));
     }
 
     /**

@@ -65,6 +65,16 @@ topics=(
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
+# The reason kafka-topics.sh gave in its output files: its error line, else the root cause of its
+# stack trace, else its last line.
+reason() {
+  local lines
+  lines="$(cat "$@" 2>/dev/null | grep -v -E '^[[:space:]]+(at |\.\.\. [0-9]+ more)' | grep -v '^[[:space:]]*$' || true)"
+  { grep -m 1 'Error while executing topic command' <<<"$lines" \
+    || grep 'Caused by:' <<<"$lines" | tail -n 1 \
+    || tail -n 1 <<<"$lines"; } | sed 's/^Caused by: //'
+}
+
 # kafka-topics.sh with a client configuration whose calls give up after $1 seconds (the admin
 # client would otherwise retry for a minute per call), plus the user's own client settings.
 topics_within() {
@@ -90,11 +100,12 @@ echo "create-topics: waiting up to ${wait_seconds} s for Kafka at $bootstrap"
 while true; do
   remaining=$((deadline - SECONDS))
   [ "$remaining" -ge 1 ] || remaining=1
-  if existing="$(topics_within "$remaining" --list 2>"$work/list.err")"; then
+  if topics_within "$remaining" --list >"$work/list.out" 2>"$work/list.err"; then
+    existing="$(cat "$work/list.out")"
     break
   fi
   if [ "$SECONDS" -ge "$deadline" ]; then
-    fail 1 "Kafka at $bootstrap did not answer within ${wait_seconds} s; kafka-topics.sh said: $(grep -v '^\s*$' "$work/list.err" | tail -n 3 | tr '\n' ' ')"
+    fail 1 "Kafka at $bootstrap did not answer within ${wait_seconds} s ($(reason "$work/list.out" "$work/list.err"))"
   fi
   sleep 2
 done
@@ -115,7 +126,7 @@ for entry in "${topics[@]}"; do
     done
   fi
   if ! topics_within "$wait_seconds" "${args[@]}" >"$work/create.out" 2>&1; then
-    fail 1 "Kafka at $bootstrap did not create $name: $(grep -v '^\s*$' "$work/create.out" | tail -n 3 | tr '\n' ' ')"
+    fail 1 "Kafka at $bootstrap did not create $name ($(reason "$work/create.out"))"
   fi
   echo "create-topics: created $name (${partitions} partitions, replication ${replication}${configs:+, $configs})"
   created=$((created + 1))
@@ -136,7 +147,7 @@ if [ "$created" -gt 0 ]; then
       break
     fi
     if [ "$SECONDS" -ge "$deadline" ]; then
-      fail 1 "some partitions of raidwatch's topics still have no leader after ${wait_seconds} s: $(grep -v '^\s*$' "$work/describe.out" | tail -n 3 | tr '\n' ' ')"
+      fail 1 "some partitions of raidwatch's topics still have no leader after ${wait_seconds} s ($(reason "$work/describe.out"))"
     fi
     sleep 1
   done

@@ -108,6 +108,23 @@ class TopicScriptIT {
     }
 
     @Test
+    void fails_with_kafkas_reason_when_a_topic_cannot_be_created() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), false);
+             Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            // Given a one-broker cluster
+            // When the script asks for replication 3
+            Run run = runScript(Map.of("RAIDWATCH_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "RAIDWATCH_TOPIC_REPLICATION", "3",
+                    "RAIDWATCH_TOPICS_WAIT", "30"));
+
+            // Then it stops at the first topic, saying why
+            assertThat(run.status).as("exit status; it printed:%n%s", run.output).isEqualTo(1);
+            assertThat(run.stderr).contains("create-topics: Kafka at " + kafka.bootstrapServers() + " did not create raid-reports (")
+                    .contains("replication factor");
+            assertThat(admin.listTopics().names().get(10, TimeUnit.SECONDS)).doesNotContainAnyElementsOf(TopicNames.DEFAULTS.all());
+        }
+    }
+
+    @Test
     void gives_up_with_a_message_when_no_broker_answers_within_its_wait() throws Exception {
         // Given a port where no broker listens
         int closedPort;

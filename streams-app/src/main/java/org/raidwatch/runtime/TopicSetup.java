@@ -46,16 +46,7 @@ public final class TopicSetup {
     /** As above; an empty partition count or replication factor takes the broker's default. */
     public static List<String> createMissing(Admin admin, TopicNames names, Optional<Integer> partitions,
                                              Optional<Short> replication, long timeoutMs) {
-        Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-        // The inputs are the record of what was reported and answered, and what a re-processing starts
-        // from: kept for good (deleting by age would lose cases; compaction could keep a late, older revision).
-        Map<String, String> keptForGood = Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1");
-        List<NewTopic> wanted = List.of(
-                new NewTopic(names.raidReports(), partitions, replication).configs(keptForGood),
-                new NewTopic(names.foiUpdates(), partitions, replication).configs(keptForGood),
-                new NewTopic(names.flaggedCases(), partitions, replication).configs(compacted),
-                new NewTopic(names.forceRates(), partitions, replication).configs(compacted),
-                new NewTopic(names.deadLetters(), partitions, replication));
+        List<NewTopic> wanted = wanted(names, partitions, replication);
         try {
             Set<String> existing = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
             List<NewTopic> missing = wanted.stream().filter(topic -> !existing.contains(topic.name())).toList();
@@ -80,6 +71,24 @@ public final class TopicSetup {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         }
+    }
+
+    /**
+     * raidwatch's five topics as it creates them: the inputs kept for good, the dead letters with the
+     * broker's retention, the outputs compacted. Kafka Streams creates its internal topics itself. The
+     * topic script of the Docker Compose stack ({@code docker/create-topics.sh}) creates the same ones.
+     */
+    public static List<NewTopic> wanted(TopicNames names, Optional<Integer> partitions, Optional<Short> replication) {
+        Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        // The inputs are the record of what was reported and answered, and what a re-processing starts
+        // from: kept for good (deleting by age would lose cases; compaction could keep a late, older revision).
+        Map<String, String> keptForGood = Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1");
+        return List.of(
+                new NewTopic(names.raidReports(), partitions, replication).configs(keptForGood),
+                new NewTopic(names.foiUpdates(), partitions, replication).configs(keptForGood),
+                new NewTopic(names.flaggedCases(), partitions, replication).configs(compacted),
+                new NewTopic(names.forceRates(), partitions, replication).configs(compacted),
+                new NewTopic(names.deadLetters(), partitions, replication));
     }
 
     /**

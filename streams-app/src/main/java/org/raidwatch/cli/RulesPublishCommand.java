@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -44,7 +46,7 @@ import picocli.CommandLine.Spec;
         description = {
                 "Builds the rule set in DIR (every problem as file:line: message), signs its files with --key, and writes them to the compacted rules topic (raidwatch.rules.topic, default raidwatch-rules; created if missing). Every instance that trusts the key (raidwatch.rules.trusted.keys) verifies the signature, builds the set off its stream threads, puts it in force between two records and re-evaluates every case under it: flags of a removed or changed rule are RESOLVED or UPDATED, new ones RAISED, each tagged with the new version.",
                 "Before publishing, the set must build and its scenarios (DIR/tests, else DIR/../tests, as rules check finds them; published with the set) must pass: the instances run them too, and refuse a set whose scenarios fail.",
-                "Exit status: 0 published; 1 a scenario failed (nothing published); 2 the set does not build, or a usage error (key, settings); 4 Kafka could not be reached."})
+                "Exit status: 0 published; 1 a scenario failed (nothing published); 2 the set does not build, its scenario files cannot be used, or a usage error (key, settings); 4 Kafka could not be reached."})
 final class RulesPublishCommand implements Callable<Integer> {
 
     @Spec
@@ -71,25 +73,31 @@ final class RulesPublishCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new Failures.UsageFailure(e.getMessage());
         }
-        Map<String, String> files = files(folder);
+        PublishedRuleSet published = PublishedRuleSet.sign(files(folder), privateKey, publicKey, Instant.now());
+        try {
+            published.verify(Map.of(published.keyId(), publicKey), null);
+        } catch (PublishedRuleSet.RefusedException e) {
+            throw new Failures.UsageFailure(keyFile + " and the public key beside it are not one pair (" + e.getMessage() + "); no instance"
+                    + " would accept what it signs");
+        }
+        // Checked exactly as the instances will build and check it: the signed files, not the folder again.
         String version;
-        try (RuleSet checked = RuleSet.load(folder)) {
+        Map<String, String> drl = new TreeMap<>();
+        published.drlFiles().forEach((name, text) -> drl.put(folder.resolve(name).toString(), text));
+        try (RuleSet checked = RuleSet.fromFiles(folder.toString(), drl)) {
             version = checked.version();
-            // The instances run the same scenarios before they put the set in force; a set they would refuse is not published.
-            List<String> problems = ScenarioRun.problems(checked, ScenarioFiles.parse(
-                    new PublishedRuleSet(files, "", null, null, Instant.EPOCH).scenarioFiles()));
-            if (!problems.isEmpty()) {
-                PrintWriter err = spec.commandLine().getErr();
-                problems.forEach(err::println);
-                err.printf("raidwatch: rule set %s was not published: its scenarios do not pass (%d %s; rules check %s shows all)%n", version,
-                        problems.size(), problems.size() == 1 ? "problem" : "problems", folder);
-                err.flush();
-                return ExitCodes.FAILED;
+            ScenarioFiles.Read scenarios = ScenarioFiles.parse(published.scenarioFiles());
+            List<String> unusable = new ArrayList<>(scenarios.problems());
+            unusable.addAll(ScenarioRun.undefinedRuleIds(checked, scenarios.scenarios()));
+            if (!unusable.isEmpty()) {
+                return refused(unusable, version, "its scenario files cannot be used", ExitCodes.USAGE);
+            }
+            List<String> failing = ScenarioRun.problems(checked, scenarios);
+            if (!failing.isEmpty()) {
+                return refused(failing, version, "its scenarios do not pass", ExitCodes.FAILED);
             }
         }
-        PublishedRuleSet published = PublishedRuleSet.sign(files, privateKey, publicKey, Instant.now());
         String topic = settings.publishedRules().topic();
-        RecordMetadata written;
         try (Admin admin = Deployment.connect(settings, deployment.connectTimeout)) {
             TopicSetup.createRulesTopic(admin, topic, settings.replication(), deployment.connectTimeout.toMillis());
         }
@@ -97,10 +105,15 @@ final class RulesPublishCommand implements Callable<Integer> {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-            written = producer.send(new ProducerRecord<>(topic, RuleSetSubscription.PARTITION, "rule-set", published.toJson()))
+        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        RecordMetadata written;
+        try {
+            // Keyed by its hash, so compaction keeps every set published (an instance falls back to the latest one it accepts).
+            written = producer.send(new ProducerRecord<>(topic, RuleSetSubscription.PARTITION, published.sha256(), published.toJson()))
                     .get(deployment.connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            producer.close();
         } catch (ExecutionException | TimeoutException e) {
+            producer.close(Duration.ZERO); // nothing more is sent after the failure is reported
             throw new TopicSetup.BrokerUnreachableException("the rule set could not be written to " + topic + ": "
                     + (e instanceof ExecutionException ? e.getCause().getMessage() : "no acknowledgement within "
                     + deployment.connectTimeout.toSeconds() + " s"), e);
@@ -110,6 +123,15 @@ final class RulesPublishCommand implements Callable<Integer> {
                 published.files().size(), published.sha256(), published.keyId(), topic, written.offset());
         out.flush();
         return ExitCodes.OK;
+    }
+
+    private int refused(List<String> problems, String version, String why, int status) {
+        PrintWriter err = spec.commandLine().getErr();
+        problems.forEach(err::println);
+        err.printf("raidwatch: rule set %s was not published: %s (%d %s; rules check %s shows all)%n", version, why, problems.size(),
+                problems.size() == 1 ? "problem" : "problems", folder);
+        err.flush();
+        return status;
     }
 
     /**

@@ -32,6 +32,8 @@ public record PublishedRuleSet(Map<String, String> files, String sha256, String 
     public static final int FORMAT = 1;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A file's path: relative, '/' between its parts, printable characters only. */
+    private static final java.util.regex.Pattern PLAIN_PATH = java.util.regex.Pattern.compile("[^/\\p{Cntrl}][^\\p{Cntrl}]*");
 
     /** Why a published rule set was not put in force. */
     public static final class RefusedException extends RuntimeException {
@@ -104,6 +106,11 @@ public record PublishedRuleSet(Map<String, String> files, String sha256, String 
         }
     }
 
+    /** The SHA-256 of the files as they are (what {@link #sha256()} claims, if they are the files signed). */
+    public String contentSha256() {
+        return sha256(canonical(files));
+    }
+
     /** The {@code .drl} files, by path. */
     public Map<String, String> drlFiles() {
         Map<String, String> drl = new TreeMap<>();
@@ -162,6 +169,11 @@ public record PublishedRuleSet(Map<String, String> files, String sha256, String 
         }
         Map<String, String> files = new TreeMap<>();
         fileNodes.fields().forEachRemaining(entry -> files.put(entry.getKey(), entry.getValue().asText()));
+        for (String name : files.keySet()) {
+            if (!PLAIN_PATH.matcher(name).matches() || name.contains("..")) {
+                throw new RefusedException("malformed", "a file name is not a plain relative path: " + org.raidwatch.contract.LogText.of(name));
+            }
+        }
         byte[] signature;
         try {
             signature = json.hasNonNull("signature") ? Base64.getDecoder().decode(json.get("signature").asText()) : null;
@@ -178,12 +190,27 @@ public record PublishedRuleSet(Map<String, String> files, String sha256, String 
                 signature, publishedAt);
     }
 
-    /** Every file's path and text, in path order, each followed by a zero byte: what is hashed and signed. */
+    /**
+     * What is hashed and signed: every file in path order, its path and then its text, each as UTF-8
+     * preceded by its length (so no two different sets of files encode alike), the text exactly as
+     * it will be built.
+     */
     static byte[] canonical(Map<String, String> files) {
-        StringBuilder text = new StringBuilder();
-        new TreeMap<>(files).forEach((name, content) -> text.append(name).append('\0')
-                .append(content.replace("\r\n", "\n")).append('\0'));
-        return text.toString().getBytes(StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+        try {
+            out.writeInt(files.size());
+            for (Map.Entry<String, String> file : new TreeMap<>(files).entrySet()) {
+                for (String part : new String[] {file.getKey(), file.getValue()}) {
+                    byte[] utf8 = part.getBytes(StandardCharsets.UTF_8);
+                    out.writeInt(utf8.length);
+                    out.write(utf8);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return bytes.toByteArray();
     }
 
     private static String sha256(byte[] content) {

@@ -18,7 +18,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -75,9 +74,6 @@ public final class RuleSet implements AutoCloseable {
     private final List<String> ruleIds;
     private final List<Integer> workingDayDeadlines;
     private final Map<String, String> ruleSources;
-    private final ThreadLocal<RuleSession> sessionOfThread;
-    private final List<RuleSession> sessions = new CopyOnWriteArrayList<>();
-    private final Map<Thread, RuleSession> sessionThreads = new java.util.concurrent.ConcurrentHashMap<>();
 
     private RuleSet(String source, String version, KieBase kieBase, List<String> ruleIds, List<Integer> workingDayDeadlines,
                     Map<String, String> ruleSources) {
@@ -87,21 +83,6 @@ public final class RuleSet implements AutoCloseable {
         this.ruleIds = List.copyOf(ruleIds);
         this.workingDayDeadlines = List.copyOf(workingDayDeadlines);
         this.ruleSources = Map.copyOf(ruleSources);
-        this.sessionOfThread = ThreadLocal.withInitial(() -> {
-            RuleSession session = new RuleSession(kieBase, this::ruleOf);
-            sessionThreads.entrySet().removeIf(held -> {
-                // Stream threads are replaced after failures: let go of the sessions of threads that ended.
-                if (!held.getKey().isAlive()) {
-                    held.getValue().close();
-                    sessions.remove(held.getValue());
-                    return true;
-                }
-                return false;
-            });
-            sessions.add(session);
-            sessionThreads.put(Thread.currentThread(), session);
-            return session;
-        });
     }
 
     /** Builds the rule set from every {@code .drl} file under a folder. */
@@ -183,15 +164,10 @@ public final class RuleSet implements AutoCloseable {
         return null;
     }
 
-    /** The session of the calling thread (sessions are not thread-safe; the KieBase is). */
-    public RuleSession sessionForCurrentThread() {
-        return sessionOfThread.get();
-    }
-
     /**
-     * A session of its own for one user at a time (a stream task), to be closed by it. Unlike
-     * {@link #sessionForCurrentThread()} it ties nothing to a thread, so a rule set that is replaced
-     * while the stream runs can be collected once its users have moved on.
+     * A session of its own for one user at a time (a stream task, a check), to be closed by it:
+     * sessions are not thread-safe, the KieBase is. Nothing ties it to a thread, so a rule set that is
+     * replaced while the stream runs can be collected once its users have moved on.
      */
     public RuleSession newSession() {
         return new RuleSession(kieBase, this::ruleOf);
@@ -216,11 +192,9 @@ public final class RuleSet implements AutoCloseable {
         return "unknown";
     }
 
+    /** Nothing to release: the sessions are their users' to close. Kept so a rule set reads as a resource where it is one. */
     @Override
     public void close() {
-        sessions.forEach(RuleSession::close);
-        sessions.clear();
-        sessionThreads.clear();
     }
 
     /** The .drl files under a folder, by the name errors show (the path as the user gave it, or the file name when shipped). */
@@ -255,6 +229,11 @@ public final class RuleSet implements AutoCloseable {
         for (Map.Entry<String, String> drl : drlByName.entrySet()) {
             Matcher pkg = PACKAGE.matcher(drl.getValue());
             String resource = (pkg.find() ? pkg.group(1).replace('.', '/') + "/" : "") + Path.of(drl.getKey()).getFileName();
+            if (nameByKiePath.containsKey(resource)) {
+                // Drools would keep only one of them: refuse rather than drop a file silently.
+                throw new RuleSetException(source, List.of(drl.getKey() + ":0: has the same name and package as "
+                        + nameByKiePath.get(resource) + "; give one of them another file name"));
+            }
             nameByKiePath.put(resource, drl.getKey());
             nameByKiePath.put("src/main/resources/" + resource, drl.getKey());
             kfs.write("src/main/resources/" + resource, drl.getValue());

@@ -40,8 +40,12 @@ final class EnvironmentSettings {
     static final String KAFKA_PREFIX = "RAIDWATCH_KAFKA_";
     static final String OLD_KAFKA_PREFIX = "KAFKA_";
 
-    /** Variables read by the launcher and the container image, not by the settings. */
-    static final Set<String> LAUNCHER_VARIABLES = Set.of("RAIDWATCH_JAVA_OPTS");
+    /**
+     * Variables that are not raidwatch's settings but share its prefix: the launcher's and the
+     * container image's JVM options, and the compose stack's topic script's own (so one set of
+     * variables can serve the script and raidwatch).
+     */
+    static final Set<String> LAUNCHER_VARIABLES = Set.of("RAIDWATCH_JAVA_OPTS", "RAIDWATCH_TOPICS_WAIT", "RAIDWATCH_TOPICS_COMMAND_CONFIG");
 
     /**
      * The names Kubernetes gives the variables it injects for each Service: {@code <SERVICE>_SERVICE_HOST},

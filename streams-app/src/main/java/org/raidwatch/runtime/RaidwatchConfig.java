@@ -211,6 +211,10 @@ public record RaidwatchConfig(
             throw new InvalidConfigException("raidwatch.rules.pinned.sha256 must be 64 hex digits (the sha256 rules publish prints), got: "
                     + LogText.of(pinned));
         }
+        if (pinned != null && files.isEmpty()) {
+            throw new InvalidConfigException("raidwatch.rules.pinned.sha256 is set, but raidwatch.rules.trusted.keys is not: without a"
+                    + " trusted key the rules topic is not followed, so nothing would be pinned");
+        }
         String topic = value(own, "raidwatch.rules.topic").trim();
         if (topic.isEmpty()) {
             throw new InvalidConfigException("raidwatch.rules.topic must name a topic");

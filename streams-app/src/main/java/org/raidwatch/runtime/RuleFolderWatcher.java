@@ -47,7 +47,12 @@ public final class RuleFolderWatcher implements AutoCloseable {
         this.debounce = debounce;
         this.report = report;
         this.watcher = FileSystems.getDefault().newWatchService();
-        registerAll(folder);
+        try {
+            registerAll(folder);
+        } catch (IOException | RuntimeException e) {
+            watcher.close();
+            throw e;
+        }
         this.thread = new Thread(this::watch, "raidwatch-rules-watcher");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -72,13 +77,15 @@ public final class RuleFolderWatcher implements AutoCloseable {
                 while ((more = watcher.poll(debounce.toMillis(), TimeUnit.MILLISECONDS)) != null) {
                     drain(more);
                 }
-                registerAll(folder); // folders made since
+                try {
+                    registerAll(folder); // folders made since
+                } catch (IOException | java.io.UncheckedIOException e) {
+                    // an editor's temporary file gone while the folder was walked: the next change walks it again
+                }
                 reload();
             }
         } catch (InterruptedException | ClosedWatchServiceException stopped) {
             // closing
-        } catch (IOException e) {
-            report.refused(List.of(folder + ":0: cannot watch the folder any more: " + e.getMessage()));
         }
     }
 
@@ -88,18 +95,15 @@ public final class RuleFolderWatcher implements AutoCloseable {
     }
 
     private void reload() {
-        RuleSet built;
         try {
-            built = RuleSet.load(folder);
+            RuleSet built = RuleSet.load(folder);
+            Consumer<RuleSet> tell = live.replace(built) ? report::inForce : report::unchanged;
+            tell.accept(built);
         } catch (RuleSetException e) {
             report.refused(e.problems());
-            return;
         } catch (RuntimeException e) {
             report.refused(List.of(folder + ":0: " + e));
-            return;
         }
-        Consumer<RuleSet> tell = live.replace(built) ? report::inForce : report::unchanged;
-        tell.accept(built);
     }
 
     @Override

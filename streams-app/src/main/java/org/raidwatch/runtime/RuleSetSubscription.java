@@ -75,16 +75,25 @@ public final class RuleSetSubscription implements AutoCloseable {
      * starts, so an instance starts with the published set rather than switching soon after.
      */
     public void catchUp(Duration timeout) {
-        long end = consumer.endOffsets(Set.of(partition), timeout).getOrDefault(partition, 0L);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        ConsumerRecord<byte[], byte[]> latest = null;
-        while (consumer.position(partition, timeout) < end && System.nanoTime() < deadline) {
-            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                latest = record;
+        List<ConsumerRecord<byte[], byte[]>> published = new java.util.ArrayList<>();
+        try {
+            long end = consumer.endOffsets(Set.of(partition), timeout).getOrDefault(partition, 0L);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (consumer.position(partition, timeout) < end) {
+                if (System.nanoTime() > deadline) {
+                    throw new TopicSetup.BrokerUnreachableException("the rules topic " + partition.topic() + " could not be read to its end"
+                            + " within " + timeout.toSeconds() + " s", null);
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(published::add);
             }
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            throw new TopicSetup.BrokerUnreachableException("the rules topic " + partition.topic() + " could not be read: " + e.getMessage(), e);
         }
-        if (latest != null) {
-            apply(latest);
+        // The latest set this instance accepts: a refused latest one falls back to the one before it.
+        for (int i = published.size() - 1; i >= 0; i--) {
+            if (apply(published.get(i))) {
+                return;
+            }
         }
     }
 
@@ -93,27 +102,54 @@ public final class RuleSetSubscription implements AutoCloseable {
         thread.start();
     }
 
+    /** Polls until closed; the consumer belongs to this thread from start() on, and is closed by it. */
     private void follow() {
+        long pauseMs = 1_000;
         try {
             while (!stopping) {
-                ConsumerRecord<byte[], byte[]> latest = null;
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
-                    latest = record;
-                }
-                if (latest != null) {
-                    apply(latest);
+                try {
+                    ConsumerRecord<byte[], byte[]> latest = null;
+                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
+                        latest = record;
+                    }
+                    if (latest != null) {
+                        apply(latest);
+                    }
+                    pauseMs = 1_000;
+                } catch (WakeupException stopped) {
+                    return;
+                } catch (RuntimeException e) {
+                    // Kafka trouble: the set in force stays, and following goes on once Kafka answers again.
+                    LOG.warn("Following the rules topic {} failed ({}); trying again in {} s; the rule set in force stays", partition.topic(),
+                            LogText.of(e), pauseMs / 1000);
+                    Thread.sleep(pauseMs);
+                    pauseMs = Math.min(pauseMs * 2, 60_000);
                 }
             }
-        } catch (WakeupException stopped) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.error("The rules topic {} can no longer be followed: {}; the rule set in force stays", partition.topic(), e.toString(), e);
+        } catch (InterruptedException stopped) {
+            Thread.currentThread().interrupt();
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
         }
     }
 
-    /** Verifies, builds and puts in force one published set; a refused one changes nothing. */
-    void apply(ConsumerRecord<byte[], byte[]> record) {
+    /**
+     * Verifies, builds and puts in force one published set; a refused one changes nothing.
+     *
+     * @return whether the set is in force now (put in force, or in force already)
+     */
+    boolean apply(ConsumerRecord<byte[], byte[]> record) {
         String where = record.topic() + "-" + record.partition() + "@" + record.offset();
+        try {
+            return verifyBuildAndPutInForce(record, where);
+        } catch (RuntimeException | StackOverflowError e) {
+            // Whatever a record holds, it cannot stop the instance from following the topic.
+            refuse("error", "the rule set published at " + where + " is refused: " + LogText.of(e));
+            return false;
+        }
+    }
+
+    private boolean verifyBuildAndPutInForce(ConsumerRecord<byte[], byte[]> record, String where) {
         PublishedRuleSet published;
         RuleSet built;
         try {
@@ -123,17 +159,17 @@ public final class RuleSetSubscription implements AutoCloseable {
                     published.drlFiles());
         } catch (PublishedRuleSet.RefusedException e) {
             refuse(e.reason(), "the rule set published at " + where + " is refused: " + e.getMessage());
-            return;
+            return false;
         } catch (RuleSetException e) {
             refuse("does-not-build", "the rule set published at " + where + " is refused, it does not build: "
                     + String.join("; ", e.problems().stream().map(LogText::of).toList()));
-            return;
+            return false;
         }
         List<String> failing = ScenarioRun.problems(built, ScenarioFiles.parse(published.scenarioFiles()));
         if (!failing.isEmpty()) {
             refuse("scenarios-fail", "the rule set published at " + where + " (" + built.version() + ") is refused, its scenarios do not pass: "
                     + String.join("; ", failing.stream().map(LogText::of).toList()));
-            return;
+            return false;
         }
         if (live.replace(built)) {
             LOG.info("Rule set {} ({} rules, sha256 {}, signed by key {}, published {}) is in force; every case is re-evaluated under it",
@@ -141,6 +177,7 @@ public final class RuleSetSubscription implements AutoCloseable {
         } else {
             LOG.info("The rule set published at {} is the one in force ({})", where, built.version());
         }
+        return true;
     }
 
     private void refuse(String reason, String message) {
@@ -151,14 +188,16 @@ public final class RuleSetSubscription implements AutoCloseable {
     @Override
     public void close() {
         stopping = true;
-        consumer.wakeup();
-        if (thread.isAlive()) {
-            try {
-                thread.join(Duration.ofSeconds(10).toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (!thread.isAlive() && thread.getState() == Thread.State.NEW) {
+            consumer.close(Duration.ofSeconds(5)); // never followed: the consumer is still this thread's
+            return;
         }
-        consumer.close(Duration.ofSeconds(5));
+        consumer.wakeup();
+        thread.interrupt();
+        try {
+            thread.join(Duration.ofSeconds(10).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -46,7 +46,10 @@ public final class TopicSetup {
     /** As above; an empty partition count or replication factor takes the broker's default. */
     public static List<String> createMissing(Admin admin, TopicNames names, Optional<Integer> partitions,
                                              Optional<Short> replication, long timeoutMs) {
-        List<NewTopic> wanted = wanted(names, partitions, replication);
+        return createMissing(admin, wanted(names, partitions, replication), timeoutMs);
+    }
+
+    private static List<String> createMissing(Admin admin, List<NewTopic> wanted, long timeoutMs) {
         try {
             Set<String> existing = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
             List<NewTopic> missing = wanted.stream().filter(topic -> !existing.contains(topic.name())).toList();
@@ -98,30 +101,9 @@ public final class TopicSetup {
      * @return whether it created the topic
      */
     public static boolean createRulesTopic(Admin admin, String topic, Optional<Short> replication, long timeoutMs) {
-        try {
-            if (admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS).contains(topic)) {
-                return false;
-            }
-            try {
-                admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), replication)
-                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
-                        .all().get(timeoutMs, TimeUnit.MILLISECONDS);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof TopicExistsException) {
-                    return false;
-                }
-                throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause().getMessage(), e);
-            }
-            awaitLeaders(admin, List.of(topic), Duration.ofMillis(timeoutMs));
-            return true;
-        } catch (TimeoutException e) {
-            throw new BrokerUnreachableException("Kafka did not answer within " + timeoutMs + " ms", e);
-        } catch (ExecutionException e) {
-            throw new BrokerUnreachableException("Kafka refused to list topics: " + e.getCause().getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topic " + topic, e);
-        }
+        NewTopic rules = new NewTopic(topic, Optional.of(1), replication)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        return !createMissing(admin, List.of(rules), timeoutMs).isEmpty();
     }
 
     /**

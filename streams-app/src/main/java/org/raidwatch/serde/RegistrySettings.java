@@ -241,13 +241,22 @@ public final class RegistrySettings {
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            throw new InvalidRegistrySettingException(URL + " must look like http://host:port or https://host:port, got: " + redact(url));
+            throw new InvalidRegistrySettingException(URL + " must look like http://host:port or https://host:port, got: " + unreadable(url));
         }
         if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
             throw new InvalidRegistrySettingException(URL + " must start with http://, https:// or mock:// and name a host"
-                    + " (http://host:port), got: " + redact(url));
+                    + " (http://host:port), got: " + unreadable(url));
         }
         return url;
+    }
+
+    /**
+     * An address that could not be read, as an error may show it: not at all when it holds an
+     * {@code @} (a password with a '/' or '#' in it hides where the user info ends).
+     */
+    private static String unreadable(String url) {
+        return url.indexOf('@') >= 0 ? "an address with an '@' in it (not shown: it may hold a password)"
+                : org.raidwatch.contract.LogText.of(url);
     }
 
     /** The address with any user info replaced by {@code ***}: {@code https://***@host:8081}. */

@@ -136,11 +136,14 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         long deadline = System.nanoTime() + retryBudget.toNanos();
         long pauseMs = 100;
         int attempts = 0;
-        while (true) {
+        for (int rounds = 0; ; rounds++) {
             // One round: every address once, starting with the one that answered last.
             int start = current.get();
             SchemaRegistryException last = null;
             for (int i = 0; i < endpoints.size(); i++) {
+                if (rounds > 0 && i > 0 && System.nanoTime() > deadline) {
+                    break; // after a first full round, the budget covers the whole list, not each address
+                }
                 int index = (start + i) % endpoints.size();
                 attempts++;
                 try {
@@ -202,7 +205,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         JsonNode json = readJson(response.body());
         if (response.statusCode() / 100 != 2) {
             int errorCode = json.path("error_code").asInt(-1);
-            String message = json.path("message").asText(response.body());
+            String message = org.raidwatch.contract.LogText.of(json.path("message").asText(response.body()));
             throw new SchemaRegistryException("schema registry at " + base + ": " + method + " " + path + " answered HTTP "
                     + response.statusCode() + (errorCode >= 0 ? " error_code " + errorCode : "") + ": " + message,
                     response.statusCode(), errorCode);

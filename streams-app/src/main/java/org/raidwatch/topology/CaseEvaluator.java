@@ -63,6 +63,8 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
     private KeyValueStore<String, CaseState> cases;
     private KeyValueStore<String, String> dueCases;
     private KeyValueStore<String, String> progress;
+    /** The version of the rule set this task last evaluated a case under (null: none since it started). */
+    private String versionSeen;
     /** The session of the rule set last used by this task, renewed when another set is in force. */
     private RuleSession session;
     private RuleSet sessionRuleSet;
@@ -86,6 +88,7 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
         // A task revived after a failure reuses this object with its stores restored from the last commit.
         this.dueCursor = null;
         this.passCount = 0;
+        this.versionSeen = null;
         context.schedule(settings.timeCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::passTime);
     }
 
@@ -101,7 +104,7 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
         CaseEvaluation.Result result;
         List<RateDelta> rateDeltas;
         try {
-            result = evaluate(liveRules.current(), merged, today(), record.timestamp());
+            result = evaluate(inForce(), merged, today(), record.timestamp());
             rateDeltas = RateCounting.deltas(before, result.after());
         } catch (RuleEvaluationException e) {
             LOG.warn("{}; the input goes to the dead-letter topic and its case stays as it was", LogText.of(e.getMessage()));
@@ -131,6 +134,21 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
         } finally {
             observer.rulesEvaluated(System.nanoTime() - start);
         }
+    }
+
+    /**
+     * The rule set in force. When it is another than the one this task last evaluated under, the
+     * stored "every case is evaluated under" no longer holds (cases since were evaluated under
+     * another set, even if the first comes back): it is cleared, so the next punctuation starts a
+     * full pass under whatever set is then in force.
+     */
+    private RuleSet inForce() {
+        RuleSet ruleSet = liveRules.current();
+        if (versionSeen != null && !versionSeen.equals(ruleSet.version())) {
+            progress.delete(RULE_SET_IN_FORCE);
+        }
+        versionSeen = ruleSet.version();
+        return ruleSet;
     }
 
     private RuleSession sessionOf(RuleSet ruleSet) {
@@ -184,7 +202,7 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
     private void passTime(long wallClockMs) {
         long deadline = System.nanoTime() + settings.reevaluationBudget().toNanos();
         LocalDate today = today();
-        RuleSet ruleSet = liveRules.current();
+        RuleSet ruleSet = inForce();
         if (reevaluateDueCases(ruleSet, today, wallClockMs, deadline)) {
             continueFullReevaluation(ruleSet, today, wallClockMs, deadline);
         }
@@ -230,7 +248,12 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
     private void continueFullReevaluation(RuleSet ruleSet, LocalDate today, long wallClockMs, long deadline) {
         String cursor = progress.get(PASS_CURSOR);
         if (cursor != null && !ruleSet.version().equals(progress.get(PASS_RULE_SET))) {
-            cursor = null; // a pass for another rule set was under way: start again for this one
+            // A pass for another rule set was under way: start again for this one. Some cases may have been
+            // re-evaluated under that other set, so none counts as evaluated under this one yet.
+            progress.delete(PASS_CURSOR);
+            progress.delete(PASS_RULE_SET);
+            progress.delete(RULE_SET_IN_FORCE);
+            cursor = null;
         }
         if (cursor == null) {
             String inForce = progress.get(RULE_SET_IN_FORCE);
@@ -244,6 +267,8 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
                 }
             }
             cursor = "";
+            // Until the pass ends, the cases are evaluated under a mix of sets: not under any one of them.
+            progress.delete(RULE_SET_IN_FORCE);
             progress.put(PASS_CURSOR, cursor);
             progress.put(PASS_RULE_SET, ruleSet.version());
             passCount = 0;

@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.raidwatch.it.RuleFolders;
 import picocli.CommandLine;
 
 /**
@@ -36,27 +37,10 @@ class RulesDiffIT {
 
     @BeforeAll
     static void compareTheShippedRulesWithAChangedCopy() throws IOException {
-        try (var files = Files.list(Path.of("../rules/drl"))) {
-            for (Path file : files.toList()) {
-                if (!file.getFileName().toString().equals("foi-withheld.drl")) {
-                    Files.copy(file, newRules.resolve(file.getFileName()));
-                }
-            }
-        }
+        RuleFolders.shippedWithout(newRules, "foi-withheld");
         Path overstated = newRules.resolve("rescue-overstated.drl");
         Files.writeString(overstated, Files.readString(overstated).replace("@severity(MEDIUM)", "@severity(HIGH)"));
-        Files.writeString(newRules.resolve("claimed-in-kent.drl"), """
-                package raidwatch.rules;
-                import org.raidwatch.rules.RaidCase;
-                global org.raidwatch.rules.Findings findings;
-                rule "claimed-in-kent"
-                    @severity(LOW)
-                when
-                    $c : RaidCase( claimed, force == "Kent Police" )
-                then
-                    findings.flag(drools, "Kent claimed trafficking");
-                end
-                """);
+        RuleFolders.addRule(newRules, "claimed-in-kent", "claimed, force == \"Kent Police\"", "\"Kent claimed trafficking\"");
         text = diff("--rules", newRules.toString(), "--raids", RAIDS.toString(), "--foi", FOI.toString(), "--as-of", "2021-06-30");
         json = diff("--rules", newRules.toString(), "--raids", RAIDS.toString(), "--foi", FOI.toString(), "--as-of", "2021-06-30", "--json");
     }

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.raidwatch.it.Await;
 import org.raidwatch.it.Http;
+import org.raidwatch.it.RuleFolders;
 import org.raidwatch.rules.PublishedRuleSet;
 import org.raidwatch.rules.RuleSigningKeys;
 import org.raidwatch.runtime.EmbeddedKafka;
@@ -208,27 +209,9 @@ class RulesPublishIT {
 
     /** A copy of the shipped rules without one rule, plus a rule flagging claimed raids of Kent (or every claimed raid). */
     private static Path shippedRulesWithout(String removed, Path folder, String addedId, String explanation) throws IOException {
-        Files.createDirectories(folder);
-        try (var files = Files.list(Path.of("../rules/drl"))) {
-            for (Path file : files.toList()) {
-                if (!file.getFileName().toString().equals(removed + ".drl")) {
-                    Files.copy(file, folder.resolve(file.getFileName()));
-                }
-            }
-        }
+        RuleFolders.shippedWithout(folder, removed);
         String condition = addedId.equals("claimed-in-kent") ? "claimed, force == \"Kent Police\"" : "claimed";
-        Files.writeString(folder.resolve(addedId + ".drl"), """
-                package raidwatch.rules;
-                import org.raidwatch.rules.RaidCase;
-                global org.raidwatch.rules.Findings findings;
-                rule "%s"
-                    @severity(LOW)
-                when
-                    $c : RaidCase( %s )
-                then
-                    findings.flag(drools, "%s");
-                end
-                """.formatted(addedId, condition, explanation));
+        RuleFolders.addRule(folder, addedId, condition, "\"" + explanation + "\"");
         return folder;
     }
 

@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
 import org.raidwatch.http.ApiServer;
+import org.raidwatch.rules.LiveRuleSet;
 import org.raidwatch.rules.RuleSet;
 import org.raidwatch.runtime.HttpEndpoint;
 import org.raidwatch.runtime.ServiceMetrics;
@@ -42,6 +43,12 @@ public final class AppInstance implements AutoCloseable {
 
     /** An instance serving its HTTP API (and telling the other instances where) on the given endpoint. */
     public static AppInstance start(String bootstrapServers, String registryUrl, Path stateDir, RuleSet rules, HttpEndpoint http) {
+        return start(bootstrapServers, registryUrl, stateDir, new LiveRuleSet(rules), http);
+    }
+
+    /** An instance whose rule set the test replaces while it runs, as the rules topic does. */
+    public static AppInstance start(String bootstrapServers, String registryUrl, Path stateDir, LiveRuleSet liveRules, HttpEndpoint http) {
+        RuleSet rules = liveRules.current();
         Properties props = StreamsProperties.defaults(APPLICATION_ID, bootstrapServers, TopicNames.DEFAULTS.deadLetters());
         props.put("state.dir", stateDir.toString());
         // A killed instance leaves the group after this, not after the default 45 s.
@@ -59,7 +66,8 @@ public final class AppInstance implements AutoCloseable {
         if (api != null) {
             props.put(org.apache.kafka.streams.StreamsConfig.APPLICATION_SERVER_CONFIG, api.endpoint().applicationServer());
         }
-        StreamsRunner runner = new StreamsRunner(CaseTopology.build(props, topics, rules, settings, metrics), props);
+        liveRules.onReplace(metrics::ruleSetInForce);
+        StreamsRunner runner = new StreamsRunner(CaseTopology.build(props, topics, liveRules, settings, metrics), props);
         if (api != null) {
             api.attach(runner, topics, java.util.Map.of("bootstrap.servers", bootstrapServers));
         }

@@ -52,9 +52,10 @@ public final class Expected {
         }
         Map<String, String> flags = new TreeMap<>();
         Map<String, int[]> rates = new TreeMap<>();
+        var session = rules.newSession();
         for (RaidReport report : reports.values()) {
             FoiUpdate foi = updates.get(report.getRaidId());
-            for (Finding finding : rules.sessionForCurrentThread().evaluate(new RaidCase(report, foi, asOf))) {
+            for (Finding finding : session.evaluate(new RaidCase(report, foi, asOf))) {
                 flags.put(report.getRaidId() + "|" + finding.ruleId(), finding.explanation());
             }
             if (report.getTraffickingClaimed() || report.getModernSlaveryClaimed()) {
@@ -74,6 +75,7 @@ public final class Expected {
                 }
             }
         }
+        session.close();
         return new Expected(flags, rates);
     }
 

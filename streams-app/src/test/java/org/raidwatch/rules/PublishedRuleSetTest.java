@@ -54,6 +54,34 @@ class PublishedRuleSetTest {
     }
 
     @Test
+    void a_signature_covers_exactly_the_files_it_was_made_for() {
+        // Two sets whose files would run together if names and texts were simply joined
+        Map<String, String> joined = Map.of("a.drl", "x\0b.drl\0y");
+        Map<String, String> split = Map.of("a.drl", "x", "b.drl", "y");
+        PublishedRuleSet signed = PublishedRuleSet.sign(joined, publisher.getPrivate(), publisher.getPublic(), AT);
+        assertRefused(reclaimed(split, signed), "bad-signature", "its signature does not match");
+
+        // and line endings are part of the text (a string literal in a rule may hold one)
+        PublishedRuleSet unix = PublishedRuleSet.sign(Map.of("a.drl", "x\ny"), publisher.getPrivate(), publisher.getPublic(), AT);
+        assertRefused(reclaimed(Map.of("a.drl", "x\r\ny"), unix), "bad-signature", "its signature does not match");
+    }
+
+    @Test
+    void a_file_name_that_is_not_a_plain_relative_path_is_refused_as_malformed() {
+        for (String name : List.of("../escape.drl", "/etc/rules.drl", "a\u0000b.drl", "tests/../../x.yaml", "line\nbreak.drl")) {
+            PublishedRuleSet signed = PublishedRuleSet.sign(Map.of(name, "x"), publisher.getPrivate(), publisher.getPublic(), AT);
+            assertThatThrownBy(() -> PublishedRuleSet.fromJson(signed.toJson())).as(name)
+                    .isInstanceOfSatisfying(PublishedRuleSet.RefusedException.class, e -> assertThat(e.reason()).isEqualTo("malformed"));
+        }
+    }
+
+    /** Other files with the hash they really have, under a signature made for the first ones: what a forger can do without the key. */
+    private static PublishedRuleSet reclaimed(Map<String, String> files, PublishedRuleSet signed) {
+        String actualHash = new PublishedRuleSet(files, "", null, null, AT).contentSha256();
+        return new PublishedRuleSet(files, actualHash, signed.keyId(), signed.signature(), AT);
+    }
+
+    @Test
     void a_set_signed_with_another_key_is_refused_even_when_it_claims_a_trusted_key_id() {
         KeyPair stranger = RuleSigningKeys.generate();
         PublishedRuleSet bySomeoneElse = PublishedRuleSet.sign(FILES, stranger.getPrivate(), stranger.getPublic(), AT);

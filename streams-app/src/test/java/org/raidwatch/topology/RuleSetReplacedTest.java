@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.raidwatch.it.RuleFolders;
 import org.raidwatch.rules.LiveRuleSet;
 import org.raidwatch.rules.RuleSet;
 import org.raidwatch.schema.CaseFlag;
@@ -85,6 +86,44 @@ class RuleSetReplacedTest {
     }
 
     @Test
+    void a_set_replaced_again_before_its_pass_ended_leaves_no_case_under_it(@TempDir Path folder) throws IOException {
+        // Given the shipped rules in force, a punctuation re-evaluating one case, and three answered raids
+        RuleSet shipped = RaidwatchDriver.shippedRules();
+        LiveRuleSet rules = new LiveRuleSet(shipped);
+        driver = new RaidwatchDriver(rules, CaseTopology.Settings.live().withReevaluation(Duration.ofMillis(250), Duration.ZERO, 2));
+        for (String raid : List.of("r-1", "r-2", "r-3")) {
+            driver.send(Raids.report(raid));
+            driver.send(Raids.answer(raid).setNrmReferrals(0));
+        }
+        // (a first pass records that every case is evaluated under the shipped set)
+        for (int punctuation = 0; punctuation < 8; punctuation++) {
+            driver.advanceWallClock(Duration.ofMillis(250));
+        }
+        driver.flagChanges();
+
+        // When another set is put in force, one case is re-evaluated under it and a new raid evaluated under it
+        RuleSet other = shippedWithout(folder, "identified-not-referred", "");
+        rules.replace(other);
+        driver.advanceWallClock(Duration.ofMillis(250));
+        driver.send(Raids.report("r-4"));
+        driver.send(Raids.answer("r-4").setNrmReferrals(0));
+        // and the shipped set comes back before that pass has ended
+        rules.replace(shipped);
+        for (int punctuation = 0; punctuation < 8; punctuation++) {
+            driver.advanceWallClock(Duration.ofMillis(250));
+        }
+
+        // Then every case holds the shipped set's flags again, identified-not-referred among them
+        for (String raid : List.of("r-1", "r-2", "r-3", "r-4")) {
+            assertThat(driver.caseOf(raid).getFlags().keySet()).as(raid)
+                    .containsExactlyInAnyOrder("claimed-no-referral", "rescue-overstated", "identified-not-referred");
+        }
+        assertThat(driver.flagChanges()).filteredOn(flag -> flag.getStatus() == FlagStatus.RAISED)
+                .extracting(CaseFlag::getRaidId, CaseFlag::getRuleId, CaseFlag::getRuleSetVersion)
+                .contains(tuple("r-1", "identified-not-referred", shipped.version()), tuple("r-4", "identified-not-referred", shipped.version()));
+    }
+
+    @Test
     void putting_the_set_in_force_again_changes_nothing() {
         LiveRuleSet rules = new LiveRuleSet(RaidwatchDriver.shippedRules());
         driver = new RaidwatchDriver(rules, CaseTopology.Settings.live());
@@ -99,11 +138,7 @@ class RuleSetReplacedTest {
     }
 
     private static RuleSet shippedWithout(Path folder, String removed, String addedRule) throws IOException {
-        for (String id : RaidwatchDriver.shippedRules().ruleIds()) {
-            if (!id.equals(removed)) {
-                Files.copy(Path.of("../rules/drl/" + id + ".drl"), folder.resolve(id + ".drl"));
-            }
-        }
+        RuleFolders.shippedWithout(folder, removed);
         Files.writeString(folder.resolve("added.drl"), """
                 package raidwatch.rules;
                 import org.raidwatch.rules.RaidCase;

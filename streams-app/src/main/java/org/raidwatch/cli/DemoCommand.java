@@ -90,6 +90,8 @@ final class DemoCommand implements Callable<Integer> {
     Path logFile;
 
     private volatile boolean stopRequested;
+    /** Counts dead letters for the console's rates lines (a rule that fails on real cases shows there). */
+    private volatile ServiceMetrics consoleMetrics;
 
     @Override
     public Integer call() throws Exception {
@@ -171,6 +173,7 @@ final class DemoCommand implements Callable<Integer> {
                     printLine(out, String.format("raidwatch demo: broker at %s, topology running with rule set %s (%s); feeding %d events "
                                     + "from %d raids (seed %d) at %s days per second%n", kafka.bootstrapServers(), ruleSet.version(),
                             ruleSet.source(), events.size(), raids, seed, speed));
+                    consoleMetrics = metrics;
                     feed(out, events, calendar, loader, watcher, runner, deadline);
                     printLine(out, String.format("%nraidwatch demo: %s; %d flag changes seen%n",
                             stopRequested ? "stopped" : "done", watcher.flagsSeen()));
@@ -211,7 +214,8 @@ final class DemoCommand implements Callable<Integer> {
             @Override
             public void refused(List<String> problems) {
                 synchronized (out) {
-                    out.println("raidwatch demo: " + folder + " changed, but its rules do not build; the rule set in force stays:");
+                    out.println("raidwatch demo: " + folder + " changed, but its rules do not build or their scenarios fail; the rule set in"
+                            + " force stays:");
                     problems.forEach(problem -> out.println("  " + problem));
                     out.flush();
                 }
@@ -305,11 +309,13 @@ final class DemoCommand implements Callable<Integer> {
         return stopRequested || (deadline != null && Instant.now().isAfter(deadline));
     }
 
-    private static void printRates(PrintWriter out, OutputWatcher watcher, SimulatedClock calendar, boolean withForces) {
+    private void printRates(PrintWriter out, OutputWatcher watcher, SimulatedClock calendar, boolean withForces) {
         ForceRates national = watcher.rates(Forces.ALL, "all");
+        long deadLetters = consoleMetrics == null ? 0 : consoleMetrics.deadLetterCount();
         synchronized (out) {
-            out.printf("-- %s  national, all time: %s%n", calendar.instant().atZone(LONDON).toLocalDate(),
-                    national == null ? "no claimed raids yet" : ConsoleReport.ratesLine(national));
+            out.printf("-- %s  national, all time: %s%s%n", calendar.instant().atZone(LONDON).toLocalDate(),
+                    national == null ? "no claimed raids yet" : ConsoleReport.ratesLine(national),
+                    deadLetters == 0 ? "" : "; " + deadLetters + " sent to the dead letters so far (the log file says why)");
             if (withForces) {
                 ConsoleReport.forceTable(out, watcher.allRates(), TABLE_FORCES);
             }

@@ -92,10 +92,10 @@ final class RulesDiffCommand implements Callable<Integer> {
         out.printf("  %d raid reports and %d FOI updates evaluated, %d rows refused by the input contract%n",
                 read.raids() == null ? 0 : read.raids().accepted().size(), read.fois() == null ? 0 : read.fois().accepted().size(),
                 read.rejected().size());
-        out.printf("  %-36s %8s %8s %8s %8s %8s%n", "rule", "open now", "open new", "appear", "vanish", "change");
+        out.printf("  %-36s %8s %8s %9s %9s %9s%n", "rule", "open now", "open new", "appear", "disappear", "change");
         for (FlagDiff.RuleDiff rule : diff.rules()) {
             String note = !rule.inBefore() ? "  (new rule)" : !rule.inAfter() ? "  (removed)" : "";
-            out.printf("  %-36s %8d %8d %8s %8s %8s%s%n", rule.ruleId(), rule.openBefore(), rule.openAfter(), signed('+', rule.appear().size()),
+            out.printf("  %-36s %8d %8d %9s %9s %9s%s%n", rule.ruleId(), rule.openBefore(), rule.openAfter(), signed('+', rule.appear().size()),
                     signed('-', rule.disappear().size()), signed('~', rule.changed().size()), note);
         }
         deadLetters(out, "current", before);
@@ -113,7 +113,7 @@ final class RulesDiffCommand implements Callable<Integer> {
             list(out, "-", rule.disappear());
             rule.changed().stream().limit(LISTED).forEach(changed -> {
                 out.printf("  ~ %s%n", line(changed.after()));
-                out.printf("      was: %s%n", changed.before().getExplanation());
+                out.printf("      was: %s  %s%n", changed.before().getSeverity(), changed.before().getExplanation());
             });
             if (rule.changed().size() > LISTED) {
                 out.printf("  ~ ... and %d more (--json lists them all)%n", rule.changed().size() - LISTED);

@@ -96,6 +96,11 @@ final class RulesPublishCommand implements Callable<Integer> {
             if (!failing.isEmpty()) {
                 return refused(failing, version, "its scenarios do not pass", ExitCodes.FAILED);
             }
+            if (scenarios.scenarios().isEmpty()) {
+                spec.commandLine().getErr().println("raidwatch: warning: no scenarios found for " + folder + " (in " + folder.resolve("tests")
+                        + " or " + folder.resolve("../tests").normalize() + "): the instances can only check that it builds; rules check "
+                        + folder + " lists what each rule lacks");
+            }
         }
         String topic = settings.publishedRules().topic();
         try (Admin admin = Deployment.connect(settings, deployment.connectTimeout)) {

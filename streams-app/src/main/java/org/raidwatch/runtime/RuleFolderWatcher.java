@@ -16,9 +16,12 @@ import java.util.stream.Stream;
 import org.raidwatch.rules.LiveRuleSet;
 import org.raidwatch.rules.RuleSet;
 import org.raidwatch.rules.RuleSetException;
+import org.raidwatch.rules.scenario.ScenarioFiles;
+import org.raidwatch.rules.scenario.ScenarioRun;
 
 /**
- * Rebuilds the rule set when a file in its folder changes, and puts it in force: an editor's save
+ * Rebuilds the rule set when a file in its folder (or its scenario folder) changes, and puts it in
+ * force once it builds and its scenarios pass: an editor's save
  * (often several writes, or a write and a rename) is waited out until the folder has been quiet
  * for the debounce time, and the set is built on this watcher's thread, never a stream thread. A
  * set that does not build leaves the set in force as it was.
@@ -48,7 +51,7 @@ public final class RuleFolderWatcher implements AutoCloseable {
         this.report = report;
         this.watcher = FileSystems.getDefault().newWatchService();
         try {
-            registerAll(folder);
+            registerAll();
         } catch (IOException | RuntimeException e) {
             watcher.close();
             throw e;
@@ -58,7 +61,15 @@ public final class RuleFolderWatcher implements AutoCloseable {
         this.thread.start();
     }
 
-    private void registerAll(Path root) throws IOException {
+    private void registerAll() throws IOException {
+        register(folder);
+        Path scenarios = ScenarioFiles.folderFor(folder);
+        if (scenarios != null && !scenarios.startsWith(folder)) {
+            register(scenarios);
+        }
+    }
+
+    private void register(Path root) throws IOException {
         try (Stream<Path> folders = Files.walk(root)) {
             for (Path dir : folders.filter(Files::isDirectory).toList()) {
                 dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
@@ -78,7 +89,7 @@ public final class RuleFolderWatcher implements AutoCloseable {
                     drain(more);
                 }
                 try {
-                    registerAll(folder); // folders made since
+                    registerAll(); // folders made since
                 } catch (IOException | java.io.UncheckedIOException e) {
                     // an editor's temporary file gone while the folder was walked: the next change walks it again
                 }
@@ -97,6 +108,13 @@ public final class RuleFolderWatcher implements AutoCloseable {
     private void reload() {
         try {
             RuleSet built = RuleSet.load(folder);
+            // As an instance checks a published set: its own scenarios must pass too.
+            Path scenarios = ScenarioFiles.folderFor(folder);
+            List<String> failing = scenarios == null ? List.of() : ScenarioRun.problems(built, ScenarioFiles.read(scenarios));
+            if (!failing.isEmpty()) {
+                report.refused(failing);
+                return;
+            }
             Consumer<RuleSet> tell = live.replace(built) ? report::inForce : report::unchanged;
             tell.accept(built);
         } catch (RuleSetException e) {

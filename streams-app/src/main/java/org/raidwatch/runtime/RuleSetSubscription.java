@@ -25,10 +25,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows the rules topic and puts each published rule set in force, on its own thread (never a
  * stream thread): the record is verified (a trusted key's signature over the files, the pinned
- * hash if any), the set is built and tried on the sample cases and its own scenarios (published
- * with it), and only then replaces the set in
- * force ({@link LiveRuleSet}), between two records of each stream task. A set that is refused
- * leaves the set in force as it was; the refusal is logged and counted.
+ * hash if any), the set is built and tried on the sample cases and on its own scenarios (published
+ * with it), and only then replaces the set in force ({@link LiveRuleSet}), between two records of
+ * each stream task. A set that is refused leaves the set in force as it was; the refusal is logged
+ * and counted. Records are keyed by their hash, so compaction keeps every set published, and an
+ * instance starting up takes the latest one it accepts.
  */
 public final class RuleSetSubscription implements AutoCloseable {
 
@@ -37,7 +38,7 @@ public final class RuleSetSubscription implements AutoCloseable {
         void refused(String reason, String message);
     }
 
-    /** The one partition of the rules topic: the latest record is the set in force. */
+    /** The one partition of the rules topic, so that its records keep the order they were published in. */
     public static final int PARTITION = 0;
 
     private static final Logger LOG = LoggerFactory.getLogger(RuleSetSubscription.class);

@@ -84,6 +84,11 @@ public final class ServiceMetrics implements ProcessingObserver, AutoCloseable {
         }
     }
 
+    /** How many inputs (or, re-evaluated, cases) went to the dead-letter topic since start-up. */
+    public long deadLetterCount() {
+        return deadLetters.values().stream().mapToLong(counter -> (long) counter.count()).sum();
+    }
+
     /** A rule set was put in force while running: the info series follows it, and its rules' counters exist at 0. */
     public synchronized void ruleSetInForce(RuleSet ruleSet) {
         registry.remove(ruleSetInfo);

@@ -255,7 +255,8 @@ public final class RegistrySettings {
      * {@code @} (a password with a '/' or '#' in it hides where the user info ends).
      */
     private static String unreadable(String url) {
-        return url.indexOf('@') >= 0 ? "an address with an '@' in it (not shown: it may hold a password)"
+        return url.indexOf('@') >= 0 ? "an address with an '@' in it (not shown: it may hold a password; in user info, write '/', '?',"
+                + " '#' and '@' as %2F, %3F, %23 and %40)"
                 : org.raidwatch.contract.LogText.of(url);
     }
 

@@ -55,6 +55,7 @@ class RulesDiffIT {
                 .contains("  - R3  Essex Police  2021-01-15  LOW  ")
                 .contains("  + R1  Kent Police  2020-03-04  LOW  Kent claimed trafficking")
                 .contains("  ~ R1  Kent Police  2020-03-04  HIGH  Press reported 6 people rescued")
+                .contains("      was: MEDIUM  Press reported 6 people rescued")
                 .contains("3 rows refused by the input contract");
     }
 

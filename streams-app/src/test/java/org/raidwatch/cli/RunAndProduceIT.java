@@ -158,6 +158,12 @@ class RunAndProduceIT {
         assertThat(Main.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "run", "--config", unknown.toString()))
                 .isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString()).contains("unknown setting raidwatch.topics.raid-reports");
+
+        // A Kafka setting Kafka's clients refuse is the configuration's fault too, not the stream's
+        Path badKafka = writeConfig("127.0.0.1:9092", "mock://x", "raidwatch.http.port=0\nsecurity.protocol=BOGUS\n");
+        assertThat(Main.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "run", "--config", badKafka.toString()))
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("raidwatch: a Kafka setting is not valid: Invalid value BOGUS for configuration security.protocol");
     }
 
     @Test

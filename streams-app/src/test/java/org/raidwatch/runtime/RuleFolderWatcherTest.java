@@ -68,6 +68,23 @@ class RuleFolderWatcherTest {
             assertThat(reports.poll(20, TimeUnit.SECONDS)).as("a report within 20 s of the save")
                     .startsWith("refused [" + folder.resolve("first.drl") + ":");
             assertThat(live.current().version()).isEqualTo(secondVersion);
+
+            // When the rule is mended but a scenario beside it expects otherwise
+            Files.createDirectories(folder.resolve("tests"));
+            Files.writeString(folder.resolve("tests/first.yaml"), """
+                    - name: an unclaimed raid
+                      report: {raid_id: R1, force: Kent, raid_date: 2021-03-01, trafficking_claimed: no}
+                      holds: [first]
+                    """);
+            Files.writeString(folder.resolve("first.drl"), RULE.formatted("first"));
+
+            // Then the set is refused for its failing scenario, and the set in force stays
+            String report = reports.poll(20, TimeUnit.SECONDS);
+            while (report != null && !report.contains("first.yaml")) {
+                report = reports.poll(20, TimeUnit.SECONDS); // the scenario file and the rule may be saved in two rounds
+            }
+            assertThat(report).as("a refusal naming the failing scenario within 20 s").contains("scenario \"an unclaimed raid\" fails");
+            assertThat(live.current().version()).isEqualTo(secondVersion);
         }
     }
 }

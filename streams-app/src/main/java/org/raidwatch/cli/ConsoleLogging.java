@@ -4,7 +4,10 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import org.apache.logging.log4j.core.config.Configurator;
 
-/** The demo's console is its report: log lines go to a file instead, with only warnings of raidwatch's own and errors left on the console. */
+/**
+ * For the commands whose console is their report (demo, replay, rules diff): log lines go to a file
+ * instead, with only warnings of raidwatch's own and errors left on the console.
+ */
 final class ConsoleLogging {
 
     private ConsoleLogging() {
@@ -16,6 +19,22 @@ final class ConsoleLogging {
             Configurator.reconfigure(ConsoleLogging.class.getResource("/log4j2-demo.properties").toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Runs the work with the log lines in {@code raidwatch-<command>.log} in the temporary folder
+     * (replaced each run), saying where on {@code err}, then goes back to the usual configuration.
+     */
+    static <T> T divertedWhile(java.io.PrintWriter err, String command, java.util.concurrent.Callable<T> work) throws Exception {
+        Path log = Path.of(System.getProperty("java.io.tmpdir"), "raidwatch-" + command + ".log");
+        err.println("raidwatch " + command + ": log lines go to " + log.toAbsolutePath());
+        err.flush();
+        divertTo(log);
+        try {
+            return work.call();
+        } finally {
+            restore();
         }
     }
 

@@ -57,6 +57,10 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         InputFilesOption.Read read = inputs.read(spec);
+        return ConsoleLogging.divertedWhile(spec.commandLine().getErr(), "replay", () -> replay(read));
+    }
+
+    private int replay(InputFilesOption.Read read) throws Exception {
         RuleSet ruleSet = rules.load();
         LocalDate now = asOf != null ? asOf : latestDate(read.raids(), read.fois());
         try {

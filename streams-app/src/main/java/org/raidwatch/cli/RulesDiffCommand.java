@@ -58,6 +58,10 @@ final class RulesDiffCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         InputFilesOption.Read read = inputs.read(spec);
+        return ConsoleLogging.divertedWhile(spec.commandLine().getErr(), "rules-diff", () -> compare(read));
+    }
+
+    private int compare(InputFilesOption.Read read) throws Exception {
         LocalDate now = asOf != null ? asOf : ReplayCommand.latestDate(read.raids(), read.fois());
         try (RuleSet current = currentRules == null ? RuleSet.loadShipped() : RuleSet.load(currentRules);
              RuleSet proposed = RuleSet.load(newRules)) {

@@ -48,6 +48,7 @@ class RulesDiffIT {
     @Test
     void each_rule_shows_the_flags_that_would_appear_disappear_and_change() {
         assertThat(text.status()).as(text.err()).isEqualTo(ExitCodes.OK);
+        assertThat(text.err()).startsWith("raidwatch rules-diff: log lines go to ");
         assertThat(text.out()).containsPattern("foi-withheld +1 +0 +0 +-1 +0 +\\(removed\\)")
                 .containsPattern("claimed-in-kent +0 +1 +\\+1 +0 +0 +\\(new rule\\)")
                 .containsPattern("rescue-overstated +2 +2 +0 +0 +~2\\n")

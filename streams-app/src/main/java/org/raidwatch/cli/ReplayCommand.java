@@ -57,11 +57,12 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         InputFilesOption.Read read = inputs.read(spec);
-        return ConsoleLogging.divertedWhile(spec.commandLine().getErr(), "replay", () -> replay(read));
+        // A rule set that does not build is the user's to read first, before any log line.
+        RuleSet ruleSet = rules.load();
+        return ConsoleLogging.divertedWhile(spec.commandLine().getErr(), "replay", () -> replay(read, ruleSet));
     }
 
-    private int replay(InputFilesOption.Read read) throws Exception {
-        RuleSet ruleSet = rules.load();
+    private int replay(InputFilesOption.Read read, RuleSet ruleSet) throws Exception {
         LocalDate now = asOf != null ? asOf : latestDate(read.raids(), read.fois());
         try {
             Files.createDirectories(out);

@@ -58,35 +58,36 @@ final class RulesDiffCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         InputFilesOption.Read read = inputs.read(spec);
-        return ConsoleLogging.divertedWhile(spec.commandLine().getErr(), "rules-diff", () -> compare(read));
-    }
-
-    private int compare(InputFilesOption.Read read) throws Exception {
-        LocalDate now = asOf != null ? asOf : ReplayCommand.latestDate(read.raids(), read.fois());
+        // Rule sets that do not build are the user's to read first, before any log line.
         try (RuleSet current = currentRules == null ? RuleSet.loadShipped() : RuleSet.load(currentRules);
              RuleSet proposed = RuleSet.load(newRules)) {
-            Replay.Result before;
-            Replay.Result after;
-            try {
-                before = Replay.run(current, now, read.raidsFile(), read.raids(), read.foiFile(), read.fois(), timeout);
-                after = Replay.run(proposed, now, read.raidsFile(), read.raids(), read.foiFile(), read.fois(), timeout);
-            } catch (InputLoader.UndeliveredRecordsException undelivered) {
-                PrintWriter err = spec.commandLine().getErr();
-                undelivered.failures().forEach(err::println);
-                err.printf("raidwatch: %s; no comparison made%n", undelivered.getMessage());
-                err.flush();
-                return ExitCodes.UNDELIVERED;
-            }
-            FlagDiff diff = FlagDiff.between(before.flags(), after.flags(), current.ruleIds(), proposed.ruleIds());
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                out.println(OutputJson.write(asJson(diff, current, proposed, now, read, before, after)));
-            } else {
-                printText(out, diff, current, proposed, now, read, before, after);
-            }
-            out.flush();
-            return ExitCodes.OK;
+            return ConsoleLogging.divertedWhile(spec.commandLine().getErr(), "rules-diff", () -> compare(read, current, proposed));
         }
+    }
+
+    private int compare(InputFilesOption.Read read, RuleSet current, RuleSet proposed) throws Exception {
+        LocalDate now = asOf != null ? asOf : ReplayCommand.latestDate(read.raids(), read.fois());
+        Replay.Result before;
+        Replay.Result after;
+        try {
+            before = Replay.run(current, now, read.raidsFile(), read.raids(), read.foiFile(), read.fois(), timeout);
+            after = Replay.run(proposed, now, read.raidsFile(), read.raids(), read.foiFile(), read.fois(), timeout);
+        } catch (InputLoader.UndeliveredRecordsException undelivered) {
+            PrintWriter err = spec.commandLine().getErr();
+            undelivered.failures().forEach(err::println);
+            err.printf("raidwatch: %s; no comparison made%n", undelivered.getMessage());
+            err.flush();
+            return ExitCodes.UNDELIVERED;
+        }
+        FlagDiff diff = FlagDiff.between(before.flags(), after.flags(), current.ruleIds(), proposed.ruleIds());
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(OutputJson.write(asJson(diff, current, proposed, now, read, before, after)));
+        } else {
+            printText(out, diff, current, proposed, now, read, before, after);
+        }
+        out.flush();
+        return ExitCodes.OK;
     }
 
     private static void printText(PrintWriter out, FlagDiff diff, RuleSet current, RuleSet proposed, LocalDate now,

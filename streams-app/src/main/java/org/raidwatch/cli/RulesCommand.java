@@ -119,21 +119,20 @@ final class RulesCommand implements Runnable {
                 throw new Failures.UsageFailure("no scenario files (.yaml, .yml, .json) for " + folders.ruleSource() + "; looked in "
                         + folders.scenarioFolder());
             }
-            try (RuleSet rules = build(folders, err)) {
-                if (rules == null) {
-                    return ExitCodes.USAGE;
-                }
-                out.println("rule set " + folders.ruleSource() + " (version " + rules.version() + ", " + rules.ruleIds().size()
-                        + " rules); scenarios in " + folders.scenarioFolder());
-                List<String> problems = new ArrayList<>(read.problems());
-                problems.addAll(ScenarioRun.undefinedRuleIds(rules, read.scenarios()));
-                Results results = runAll(rules, read.scenarios(), out, true);
-                problems.forEach(err::println);
-                out.println(results.summary(problems.size()));
-                out.flush();
-                err.flush();
-                return !problems.isEmpty() ? ExitCodes.USAGE : results.failed > 0 ? ExitCodes.FAILED : ExitCodes.OK;
+            RuleSet rules = build(folders, err);
+            if (rules == null) {
+                return ExitCodes.USAGE;
             }
+            out.println("rule set " + folders.ruleSource() + " (version " + rules.version() + ", " + rules.ruleIds().size()
+                    + " rules); scenarios in " + folders.scenarioFolder());
+            List<String> problems = new ArrayList<>(read.problems());
+            problems.addAll(ScenarioRun.undefinedRuleIds(rules, read.scenarios()));
+            Results results = runAll(rules, read.scenarios(), out, true);
+            problems.forEach(err::println);
+            out.println(results.summary(problems.size()));
+            out.flush();
+            err.flush();
+            return !problems.isEmpty() ? ExitCodes.USAGE : results.failed > 0 ? ExitCodes.FAILED : ExitCodes.OK;
         }
     }
 
@@ -154,31 +153,29 @@ final class RulesCommand implements Runnable {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            try (RuleSet rules = build(folders, err)) {
-                if (rules == null) {
-                    return ExitCodes.USAGE;
-                }
-                ScenarioFiles.Read read = folders.scenarios();
-                List<String> problems = new ArrayList<>(read.problems());
-                problems.addAll(ScenarioRun.undefinedRuleIds(rules, read.scenarios()));
-                problems.forEach(err::println);
-                Map<String, String> ruleLocations = folders.rules == null ? Map.of() : ruleLocations(folders.rules);
-                List<String> warnings = new ArrayList<>();
-                for (String ruleId : rules.ruleIds()) {
-                    for (String warning : Coverage.warnings(List.of(ruleId), read.scenarios())) {
-                        String where = ruleLocations.get(ruleId);
-                        warnings.add((where == null ? "" : where + ": ") + "warning: " + warning);
-                    }
-                }
-                warnings.forEach(err::println);
-                Results results = runAll(rules, read.scenarios(), out, false);
-                out.println("rule set " + folders.ruleSource() + " builds (version " + rules.version() + ", " + rules.ruleIds().size()
-                        + " rules); scenarios in " + folders.scenarioFolder() + ": " + results.summary(problems.size())
-                        + "; " + warnings.size() + (warnings.size() == 1 ? " warning" : " warnings"));
-                out.flush();
-                err.flush();
-                return !problems.isEmpty() ? ExitCodes.USAGE : results.failed > 0 ? ExitCodes.FAILED : ExitCodes.OK;
+            RuleSet rules = build(folders, err);
+            if (rules == null) {
+                return ExitCodes.USAGE;
             }
+            ScenarioFiles.Read read = folders.scenarios();
+            List<String> problems = new ArrayList<>(read.problems());
+            problems.addAll(ScenarioRun.undefinedRuleIds(rules, read.scenarios()));
+            problems.forEach(err::println);
+            List<String> warnings = new ArrayList<>();
+            for (String ruleId : rules.ruleIds()) {
+                for (String warning : Coverage.warnings(List.of(ruleId), read.scenarios())) {
+                    String where = rules.locationOf(ruleId);
+                    warnings.add((where == null ? "" : where + ": ") + "warning: " + warning);
+                }
+            }
+            warnings.forEach(err::println);
+            Results results = runAll(rules, read.scenarios(), out, false);
+            out.println("rule set " + folders.ruleSource() + " builds (version " + rules.version() + ", " + rules.ruleIds().size()
+                    + " rules); scenarios in " + folders.scenarioFolder() + ": " + results.summary(problems.size())
+                    + "; " + warnings.size() + (warnings.size() == 1 ? " warning" : " warnings"));
+            out.flush();
+            err.flush();
+            return !problems.isEmpty() ? ExitCodes.USAGE : results.failed > 0 ? ExitCodes.FAILED : ExitCodes.OK;
         }
     }
 
@@ -230,26 +227,5 @@ final class RulesCommand implements Runnable {
             }
         }
         return new Results(passed, failed, notRun);
-    }
-
-    private static final Pattern RULE = Pattern.compile("^\\s*rule\\s+\"([^\"]+)\"");
-
-    /** Where each rule is declared, as {@code file:line}, so a warning points at it. */
-    private static Map<String, String> ruleLocations(Path folder) {
-        Map<String, String> locations = new LinkedHashMap<>();
-        try (Stream<Path> paths = Files.walk(folder)) {
-            for (Path file : paths.filter(p -> p.toString().endsWith(".drl")).filter(Files::isRegularFile).sorted().toList()) {
-                List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-                for (int i = 0; i < lines.size(); i++) {
-                    Matcher rule = RULE.matcher(lines.get(i));
-                    if (rule.find()) {
-                        locations.putIfAbsent(rule.group(1), file + ":" + (i + 1));
-                    }
-                }
-            }
-        } catch (IOException | UncheckedIOException e) {
-            // the rule set was just read from this folder; without locations the warnings still name the rule
-        }
-        return locations;
     }
 }

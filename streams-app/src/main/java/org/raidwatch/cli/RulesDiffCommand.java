@@ -59,10 +59,9 @@ final class RulesDiffCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         InputFilesOption.Read read = inputs.read(spec);
         // Rule sets that do not build are the user's to read first, before any log line.
-        try (RuleSet current = currentRules == null ? RuleSet.loadShipped() : RuleSet.load(currentRules);
-             RuleSet proposed = RuleSet.load(newRules)) {
-            return ConsoleLogging.divertedWhile(spec.commandLine().getErr(), "rules-diff", () -> compare(read, current, proposed));
-        }
+        RuleSet current = currentRules == null ? RuleSet.loadShipped() : RuleSet.load(currentRules);
+        RuleSet proposed = RuleSet.load(newRules);
+        return ConsoleLogging.divertedWhile(spec.commandLine().getErr(), "rules-diff", () -> compare(read, current, proposed));
     }
 
     private int compare(InputFilesOption.Read read, RuleSet current, RuleSet proposed) throws Exception {

@@ -81,26 +81,24 @@ final class RulesPublishCommand implements Callable<Integer> {
                     + " would accept what it signs");
         }
         // Checked exactly as the instances will build and check it: the signed files, not the folder again.
-        String version;
         Map<String, String> drl = new TreeMap<>();
         published.drlFiles().forEach((name, text) -> drl.put(folder.resolve(name).toString(), text));
-        try (RuleSet checked = RuleSet.fromFiles(folder.toString(), drl)) {
-            version = checked.version();
-            ScenarioFiles.Read scenarios = ScenarioFiles.parse(published.scenarioFiles());
-            List<String> unusable = new ArrayList<>(scenarios.problems());
-            unusable.addAll(ScenarioRun.undefinedRuleIds(checked, scenarios.scenarios()));
-            if (!unusable.isEmpty()) {
-                return refused(unusable, version, "its scenario files cannot be used", ExitCodes.USAGE);
-            }
-            List<String> failing = ScenarioRun.problems(checked, scenarios);
-            if (!failing.isEmpty()) {
-                return refused(failing, version, "its scenarios do not pass", ExitCodes.FAILED);
-            }
-            if (scenarios.scenarios().isEmpty()) {
-                spec.commandLine().getErr().println("raidwatch: warning: no scenarios found for " + folder + " (in " + folder.resolve("tests")
-                        + " or " + folder.resolve("../tests").normalize() + "): the instances can only check that it builds; rules check "
-                        + folder + " lists what each rule lacks");
-            }
+        RuleSet checked = RuleSet.fromFiles(folder.toString(), drl);
+        String version = checked.version();
+        ScenarioFiles.Read scenarios = ScenarioFiles.parse(published.scenarioFiles());
+        List<String> unusable = new ArrayList<>(scenarios.problems());
+        unusable.addAll(ScenarioRun.undefinedRuleIds(checked, scenarios.scenarios()));
+        if (!unusable.isEmpty()) {
+            return refused(unusable, version, "its scenario files cannot be used", ExitCodes.USAGE);
+        }
+        List<String> failing = ScenarioRun.problems(checked, scenarios);
+        if (!failing.isEmpty()) {
+            return refused(failing, version, "its scenarios do not pass", ExitCodes.FAILED);
+        }
+        if (scenarios.scenarios().isEmpty()) {
+            spec.commandLine().getErr().println("raidwatch: warning: no scenarios found for " + folder + " (in " + folder.resolve("tests")
+                    + " or " + folder.resolve("../tests").normalize() + "): the instances can only check that it builds; rules check "
+                    + folder + " lists what each rule lacks");
         }
         String topic = settings.publishedRules().topic();
         try (Admin admin = Deployment.connect(settings, deployment.connectTimeout)) {

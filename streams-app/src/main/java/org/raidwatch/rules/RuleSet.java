@@ -48,7 +48,7 @@ import org.raidwatch.serde.AvroClassTrust;
  * of every case; a rule that reads {@code workingDaysSinceRequest} or {@code today} without saying
  * so is refused.
  */
-public final class RuleSet implements AutoCloseable {
+public final class RuleSet {
 
     /** Where the shipped rule set lies on the classpath (the rules module's drl folder). */
     public static final String SHIPPED_RESOURCE = "raidwatch/rules";
@@ -74,15 +74,17 @@ public final class RuleSet implements AutoCloseable {
     private final List<String> ruleIds;
     private final List<Integer> workingDayDeadlines;
     private final Map<String, String> ruleSources;
+    private final Map<String, String> ruleLocations;
 
     private RuleSet(String source, String version, KieBase kieBase, List<String> ruleIds, List<Integer> workingDayDeadlines,
-                    Map<String, String> ruleSources) {
+                    Map<String, String> ruleSources, Map<String, String> ruleLocations) {
         this.source = source;
         this.version = version;
         this.kieBase = kieBase;
         this.ruleIds = List.copyOf(ruleIds);
         this.workingDayDeadlines = List.copyOf(workingDayDeadlines);
         this.ruleSources = Map.copyOf(ruleSources);
+        this.ruleLocations = Map.copyOf(ruleLocations);
     }
 
     /** Builds the rule set from every {@code .drl} file under a folder. */
@@ -140,6 +142,11 @@ public final class RuleSet implements AutoCloseable {
         return ruleIds;
     }
 
+    /** Where a rule is declared, as {@code file:line} (the file as the set was loaded from), or null for an unknown id. */
+    public String locationOf(String ruleId) {
+        return ruleLocations.get(ruleId);
+    }
+
     /** The working-day deadlines the time-dependent rules declared, ascending and distinct. */
     public List<Integer> workingDayDeadlines() {
         return workingDayDeadlines;
@@ -192,10 +199,6 @@ public final class RuleSet implements AutoCloseable {
         return "unknown";
     }
 
-    /** Nothing to release: the sessions are their users' to close. Kept so a rule set reads as a resource where it is one. */
-    @Override
-    public void close() {
-    }
 
     /** The .drl files under a folder, by the name errors show (the path as the user gave it, or the file name when shipped). */
     private static Map<String, String> readDrlFiles(Path folder, boolean fullPaths) {
@@ -226,6 +229,7 @@ public final class RuleSet implements AutoCloseable {
         // Drools wants each file under a path matching its package; errors name that path.
         Map<String, String> nameByKiePath = new LinkedHashMap<>();
         Map<String, String> ruleSources = new LinkedHashMap<>();
+        Map<String, String> ruleLocations = new LinkedHashMap<>();
         for (Map.Entry<String, String> drl : drlByName.entrySet()) {
             Matcher pkg = PACKAGE.matcher(drl.getValue());
             String resource = (pkg.find() ? pkg.group(1).replace('.', '/') + "/" : "") + Path.of(drl.getKey()).getFileName();
@@ -240,6 +244,8 @@ public final class RuleSet implements AutoCloseable {
             Matcher rule = RULE_BLOCK.matcher(drl.getValue());
             while (rule.find()) {
                 ruleSources.put(rule.group(1), rule.group(2));
+                String before = drl.getValue().substring(0, rule.start());
+                ruleLocations.putIfAbsent(rule.group(1), drl.getKey() + ":" + (before.length() - before.replace("\n", "").length() + 1));
             }
         }
         KieBuilder builder = kie.newKieBuilder(kfs).buildAll();
@@ -278,12 +284,12 @@ public final class RuleSet implements AutoCloseable {
         if (ruleIds.isEmpty()) {
             problems.add(source + ":0: the rule set defines no rules");
         }
-        RuleSet ruleSet = new RuleSet(source, version(drlByName), kieBase, ruleIds, List.copyOf(deadlines), ruleSources);
+        RuleSet ruleSet = new RuleSet(source, version(drlByName), kieBase, ruleIds, List.copyOf(deadlines), ruleSources,
+                ruleLocations);
         if (problems.isEmpty()) {
             problems.addAll(ruleSet.tryOnSampleCases(nameByKiePath));
         }
         if (!problems.isEmpty()) {
-            ruleSet.close();
             throw new RuleSetException(source, problems);
         }
         return ruleSet;

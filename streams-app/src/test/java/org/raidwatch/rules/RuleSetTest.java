@@ -20,12 +20,11 @@ class RuleSetTest {
 
     @Test
     void the_shipped_rule_set_has_one_rule_per_rule_id_of_the_contract() {
-        try (RuleSet shipped = RuleSet.loadShipped()) {
-            assertThat(shipped.ruleIds()).containsExactlyInAnyOrder(
-                    "claimed-no-referral", "no-victims-identified", "rescue-overstated", "identified-not-referred",
-                    "foi-withheld", "foi-overdue", "arrests-without-trafficking-charge");
-            assertThat(shipped.source()).isEqualTo("shipped");
-        }
+        RuleSet shipped = RuleSet.loadShipped();
+        assertThat(shipped.ruleIds()).containsExactlyInAnyOrder(
+                "claimed-no-referral", "no-victims-identified", "rescue-overstated", "identified-not-referred",
+                "foi-withheld", "foi-overdue", "arrests-without-trafficking-charge");
+        assertThat(shipped.source()).isEqualTo("shipped");
     }
 
     @Test
@@ -36,14 +35,13 @@ class RuleSetTest {
                 Files.copy(file, copy.resolve(file.getFileName()));
             }
         }
-        try (RuleSet shipped = RuleSet.loadShipped(); RuleSet copied = RuleSet.load(copy)) {
-            assertThat(copied.version()).isEqualTo(shipped.version()).hasSize(12);
+        RuleSet shipped = RuleSet.loadShipped();
+        RuleSet copied = RuleSet.load(copy);
+        assertThat(copied.version()).isEqualTo(shipped.version()).hasSize(12);
 
-            Files.writeString(copy.resolve("foi-withheld.drl"), Files.readString(copy.resolve("foi-withheld.drl")) + "\n// reviewed\n");
-            try (RuleSet edited = RuleSet.load(copy)) {
-                assertThat(edited.version()).isNotEqualTo(shipped.version());
-            }
-        }
+        Files.writeString(copy.resolve("foi-withheld.drl"), Files.readString(copy.resolve("foi-withheld.drl")) + "\n// reviewed\n");
+        RuleSet edited = RuleSet.load(copy);
+        assertThat(edited.version()).isNotEqualTo(shipped.version());
     }
 
     @Test
@@ -198,25 +196,23 @@ class RuleSetTest {
         // Declaring it makes the rule set build, with the deadline known
         Files.writeString(folder.resolve("late.drl"), Files.readString(folder.resolve("late.drl"))
                 .replace("@severity(LOW)", "@severity(LOW)\n    @dueAfterWorkingDays(40)"));
-        try (RuleSet rules = RuleSet.load(folder)) {
-            assertThat(rules.workingDayDeadlines()).containsExactly(40);
-        }
+        RuleSet rules = RuleSet.load(folder);
+        assertThat(rules.workingDayDeadlines()).containsExactly(40);
     }
 
     @Test
     void a_case_is_due_again_on_the_first_day_past_a_declared_deadline() {
-        try (RuleSet shipped = RuleSet.loadShipped()) {
-            org.raidwatch.schema.RaidReport report = org.raidwatch.schema.RaidReport.newBuilder().setRaidId("r-1").setForce("Kent Police")
-                    .setRaidDate(java.time.LocalDate.of(2021, 5, 1)).setTraffickingClaimed(true).build();
-            org.raidwatch.schema.FoiUpdate pending = org.raidwatch.schema.FoiUpdate.newBuilder().setFoiId("F-1").setRaidId("r-1")
-                    .setForce("Kent Police").setRequestedOn(java.time.LocalDate.of(2021, 5, 4))
-                    .setStatus(org.raidwatch.schema.FoiStatus.REQUESTED).build();
-            // 20 working days after 2021-05-04 (the spring bank holiday 2021-05-31 does not count) end on 2021-06-02
-            assertThat(shipped.reevaluateOn(new RaidCase(report, pending, java.time.LocalDate.of(2021, 5, 20))))
-                    .isEqualTo(java.time.LocalDate.of(2021, 6, 3));
-            assertThat(shipped.reevaluateOn(new RaidCase(report, pending, java.time.LocalDate.of(2021, 6, 3)))).isNull();
-            assertThat(shipped.reevaluateOn(new RaidCase(report, null, java.time.LocalDate.of(2021, 5, 20)))).isNull();
-        }
+        RuleSet shipped = RuleSet.loadShipped();
+        org.raidwatch.schema.RaidReport report = org.raidwatch.schema.RaidReport.newBuilder().setRaidId("r-1").setForce("Kent Police")
+                .setRaidDate(java.time.LocalDate.of(2021, 5, 1)).setTraffickingClaimed(true).build();
+        org.raidwatch.schema.FoiUpdate pending = org.raidwatch.schema.FoiUpdate.newBuilder().setFoiId("F-1").setRaidId("r-1")
+                .setForce("Kent Police").setRequestedOn(java.time.LocalDate.of(2021, 5, 4))
+                .setStatus(org.raidwatch.schema.FoiStatus.REQUESTED).build();
+        // 20 working days after 2021-05-04 (the spring bank holiday 2021-05-31 does not count) end on 2021-06-02
+        assertThat(shipped.reevaluateOn(new RaidCase(report, pending, java.time.LocalDate.of(2021, 5, 20))))
+                .isEqualTo(java.time.LocalDate.of(2021, 6, 3));
+        assertThat(shipped.reevaluateOn(new RaidCase(report, pending, java.time.LocalDate.of(2021, 6, 3)))).isNull();
+        assertThat(shipped.reevaluateOn(new RaidCase(report, null, java.time.LocalDate.of(2021, 5, 20)))).isNull();
     }
 
     @Test

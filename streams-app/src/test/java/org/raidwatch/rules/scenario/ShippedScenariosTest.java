@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -32,10 +31,6 @@ class ShippedScenariosTest {
         scenarios = ScenarioFiles.readShipped();
     }
 
-    @AfterAll
-    static void close() {
-        shipped.close();
-    }
 
     @TestFactory
     Stream<DynamicTest> every_shipped_scenario_passes() {

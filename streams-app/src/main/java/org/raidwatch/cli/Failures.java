@@ -38,9 +38,8 @@ final class Failures implements IExecutionExceptionHandler {
             err.println("raidwatch: " + usage.getMessage());
             return ExitCodes.USAGE;
         }
-        String kafkaSetting = kafkaSettingProblem(error);
-        if (kafkaSetting != null) {
-            err.println("raidwatch: a Kafka setting is not valid: " + kafkaSetting);
+        if (error instanceof org.apache.kafka.common.config.ConfigException invalid) {
+            err.println("raidwatch: a Kafka setting is not valid: " + invalid.getMessage());
             return ExitCodes.USAGE;
         }
         if (error instanceof TopicSetup.BrokerUnreachableException || error instanceof SchemaRegistryException) {
@@ -52,22 +51,6 @@ final class Failures implements IExecutionExceptionHandler {
             err.println("  caused by: " + cause);
         }
         return ExitCodes.FAILED;
-    }
-
-    /**
-     * Kafka's clients refuse a setting when they are made (an unknown security.protocol, a missing or
-     * malformed sasl.jaas.config): that is the configuration's fault, not the stream's.
-     */
-    private static String kafkaSettingProblem(Throwable error) {
-        for (Throwable cause = error; cause != null && cause != cause.getCause(); cause = cause.getCause()) {
-            if (cause instanceof org.apache.kafka.common.config.ConfigException) {
-                return cause.getMessage();
-            }
-            if (cause instanceof IllegalArgumentException && cause.getMessage() != null && cause.getMessage().contains("JAAS")) {
-                return cause.getMessage();
-            }
-        }
-        return null;
     }
 
     /** A problem with what the user asked for: a file, a setting, an option's value. */

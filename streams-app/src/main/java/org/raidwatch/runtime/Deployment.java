@@ -23,7 +23,14 @@ public final class Deployment {
         var props = config.clientProperties();
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000));
-        Admin admin = Admin.create(props);
+        Admin admin;
+        try {
+            admin = Admin.create(props);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            // Kafka's client refuses the settings themselves (an unknown security.protocol, a missing or malformed
+            // sasl.jaas.config): the configuration's fault, before any broker is asked.
+            throw new RaidwatchConfig.InvalidConfigException("Kafka's client cannot be made with these settings: " + StreamsRunner.rootMessage(e));
+        }
         try {
             admin.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return admin;

@@ -175,7 +175,8 @@ public final class StreamsRunner implements AutoCloseable {
         }
     }
 
-    private static String rootMessage(Throwable error) {
+    /** The message of the innermost cause (what Kafka's wrapping exceptions hide), for one-line reports. */
+    static String rootMessage(Throwable error) {
         Throwable root = error;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

@@ -163,7 +163,7 @@ class RunAndProduceIT {
         Path badKafka = writeConfig("127.0.0.1:9092", "mock://x", "raidwatch.http.port=0\nsecurity.protocol=BOGUS\n");
         assertThat(Main.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "run", "--config", badKafka.toString()))
                 .isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString()).contains("raidwatch: a Kafka setting is not valid: Invalid value BOGUS for configuration security.protocol");
+        assertThat(err.toString()).contains("raidwatch: Kafka's client cannot be made with these settings: Invalid value BOGUS for configuration security.protocol");
     }
 
     @Test

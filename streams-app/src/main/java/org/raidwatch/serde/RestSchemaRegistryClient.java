@@ -32,6 +32,9 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Registrations (each followed by a lookup) tried on a 409 before it is taken as an incompatibility. */
+    private static final int CONFLICT_ATTEMPTS = 5;
+    private static final long CONFLICT_FIRST_PAUSE_MS = 50;
 
     private final List<RegistrySettings.Endpoint> endpoints;
     /** The address that answered last: calls start there. */
@@ -95,11 +98,53 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     @Override
     public int register(String subject, Schema schema) {
         return idsBySubjectSchema.computeIfAbsent(new SubjectSchema(subject, schema), key -> {
-            JsonNode answer = send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
-            int id = answer.path("id").asInt(-1);
+            int id = registerOrFind(subject, schema);
             schemasById.putIfAbsent(id, schema);
             return id;
         });
+    }
+
+    /**
+     * Registers the schema; a 409 answer is settled by looking the schema up. Confluent's server means
+     * "incompatible" by 409, but Apicurio 2.6 also answers 409 ("artifact ... already exists") to the
+     * second of two registrations of a new subject that race each other, as two instances starting
+     * together do: then the schema is registered, by the other, and the lookup finds its id. Only when
+     * a few lookups and registrations spread over about a second never find it does the 409 stand.
+     */
+    private int registerOrFind(String subject, Schema schema) {
+        long pauseMs = CONFLICT_FIRST_PAUSE_MS;
+        for (int attempt = 1; ; attempt++) {
+            SchemaRegistryException conflict;
+            try {
+                return idOf(send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema)));
+            } catch (SchemaRegistryException e) {
+                if (!e.isConflict()) {
+                    throw e;
+                }
+                conflict = e;
+            }
+            try {
+                return idOf(send("POST", "/subjects/" + encode(subject), schemaBody(schema)));
+            } catch (SchemaRegistryException notFound) {
+                if (!notFound.isUnknownSubject() && !notFound.isUnknownSchema()) {
+                    throw notFound;
+                }
+            }
+            if (attempt == CONFLICT_ATTEMPTS) {
+                throw conflict; // registered by nobody: a real incompatibility
+            }
+            try {
+                Thread.sleep(pauseMs);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw conflict;
+            }
+            pauseMs *= 2;
+        }
+    }
+
+    private static int idOf(JsonNode answer) {
+        return answer.path("id").asInt(-1);
     }
 
     @Override

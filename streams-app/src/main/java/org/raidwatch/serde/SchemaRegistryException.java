@@ -48,8 +48,18 @@ public class SchemaRegistryException extends RuntimeException {
         return errorCode == SUBJECT_NOT_FOUND;
     }
 
-    public boolean isIncompatible() {
+    /**
+     * A 409: Confluent's server means the schema is incompatible with the subject's versions; Apicurio
+     * also answers it when a registration races another of the same new subject. Registering clients
+     * settle which by looking the schema up; a conflict that survives that is an incompatibility.
+     */
+    public boolean isConflict() {
         return httpStatus == 409 || errorCode == INCOMPATIBLE_SCHEMA;
+    }
+
+    /** The registry refused the schema as incompatible (a 409 the registering client could not settle by a lookup). */
+    public boolean isIncompatible() {
+        return isConflict();
     }
 
     /**

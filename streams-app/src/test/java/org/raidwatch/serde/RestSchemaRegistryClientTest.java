@@ -36,6 +36,8 @@ class RestSchemaRegistryClientTest {
     private final List<String> problems = new CopyOnWriteArrayList<>();
     /** How many of the next requests the stub answers 503, as a registry in trouble does. */
     private final java.util.concurrent.atomic.AtomicInteger unavailableAnswers = new java.util.concurrent.atomic.AtomicInteger();
+    /** How many of the lookups of raced-value answer "not found", as while the winning registration is still being stored. */
+    private final java.util.concurrent.atomic.AtomicInteger racedLookupsNotFound = new java.util.concurrent.atomic.AtomicInteger();
     private RestSchemaRegistryClient client;
 
     @BeforeEach
@@ -87,6 +89,16 @@ class RestSchemaRegistryClientTest {
             case "POST /compatibility/subjects/raid-reports-value/versions/latest" -> reply(exchange, 200, "{\"is_compatible\":true}");
             case "POST /subjects/locked-value/versions" ->
                     reply(exchange, 409, "{\"error_code\":409,\"message\":\"Schema being registered is incompatible with an earlier schema\"}");
+            // Apicurio 2.6 when another registration of the same new subject won the race: the schema is there.
+            case "POST /subjects/raced-value/versions" ->
+                    reply(exchange, 409, "{\"error_code\":409,\"message\":\"An artifact with ID 'raced-value' in group 'null' already exists.\"}");
+            case "POST /subjects/raced-value" -> {
+                if (racedLookupsNotFound.getAndUpdate(n -> Math.max(n - 1, 0)) > 0) {
+                    reply(exchange, 404, "{\"error_code\":40401,\"message\":\"Subject not found\"}");
+                } else {
+                    reply(exchange, 200, "{\"subject\":\"raced-value\",\"id\":77,\"version\":1,\"schema\":" + schemaJson + "}");
+                }
+            }
             default -> reply(exchange, 404, "{\"error_code\":40403,\"message\":\"Schema not found\"}");
         }
     }
@@ -158,6 +170,34 @@ class RestSchemaRegistryClientTest {
         assertThatThrownBy(() -> client.register("locked-value", SCHEMA))
                 .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.isIncompatible()).isTrue())
                 .hasMessageContaining("HTTP 409").hasMessageContaining("incompatible with an earlier schema");
+        // Looked up after each refusal, in case another client had registered it; found nowhere, the 409 stands.
+        assertThat(requests).hasSize(10).containsOnly("POST /subjects/locked-value/versions", "POST /subjects/locked-value");
+    }
+
+    @Test
+    void a_registration_that_lost_a_race_to_another_client_gets_the_id_the_winner_registered() {
+        // Given a registry that answers 409 "already exists" because another client registered the schema a moment before
+        // When this client registers it
+        int id = client.register("raced-value", SCHEMA);
+
+        // Then it looks the schema up and gets the other client's id, and remembers it
+        assertThat(id).isEqualTo(77);
+        assertThat(client.register("raced-value", SCHEMA)).isEqualTo(77);
+        assertThat(client.schemaById(77)).isEqualTo(SCHEMA);
+        assertThat(requests).containsExactly("POST /subjects/raced-value/versions", "POST /subjects/raced-value");
+    }
+
+    @Test
+    void a_registration_that_lost_a_race_waits_for_the_winner_to_be_stored() {
+        // Given a registry whose lookups do not find the winner's schema the first two times
+        racedLookupsNotFound.set(2);
+
+        // When this client registers it, then it tries again until the lookup finds it
+        assertThat(client.register("raced-value", SCHEMA)).isEqualTo(77);
+        assertThat(requests).containsExactly(
+                "POST /subjects/raced-value/versions", "POST /subjects/raced-value",
+                "POST /subjects/raced-value/versions", "POST /subjects/raced-value",
+                "POST /subjects/raced-value/versions", "POST /subjects/raced-value");
     }
 
     @Test

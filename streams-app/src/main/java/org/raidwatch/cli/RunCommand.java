@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
         description = {
                 "Runs raidwatch against a Kafka cluster and a Confluent-compatible schema registry until stopped; Ctrl-C or SIGTERM shut it down cleanly. Settings come from --config and the environment (see the README's configuration reference). Creates missing topics. Exactly-once by default.",
                 "Serves the dashboard, the query API, /health, /ready and /metrics on port 8080 of 127.0.0.1 unless told otherwise (--http-port 0 turns it off).",
-                "Exit status: 0 stopped on request; 1 the stream stopped on an unexpected error; 2 invalid setting or rule set; 4 Kafka or the registry could not be reached."})
+                "Exit status: 0 stopped on request; 1 the stream could not start or stopped on an unexpected error (whatever thread failed); 2 invalid setting or rule set; 4 Kafka or the registry could not be reached."})
 final class RunCommand implements Callable<Integer> {
 
     private static final ZoneId LONDON = ZoneId.of("Europe/London");
@@ -134,15 +134,28 @@ final class RunCommand implements Callable<Integer> {
             Runtime.getRuntime().halt(runner.failure() == null ? ExitCodes.OK : ExitCodes.FAILED);
         }, "raidwatch-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
-        if (!runner.start(startupTimeout)) {
+        if (runner.rebuildsGlobalStores()) {
+            out.println("raidwatch: this instance did not stop cleanly last time; rebuilding its copy of the flags from "
+                    + settings.topicNames().flaggedCases() + " while starting");
+            out.flush();
+        }
+        try {
+            if (!runner.start(startupTimeout)) {
+                Runtime.getRuntime().removeShutdownHook(shutdown);
+                stop.run();
+                spec.commandLine().getErr().println(runner.failure() == null
+                        ? "raidwatch: the stream did not start running within " + startupTimeout.toSeconds() + " s (state " + runner.state() + ")"
+                        : "raidwatch: the stream could not start: " + runner.failure());
+                return ExitCodes.FAILED;
+            }
+            if (following != null) {
+                following.start();
+            }
+        } catch (RuntimeException | Error e) {
+            // Not a signal: the hook would exit 0. Stop here and let the failure choose the exit status.
             Runtime.getRuntime().removeShutdownHook(shutdown);
             stop.run();
-            spec.commandLine().getErr().println("raidwatch: the stream did not start running within " + startupTimeout.toSeconds()
-                    + " s (state " + runner.state() + ")" + (runner.failure() == null ? "" : ": " + runner.failure()));
-            return ExitCodes.FAILED;
-        }
-        if (following != null) {
-            following.start();
+            throw e;
         }
         RuleSet inForce = liveRules.current();
         out.printf("raidwatch running: application %s, Kafka %s, registry %s, rule set %s (%s); %s. Ctrl-C or SIGTERM stops it.%n",

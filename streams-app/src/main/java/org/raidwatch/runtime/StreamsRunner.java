@@ -33,8 +33,12 @@ public final class StreamsRunner implements AutoCloseable {
     private final Backoff outageBackoff = new Backoff();
     private final org.apache.kafka.streams.state.HostInfo self;
     private volatile boolean hasRun;
+    private final GlobalStoreGuard globalStores;
+    private final boolean rebuildsGlobalStores;
 
     public StreamsRunner(Topology topology, Properties properties) {
+        this.globalStores = GlobalStoreGuard.of(properties);
+        this.rebuildsGlobalStores = globalStores.beforeStart();
         this.streams = new KafkaStreams(topology, properties);
         String applicationServer = properties.getProperty(org.apache.kafka.streams.StreamsConfig.APPLICATION_SERVER_CONFIG);
         this.self = applicationServer == null || applicationServer.isBlank() ? null
@@ -44,6 +48,11 @@ public final class StreamsRunner implements AutoCloseable {
             if (now == KafkaStreams.State.RUNNING) {
                 hasRun = true;
                 running.countDown();
+            }
+            if (now == KafkaStreams.State.PENDING_ERROR || now == KafkaStreams.State.ERROR) {
+                // Whatever thread failed: the global thread's failures can reach ERROR without the handler below.
+                failure.compareAndSet(null, new IllegalStateException("Kafka Streams stopped in " + now
+                        + " (the failing thread's error is in the log above)"));
             }
             if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING
                     || now == KafkaStreams.State.PENDING_ERROR) {
@@ -75,7 +84,15 @@ public final class StreamsRunner implements AutoCloseable {
      * @return true when running; false when it failed or did not get there within the timeout
      */
     public boolean start(Duration timeout) {
-        streams.start();
+        try {
+            streams.start();
+        } catch (RuntimeException e) {
+            // The global stores are opened and restored inside start(): a failure there is thrown, not handled.
+            LOG.error("raidwatch stream could not start: {}", e.toString(), e);
+            failure.compareAndSet(null, e);
+            stopped.countDown();
+            return false;
+        }
         try {
             return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS) && streams.state() == KafkaStreams.State.RUNNING;
         } catch (InterruptedException e) {
@@ -102,8 +119,14 @@ public final class StreamsRunner implements AutoCloseable {
         return state == KafkaStreams.State.RUNNING || (state == KafkaStreams.State.REBALANCING && hasRun);
     }
 
+    /** Why the stream stopped or could not start (whatever thread failed); null while it has not failed. */
     public Throwable failure() {
         return failure.get();
+    }
+
+    /** Whether this start deletes the global stores left by an unclean stop, to rebuild them from their topic. */
+    public boolean rebuildsGlobalStores() {
+        return rebuildsGlobalStores;
     }
 
     /**
@@ -186,7 +209,10 @@ public final class StreamsRunner implements AutoCloseable {
 
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
+        boolean closed = streams.close(Duration.ofSeconds(30));
+        if (closed && failure.get() == null) {
+            globalStores.closedCleanly();
+        }
         stopped.countDown();
         // Kafka Streams may wake close() before it tells the state listener, whose line a process
         // halting right after close() would lose.

@@ -135,27 +135,31 @@ final class RunCommand implements Callable<Integer> {
         }, "raidwatch-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
         if (runner.rebuildsGlobalStores()) {
-            out.println("raidwatch: this instance did not stop cleanly last time; rebuilding its copy of the flags from "
-                    + settings.topicNames().flaggedCases() + " while starting");
+            out.println("raidwatch: rebuilding this instance's copy of the flags from " + settings.topicNames().flaggedCases()
+                    + " while starting (its last run did not close it cleanly)");
             out.flush();
         }
-        try {
-            if (!runner.start(startupTimeout)) {
-                Runtime.getRuntime().removeShutdownHook(shutdown);
-                stop.run();
-                spec.commandLine().getErr().println(runner.failure() == null
-                        ? "raidwatch: the stream did not start running within " + startupTimeout.toSeconds() + " s (state " + runner.state() + ")"
-                        : "raidwatch: the stream could not start: " + runner.failure());
-                return ExitCodes.FAILED;
+        if (!runner.start(startupTimeout)) {
+            if (!withdraw(shutdown)) {
+                closed.await(); // stopped on request while starting: the hook closes everything and exits
+                return ExitCodes.OK;
             }
-            if (following != null) {
-                following.start();
-            }
-        } catch (RuntimeException | Error e) {
-            // Not a signal: the hook would exit 0. Stop here and let the failure choose the exit status.
-            Runtime.getRuntime().removeShutdownHook(shutdown);
             stop.run();
-            throw e;
+            spec.commandLine().getErr().println(runner.failure() == null
+                    ? "raidwatch: the stream did not start running within " + startupTimeout.toSeconds() + " s (state " + runner.state() + ")"
+                    : "raidwatch: the stream could not start: " + runner.failure());
+            return ExitCodes.FAILED;
+        }
+        if (following != null) {
+            try {
+                following.start();
+            } catch (RuntimeException | Error e) {
+                // Not a signal, so not the hook's exit 0: stop here and let the failure choose the exit status.
+                if (withdraw(shutdown)) {
+                    stop.run();
+                }
+                throw e;
+            }
         }
         RuleSet inForce = liveRules.current();
         out.printf("raidwatch running: application %s, Kafka %s, registry %s, rule set %s (%s); %s. Ctrl-C or SIGTERM stops it.%n",
@@ -166,17 +170,27 @@ final class RunCommand implements Callable<Integer> {
             runner.awaitStop(Duration.ofDays(365_000));
         } catch (InterruptedException interrupted) {
             // Stopped from inside the JVM (an embedding application or a test): shut down as on SIGTERM.
-            Runtime.getRuntime().removeShutdownHook(shutdown);
-            stop.run();
+            if (withdraw(shutdown)) {
+                stop.run();
+            }
             return ExitCodes.OK;
         }
-        if (runner.failure() != null) {
-            Runtime.getRuntime().removeShutdownHook(shutdown);
+        if (runner.failure() != null && withdraw(shutdown)) {
             stop.run();
             spec.commandLine().getErr().println("raidwatch: the stream stopped on an unexpected error: " + runner.failure());
             return ExitCodes.FAILED;
         }
         closed.await();
         return ExitCodes.OK;
+    }
+
+    /** Takes the shutdown hook back; false when the JVM is already shutting down (a signal), so the hook stops everything. */
+    private static boolean withdraw(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            return true;
+        } catch (IllegalStateException shuttingDown) {
+            return false;
+        }
     }
 }

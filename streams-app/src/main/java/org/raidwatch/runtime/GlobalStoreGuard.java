@@ -2,8 +2,12 @@ package org.raidwatch.runtime;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
@@ -13,14 +17,16 @@ import org.slf4j.LoggerFactory;
  * Keeps an instance's global stores (the {@code flags} store every instance holds) from stopping it
  * after an unclean stop.
  *
- * <p>Under exactly-once, Kafka Streams refuses to open a RocksDB store that was not closed cleanly
- * (it may hold uncommitted writes). A stream task's store is then wiped and restored from its
- * changelog, but the global thread has no such path (KAFKA-21034): it dies with a
- * {@code TaskCorruptedException} at every start until someone deletes its folder. A global store is
- * only a copy of its topic, so this guard deletes it whenever the instance did not close cleanly
- * last time, and Kafka Streams rebuilds it from the topic at start. A clean close leaves a mark
- * beside the store; starting removes the mark, so a crash at any moment afterwards (including
- * during the rebuild) leaves none.
+ * <p>Under exactly-once, Kafka Streams 4.4 refuses to open a RocksDB store whose own record says
+ * it is still open (it may hold uncommitted writes): the store was not closed, and RocksDB had
+ * written that record to disk, which it does once the store has taken in more than its write
+ * buffer (16 MB by default). A stream task's store is then wiped and restored from its changelog,
+ * but the global thread dies with {@code TaskCorruptedException: Tasks [-1_-1] are corrupted}, at
+ * every start, until someone deletes its folder (KAFKA-21034). A global store is only a copy of its
+ * topic, so this guard deletes it whenever the instance did not close cleanly last time, and Kafka
+ * Streams rebuilds it from the topic while starting. A clean close leaves a mark beside the store;
+ * starting removes the mark, so a crash at any moment afterwards (including during the rebuild)
+ * leaves none. The first start of a release with this guard finds no mark and rebuilds once.
  */
 final class GlobalStoreGuard {
 
@@ -52,17 +58,32 @@ final class GlobalStoreGuard {
         Path global = applicationState.resolve(GLOBAL_FOLDER);
         Path mark = applicationState.resolve(CLEAN_MARK);
         try {
-            boolean wiped = false;
-            if (Files.isDirectory(global) && !Files.exists(mark)) {
-                LOG.warn("The last run of this instance did not stop cleanly: deleting its copy of the global stores ({}),"
-                        + " which Kafka Streams rebuilds from their topic while starting", global);
-                TemporaryFolders.delete(global);
-                wiped = true;
+            if (!Files.isDirectory(global) || Files.exists(mark)) {
+                Files.deleteIfExists(mark);
+                return false;
             }
-            Files.deleteIfExists(mark);
-            return wiped;
+            // Kafka Streams' own lock on the application's state folder: held, another process is using these stores.
+            try (FileChannel channel = FileChannel.open(applicationState.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock lock = tryLock(channel)) {
+                if (lock == null) {
+                    LOG.warn("Another process holds the state folder {}: leaving its global stores alone", applicationState);
+                    return false;
+                }
+                LOG.warn("The last run of this instance did not close its stores cleanly (or predates this check): deleting its"
+                        + " copy of the global stores ({}), which Kafka Streams rebuilds from their topic while starting", global);
+                TemporaryFolders.delete(global);
+                return true;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the global stores in " + global + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException heldInThisProcess) {
+            return null;
         }
     }
 

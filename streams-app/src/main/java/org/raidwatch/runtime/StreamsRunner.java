@@ -33,6 +33,7 @@ public final class StreamsRunner implements AutoCloseable {
     private final Backoff outageBackoff = new Backoff();
     private final org.apache.kafka.streams.state.HostInfo self;
     private volatile boolean hasRun;
+    private volatile boolean closing;
     private final GlobalStoreGuard globalStores;
     private final boolean rebuildsGlobalStores;
 
@@ -49,7 +50,7 @@ public final class StreamsRunner implements AutoCloseable {
                 hasRun = true;
                 running.countDown();
             }
-            if (now == KafkaStreams.State.PENDING_ERROR || now == KafkaStreams.State.ERROR) {
+            if ((now == KafkaStreams.State.PENDING_ERROR || now == KafkaStreams.State.ERROR) && !closing) {
                 // Whatever thread failed: the global thread's failures can reach ERROR without the handler below.
                 failure.compareAndSet(null, new IllegalStateException("Kafka Streams stopped in " + now
                         + " (the failing thread's error is in the log above)"));
@@ -88,8 +89,11 @@ public final class StreamsRunner implements AutoCloseable {
             streams.start();
         } catch (RuntimeException e) {
             // The global stores are opened and restored inside start(): a failure there is thrown, not handled.
-            LOG.error("raidwatch stream could not start: {}", e.toString(), e);
-            failure.compareAndSet(null, e);
+            // A stop requested meanwhile (SIGTERM while starting) makes start() throw too; that is no failure.
+            if (!closing) {
+                LOG.error("raidwatch stream could not start: {}", e.toString(), e);
+                failure.compareAndSet(null, e);
+            }
             stopped.countDown();
             return false;
         }
@@ -209,6 +213,7 @@ public final class StreamsRunner implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         boolean closed = streams.close(Duration.ofSeconds(30));
         if (closed && failure.get() == null) {
             globalStores.closedCleanly();

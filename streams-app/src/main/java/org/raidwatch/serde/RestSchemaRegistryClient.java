@@ -137,7 +137,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
                 Thread.sleep(pauseMs);
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
-                throw conflict;
+                throw new SchemaRegistryUnavailableException("interrupted while settling a 409 from the schema registry at "
+                        + addresses(), conflict);
             }
             pauseMs *= 2;
         }

@@ -1,7 +1,6 @@
 package org.raidwatch.it;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -74,8 +73,13 @@ public final class FlagTail implements AutoCloseable {
 
     /** Waits until a record made by the rule set of this version has been written. */
     public void awaitFirstOf(String version, Duration timeout) throws InterruptedException {
-        Await.until(timeout, "a flag record made by rule set " + version, () -> recordsOf(version) > 0,
-                () -> "records by version " + recordsByVersion + List.of());
+        awaitMoreOf(version, 0, timeout);
+    }
+
+    /** Waits until more than {@code seen} records made by the rule set of this version have been written. */
+    public void awaitMoreOf(String version, int seen, Duration timeout) throws InterruptedException {
+        Await.until(timeout, "more than " + seen + " flag records made by rule set " + version, () -> recordsOf(version) > seen,
+                () -> "records by version " + recordsByVersion);
     }
 
     @Override

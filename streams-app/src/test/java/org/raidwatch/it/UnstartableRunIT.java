@@ -22,8 +22,8 @@ class UnstartableRunIT {
     @Test
     void a_run_whose_global_store_cannot_be_opened_exits_with_status_1() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), false)) {
-            // Given a state folder whose copy of the flags cannot be opened (a file where RocksDB wants its folder),
-            // left by a run that closed cleanly, so raidwatch keeps it
+            // Given a state folder whose copy of the flags cannot be opened (a file where RocksDB wants its folder), marked
+            // as closed cleanly so raidwatch keeps it: Kafka Streams' global thread fails to open it and fails the start
             Path application = Files.createDirectories(dir.resolve("state/raidwatch-unstartable-it"));
             Files.createDirectories(application.resolve("global/rocksdb"));
             Files.writeString(application.resolve("global/rocksdb/flags"), "not a RocksDB folder");

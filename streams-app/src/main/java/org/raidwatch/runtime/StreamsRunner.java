@@ -82,7 +82,8 @@ public final class StreamsRunner implements AutoCloseable {
     /**
      * Starts processing and waits until every stream thread runs.
      *
-     * @return true when running; false when it failed or did not get there within the timeout
+     * @return true when it has run and still serves (RUNNING, or REBALANCING since); false when it
+     *         failed, stopped, or did not get there within the timeout
      */
     public boolean start(Duration timeout) {
         try {
@@ -98,7 +99,8 @@ public final class StreamsRunner implements AutoCloseable {
             return false;
         }
         try {
-            return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS) && streams.state() == KafkaStreams.State.RUNNING;
+            // Running once is enough: another instance joining at the same moment moves this one straight on to REBALANCING.
+            return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS) && failure.get() == null && isServing();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

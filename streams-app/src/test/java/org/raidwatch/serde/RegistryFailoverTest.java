@@ -123,7 +123,9 @@ class RegistryFailoverTest {
                 .message().doesNotContain(PASSWORD);
 
         // Rounds of first-then-second, with pauses of 100, 200 ms between them; the budget is not spent per address.
-        assertThat(requests).hasSizeGreaterThanOrEqualTo(4).hasSizeLessThanOrEqualTo(8);
+        // At least one address is asked again after the first round (a round cut short by the deadline is fine: on a
+        // loaded machine the first requests alone can take most of the 500 ms).
+        assertThat(requests).hasSizeGreaterThanOrEqualTo(3).hasSizeLessThanOrEqualTo(8);
         for (int i = 0; i < requests.size(); i++) {
             assertThat(requests.get(i)).startsWith(i % 2 == 0 ? "first " : "second ");
         }

@@ -6,9 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -16,10 +14,10 @@ import org.raidwatch.alerts.FlagFilter;
 import org.raidwatch.alerts.FlagSubscription;
 import org.raidwatch.alerts.WebhookDelivery;
 import org.raidwatch.contract.Forces;
+import org.raidwatch.deployment.Deployment;
+import org.raidwatch.deployment.RaidwatchConfig;
+import org.raidwatch.deployment.TopicSetup;
 import org.raidwatch.json.OutputJson;
-import org.raidwatch.runtime.Deployment;
-import org.raidwatch.runtime.RaidwatchConfig;
-import org.raidwatch.runtime.TopicSetup;
 import org.raidwatch.schema.CaseFlag;
 import org.raidwatch.schema.FlagStatus;
 import org.raidwatch.schema.Severity;
@@ -27,7 +25,6 @@ import org.raidwatch.serde.SchemaRegistries;
 import org.raidwatch.serde.SchemaRegistryClient;
 import org.raidwatch.topology.Topic;
 import org.raidwatch.topology.Topics;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -35,6 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
+import picocli.CommandLine;
 
 /** {@code raidwatch alerts}: subscribers that pass a deployment's flag changes on to people (a terminal, a chat webhook). */
 @Command(name = "alerts", mixinStandardHelpOptions = true,
@@ -285,32 +283,13 @@ final class AlertsCommand implements Runnable {
      * from inside the JVM (its thread interrupted), it returns 0 the same way.
      */
     static int runUntilStopped(FlagSubscription subscription, Duration grace, Consumer<FlagSubscription.Summary> report) {
-        CountDownLatch reported = new CountDownLatch(1);
-        AtomicBoolean signalled = new AtomicBoolean();
-        Thread onSignal = new Thread(() -> {
-            signalled.set(true);
-            subscription.stop();
-            try {
-                if (reported.await(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                    Runtime.getRuntime().halt(ExitCodes.OK);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "raidwatch-alerts-stop");
-        Runtime.getRuntime().addShutdownHook(onSignal);
+        ShutdownSignal signal = ShutdownSignal.requesting("raidwatch-alerts-stop", subscription::stop, grace);
         try {
             report.accept(subscription.run());
-            reported.countDown();
+            signal.done();
             return ExitCodes.OK;
         } finally {
-            if (!signalled.get()) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(onSignal);
-                } catch (IllegalStateException shuttingDown) {
-                    // the JVM is exiting anyway
-                }
-            }
+            signal.withdraw();
         }
     }
 

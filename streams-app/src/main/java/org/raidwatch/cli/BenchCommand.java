@@ -8,16 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.raidwatch.bench.ThroughputBenchmark;
+import org.raidwatch.bench.TimePassingBenchmark;
 import org.raidwatch.demo.DemoDataset;
 import org.raidwatch.rules.RuleSet;
-import org.raidwatch.runtime.ThroughputBenchmark;
-import org.raidwatch.runtime.TimePassingBenchmark;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         header = "Measure raidwatch on this machine: throughput against a pass-through baseline, and time passing.",

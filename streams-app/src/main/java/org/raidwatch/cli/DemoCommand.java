@@ -4,40 +4,27 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.streams.StreamsConfig;
-import org.raidwatch.contract.Forces;
+import org.raidwatch.clients.InputLoader;
+import org.raidwatch.contract.London;
 import org.raidwatch.demo.DemoDataset;
 import org.raidwatch.demo.SimulatedClock;
-import org.raidwatch.http.ApiServer;
-import org.raidwatch.rules.LiveRuleSet;
+import org.raidwatch.deployment.HttpEndpoint;
+import org.raidwatch.instance.RaidwatchInstance;
+import org.raidwatch.local.LocalStack;
+import org.raidwatch.local.OutputWatcher;
+import org.raidwatch.ruledelivery.RuleFolderWatcher;
 import org.raidwatch.rules.RuleSet;
-import org.raidwatch.runtime.EmbeddedKafka;
-import org.raidwatch.runtime.HttpEndpoint;
-import org.raidwatch.runtime.InputLoader;
-import org.raidwatch.runtime.OutputWatcher;
-import org.raidwatch.runtime.RuleFolderWatcher;
-import org.raidwatch.runtime.ServiceMetrics;
-import org.raidwatch.runtime.StreamsProperties;
-import org.raidwatch.runtime.StreamsRunner;
-import org.raidwatch.runtime.TemporaryFolders;
-import org.raidwatch.runtime.TopicSetup;
+import org.raidwatch.runner.StreamsRunner;
 import org.raidwatch.schema.ForceRates;
-import org.raidwatch.serde.InMemorySchemaRegistry;
-import org.raidwatch.serde.SchemaRegistries;
+import org.raidwatch.serving.ServiceMetrics;
 import org.raidwatch.topology.CaseTopology;
-import org.raidwatch.topology.TopicNames;
+import org.raidwatch.topology.RateWindows;
 import org.raidwatch.topology.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,7 +39,6 @@ import picocli.CommandLine.Spec;
                 "Serves the dashboard (national rates, a per-force table and chart, a live feed of flags) at http://127.0.0.1:8080/ while it runs. Prints one line per flag raised, updated or resolved, the national rates every 10 seconds (with the ten forces with most claimed raids every 30 seconds), and at the end the national rates and a per-force table. Kafka's own log lines go to a file (--log-file). Ctrl-C or the end of --duration stops it cleanly (exit status 0)."})
 final class DemoCommand implements Callable<Integer> {
 
-    private static final ZoneId LONDON = ZoneId.of("Europe/London");
     private static final Duration RATES_EVERY = Duration.ofSeconds(10);
     /** Every third rates report also shows the forces with the most claimed raids. */
     private static final int TABLE_EVERY = 3;
@@ -120,64 +106,38 @@ final class DemoCommand implements Callable<Integer> {
         List<DemoDataset.Event> events = DemoDataset.generate(seed, raids);
         Instant deadline = duration == null ? null : Instant.now().plus(duration);
 
-        CountDownLatch cleanedUp = new CountDownLatch(1);
-        Thread onCtrlC = new Thread(() -> {
-            stopRequested = true;
-            try {
-                if (cleanedUp.await(30, TimeUnit.SECONDS)) {
-                    // Stopped on request and cleaned up: exit 0 rather than the JVM's 130/143 for a signal.
-                    Runtime.getRuntime().halt(ExitCodes.OK);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "raidwatch-demo-stop");
-        Runtime.getRuntime().addShutdownHook(onCtrlC);
+        ShutdownSignal signal = ShutdownSignal.requesting("raidwatch-demo-stop", () -> stopRequested = true, Duration.ofSeconds(30));
 
-        Path workspace = TemporaryFolders.create("raidwatch-demo-");
-        String registryScope = "demo-" + UUID.randomUUID();
         try {
-            out.println("raidwatch demo: starting a Kafka broker in this process (storage in " + workspace + ")");
-            out.flush();
-            try (EmbeddedKafka kafka = EmbeddedKafka.start(workspace.resolve("kafka"), false)) {
+            int partitions = 2;
+            try (LocalStack stack = LocalStack.start("raidwatch-demo-", partitions, workspace -> {
+                out.println("raidwatch demo: starting a Kafka broker in this process (storage in " + workspace + ")");
+                out.flush();
+            })) {
                 RuleSet ruleSet = built(ruleSetBuilding);
-                Map<String, Object> client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-                TopicNames names = TopicNames.DEFAULTS;
-                Topics topics = Topics.create(names, SchemaRegistries.forUrl("mock://" + registryScope));
-                int partitions = 2;
-                try (Admin admin = Admin.create(client)) {
-                    TopicSetup.createMissing(admin, names, partitions, (short) 1, 30_000);
-                }
-                SimulatedClock calendar = new SimulatedClock(events.get(0).at(), LONDON);
-                Properties props = StreamsProperties.defaults("raidwatch-demo", kafka.bootstrapServers(), names.deadLetters());
-                props.put(StreamsConfig.STATE_DIR_CONFIG, workspace.resolve("streams").toString());
-                ServiceMetrics metrics = new ServiceMetrics(ruleSet);
-                LiveRuleSet liveRules = new LiveRuleSet(ruleSet);
-                liveRules.onReplace(metrics::ruleSetInForce);
-                var topology = CaseTopology.build(props, topics, liveRules,
-                        CaseTopology.Settings.liveWithClock(calendar, Duration.ofSeconds(1)).withInputPartitions(partitions), metrics);
-                try (metrics;
-                     ApiServer api = endpoint.enabled()
-                             ? ApiServer.start(endpoint, metrics, () -> calendar.instant().atZone(LONDON).toLocalDate()) : null;
-                     StreamsRunner runner = new StreamsRunner(topology, servedBy(props, api));
+                Map<String, Object> client = stack.clientProperties();
+                Topics topics = stack.topics();
+                SimulatedClock calendar = new SimulatedClock(events.get(0).at(), London.ZONE);
+                Properties props = stack.streamsProperties("raidwatch-demo");
+                try (RaidwatchInstance instance = RaidwatchInstance.listen(ruleSet, endpoint,
+                             () -> calendar.instant().atZone(London.ZONE).toLocalDate());
                      OutputWatcher watcher = new OutputWatcher(client, topics, flag -> printLine(out, ConsoleReport.flagLine(flag)));
                      InputLoader loader = new InputLoader(client, topics);
-                     RuleFolderWatcher rulesWatcher = watch ? new RuleFolderWatcher(rules.folder, liveRules, Duration.ofMillis(500),
+                     RuleFolderWatcher rulesWatcher = watch ? new RuleFolderWatcher(rules.folder, instance.rules(), Duration.ofMillis(500),
                              reloads(out, rules.folder)) : null) {
-                    if (api != null) {
-                        api.attach(runner, topics, client);
-                    }
-                    if (!runner.start(Duration.ofSeconds(60))) {
+                    StreamsRunner runner = instance.build(props, topics,
+                            CaseTopology.Settings.liveWithClock(calendar, Duration.ofSeconds(1)).withInputPartitions(partitions), client);
+                    if (!instance.start(Duration.ofSeconds(60))) {
                         throw new IllegalStateException("the topology did not start (state " + runner.state() + ")", runner.failure());
                     }
                     printLine(out, String.format("raidwatch demo: broker at %s, topology running with rule set %s (%s); feeding %d events "
-                                    + "from %d raids (seed %d) at %s days per second%n", kafka.bootstrapServers(), ruleSet.version(),
+                                    + "from %d raids (seed %d) at %s days per second%n", stack.bootstrapServers(), ruleSet.version(),
                             ruleSet.source(), events.size(), raids, seed, speed));
-                    consoleMetrics = metrics;
+                    consoleMetrics = instance.metrics();
                     feed(out, events, calendar, loader, watcher, runner, deadline);
                     printLine(out, String.format("%nraidwatch demo: %s; %d flag changes seen%n",
                             stopRequested ? "stopped" : "done", watcher.flagsSeen()));
-                    ForceRates national = watcher.rates(Forces.ALL, "all");
+                    ForceRates national = watcher.rates(RateWindows.NATIONAL, RateWindows.ALL_TIME);
                     synchronized (out) {
                         out.println(national == null ? "  national rates: none yet" : "  national rates, all time: " + ConsoleReport.ratesLine(national));
                         ConsoleReport.forceTable(out, watcher.allRates(), Integer.MAX_VALUE);
@@ -186,13 +146,9 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
         } finally {
-            InMemorySchemaRegistry.dropScope(registryScope);
-            TemporaryFolders.delete(workspace);
             ConsoleLogging.restore();
-            cleanedUp.countDown();
-            if (!stopRequested) {
-                Runtime.getRuntime().removeShutdownHook(onCtrlC);
-            }
+            signal.done();
+            signal.withdraw();
         }
         return ExitCodes.OK;
     }
@@ -221,14 +177,6 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
         };
-    }
-
-    /** The Streams properties, telling Kafka Streams where this instance's HTTP server is (when it has one). */
-    private static Properties servedBy(Properties props, ApiServer api) {
-        if (api != null) {
-            props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, api.endpoint().applicationServer());
-        }
-        return props;
     }
 
     /** Fails at once, before the broker starts, when the dashboard's port is taken. */
@@ -310,10 +258,10 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void printRates(PrintWriter out, OutputWatcher watcher, SimulatedClock calendar, boolean withForces) {
-        ForceRates national = watcher.rates(Forces.ALL, "all");
+        ForceRates national = watcher.rates(RateWindows.NATIONAL, RateWindows.ALL_TIME);
         long deadLetters = consoleMetrics == null ? 0 : consoleMetrics.deadLetterCount();
         synchronized (out) {
-            out.printf("-- %s  national, all time: %s%s%n", calendar.instant().atZone(LONDON).toLocalDate(),
+            out.printf("-- %s  national, all time: %s%s%n", calendar.instant().atZone(London.ZONE).toLocalDate(),
                     national == null ? "no claimed raids yet" : ConsoleReport.ratesLine(national),
                     deadLetters == 0 ? "" : "; " + deadLetters + " sent to the dead letters so far (the log file says why)");
             if (withForces) {

@@ -2,7 +2,7 @@ package org.raidwatch.cli;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import org.raidwatch.runtime.RaidwatchConfig;
+import org.raidwatch.deployment.RaidwatchConfig;
 import picocli.CommandLine.Option;
 
 /** The options of the commands that talk to a deployment (run, produce): its settings and how long to wait for it. */

@@ -1,15 +1,15 @@
 package org.raidwatch.cli;
 
 import java.io.PrintWriter;
+import org.raidwatch.deployment.RaidwatchConfig;
+import org.raidwatch.deployment.TopicSetup;
 import org.raidwatch.http.ApiServer;
 import org.raidwatch.rules.RuleSetException;
-import org.raidwatch.runtime.RaidwatchConfig;
-import org.raidwatch.runtime.TopicSetup;
 import org.raidwatch.serde.RegistrySettings;
 import org.raidwatch.serde.SchemaRegistryException;
-import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /** Turns an error a user can cause into one clear message and its exit status; never a bare stack trace. */
 final class Failures implements IExecutionExceptionHandler {

@@ -1,6 +1,6 @@
 package org.raidwatch.cli;
 
-import org.raidwatch.runtime.HttpEndpoint;
+import org.raidwatch.deployment.HttpEndpoint;
 import picocli.CommandLine.Option;
 
 /** Where the HTTP server (dashboard, API, health, metrics) listens; each option overrides the configuration's setting. */

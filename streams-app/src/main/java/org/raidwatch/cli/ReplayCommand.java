@@ -6,14 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.raidwatch.clients.InputLoader;
+import org.raidwatch.contract.London;
 import org.raidwatch.files.InputFiles;
+import org.raidwatch.local.Replay;
 import org.raidwatch.rules.RuleSet;
-import org.raidwatch.runtime.InputLoader;
-import org.raidwatch.runtime.Replay;
 import org.raidwatch.schema.FoiUpdate;
 import org.raidwatch.schema.RaidReport;
 import picocli.CommandLine.Command;
@@ -32,7 +32,6 @@ import picocli.CommandLine.Spec;
                 "Exit status: 0 every row accepted; 3 some rows rejected (all outputs still written); 5 some records could not be delivered to the in-process broker (listed on stderr as file:line: reason; no output written); 2 usage error, unreadable file or a rule set that does not build; 1 the replay did not finish."})
 final class ReplayCommand implements Callable<Integer> {
 
-    private static final ZoneId LONDON = ZoneId.of("Europe/London");
 
     @Spec
     CommandSpec spec;
@@ -109,10 +108,10 @@ final class ReplayCommand implements Callable<Integer> {
     /** The latest date the input mentions: "now" for a replay unless --as-of says otherwise. */
     static LocalDate latestDate(InputFiles.Contents<RaidReport> raids, InputFiles.Contents<FoiUpdate> fois) {
         Stream<LocalDate> reportDates = raids == null ? Stream.empty() : raids.accepted().stream().map(InputFiles.Row::record)
-                .flatMap(r -> Stream.of(r.getRaidDate(), r.getReportedAt() == null ? null : LocalDate.ofInstant(r.getReportedAt(), LONDON)));
+                .flatMap(r -> Stream.of(r.getRaidDate(), r.getReportedAt() == null ? null : LocalDate.ofInstant(r.getReportedAt(), London.ZONE)));
         Stream<LocalDate> foiDates = fois == null ? Stream.empty() : fois.accepted().stream().map(InputFiles.Row::record)
                 .flatMap(u -> Stream.of(u.getRequestedOn(), u.getRespondedOn()));
         return Stream.concat(reportDates, foiDates).filter(java.util.Objects::nonNull).max(LocalDate::compareTo)
-                .orElse(LocalDate.now(LONDON));
+                .orElse(London.today());
     }
 }

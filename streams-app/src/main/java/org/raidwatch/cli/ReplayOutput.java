@@ -13,9 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.raidwatch.files.InputFiles;
-import org.raidwatch.runtime.Replay;
+import org.raidwatch.local.Replay;
 import org.raidwatch.schema.CaseFlag;
 import org.raidwatch.schema.ForceRates;
+import org.raidwatch.topology.RateWindows;
 
 /** Writes a replay's results as JSON Lines: flags.jsonl, force-rates.jsonl, rejected.jsonl. */
 final class ReplayOutput {
@@ -34,8 +35,8 @@ final class ReplayOutput {
                 .sorted(Comparator.comparing(CaseFlag::getRaidId).thenComparing(CaseFlag::getRuleId))
                 .map(ReplayOutput::flag).toList());
         writeLines(written.rates(), result.rates().stream()
-                .sorted(Comparator.comparing((ForceRates r) -> r.getForce().equals("ALL") ? "" : r.getForce())
-                        .thenComparing(r -> r.getWindow().equals("all") ? "" : r.getWindow()))
+                .sorted(Comparator.comparing((ForceRates r) -> RateWindows.isNational(r) ? "" : r.getForce())
+                        .thenComparing(r -> RateWindows.isAllTime(r) ? "" : r.getWindow()))
                 .map(ReplayOutput::rates).toList());
         writeRejections(written.rejected(), rejected);
         return written;

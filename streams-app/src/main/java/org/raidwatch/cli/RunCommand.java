@@ -3,23 +3,19 @@ package org.raidwatch.cli;
 import java.io.PrintWriter;
 import java.security.PublicKey;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
-import org.raidwatch.http.ApiServer;
-import org.raidwatch.rules.LiveRuleSet;
+import org.raidwatch.contract.London;
+import org.raidwatch.deployment.Deployment;
+import org.raidwatch.deployment.HttpEndpoint;
+import org.raidwatch.deployment.RaidwatchConfig;
+import org.raidwatch.deployment.TopicSetup;
+import org.raidwatch.instance.RaidwatchInstance;
+import org.raidwatch.ruledelivery.RuleSetSubscription;
 import org.raidwatch.rules.RuleSet;
-import org.raidwatch.runtime.Deployment;
-import org.raidwatch.runtime.HttpEndpoint;
-import org.raidwatch.runtime.RaidwatchConfig;
-import org.raidwatch.runtime.RuleSetSubscription;
-import org.raidwatch.runtime.ServiceMetrics;
-import org.raidwatch.runtime.StreamsRunner;
-import org.raidwatch.runtime.TopicSetup;
+import org.raidwatch.runner.StreamsRunner;
 import org.raidwatch.serde.SchemaRegistries;
 import org.raidwatch.serde.SchemaRegistryClient;
 import org.raidwatch.topology.CaseTopology;
@@ -38,7 +34,6 @@ import picocli.CommandLine.Spec;
                 "Exit status: 0 stopped on request; 1 the stream could not start or stopped on an unexpected error (whatever thread failed); 2 invalid setting or rule set; 4 Kafka or the registry could not be reached."})
 final class RunCommand implements Callable<Integer> {
 
-    private static final ZoneId LONDON = ZoneId.of("Europe/London");
 
     @Spec
     CommandSpec spec;
@@ -60,22 +55,11 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         RuleSet rules = configured.rulesFolder() == null ? RuleSet.loadShipped() : RuleSet.load(configured.rulesFolder());
         Map<String, PublicKey> trustedKeys = configured.publishedRules().followed() ? configured.publishedRules().trustedKeys() : Map.of();
-        LiveRuleSet liveRules = new LiveRuleSet(rules);
-        ServiceMetrics metrics = new ServiceMetrics(rules);
-        liveRules.onReplace(metrics::ruleSetInForce);
         HttpEndpoint endpoint = http.over(configured.http());
         // Listens first: a port that is taken fails at once, and /health answers while the rest starts.
-        ApiServer api;
-        try {
-            api = endpoint.enabled() ? ApiServer.start(endpoint, metrics, () -> LocalDate.now(LONDON)) : null;
-        } catch (RuntimeException e) {
-            metrics.close();
-            throw e;
-        }
-        RaidwatchConfig settings = configured.withHttp(api == null ? endpoint : api.endpoint());
+        RaidwatchInstance instance = RaidwatchInstance.listen(rules, endpoint, London::today);
+        RaidwatchConfig settings = configured.withHttp(instance.http().enabled() ? instance.http() : endpoint);
         StreamsRunner runner;
-        Topics topics;
-        RuleSetSubscription subscription = null;
         try {
             SchemaRegistryClient registry = SchemaRegistries.forSettings(settings.registry());
             Deployment.checkRegistry(registry, settings.registry(), List.of(settings.topicNames().raidReports() + "-value"));
@@ -93,55 +77,42 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
             if (settings.publishedRules().followed()) {
-                subscription = new RuleSetSubscription(settings.clientProperties(), settings.publishedRules().topic(), trustedKeys,
-                        settings.publishedRules().pinnedSha256(), liveRules, (reason, message) -> metrics.ruleSetRefused(reason));
+                RuleSetSubscription subscription = new RuleSetSubscription(settings.clientProperties(), settings.publishedRules().topic(),
+                        trustedKeys, settings.publishedRules().pinnedSha256(), instance.rules(),
+                        (reason, message) -> instance.metrics().ruleSetRefused(reason));
+                instance.follow(subscription);
                 // Start with the latest published set, rather than switching to it moments after starting.
                 subscription.catchUp(connectTimeout);
             }
-            topics = Topics.create(settings.topicNames(), registry, settings.autoRegisterSchemas(), settings.useLatestVersion());
-            var props = settings.streamsProperties();
-            runner = new StreamsRunner(CaseTopology.build(props, topics, liveRules,
-                    CaseTopology.Settings.live().withInputPartitions(inputPartitions), metrics), props);
+            Topics topics = Topics.create(settings.topicNames(), registry, settings.autoRegisterSchemas(), settings.useLatestVersion());
+            runner = instance.build(settings.streamsProperties(), topics, CaseTopology.Settings.live().withInputPartitions(inputPartitions),
+                    settings.clientProperties());
         } catch (Exception | Error e) {
-            if (subscription != null) {
-                subscription.close();
-            }
-            if (api != null) {
-                api.close();
-            }
-            metrics.close();
+            instance.close();
             throw e;
         }
-        if (api != null) {
-            api.attach(runner, topics, settings.clientProperties());
-        }
-        RuleSetSubscription following = subscription;
-        Runnable stop = () -> {
-            if (following != null) {
-                following.close();
-            }
-            runner.close();
-            if (api != null) {
-                api.close();
-            }
-            metrics.close();
-        };
-        CountDownLatch closed = new CountDownLatch(1);
-        Thread shutdown = new Thread(() -> {
-            stop.run();
-            closed.countDown();
-            // Stopped on request and closed cleanly: exit 0 rather than the JVM's 130/143 for a signal.
-            Runtime.getRuntime().halt(runner.failure() == null ? ExitCodes.OK : ExitCodes.FAILED);
-        }, "raidwatch-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdown);
+        Runnable stop = instance::close;
+        // Stopped on request and closed cleanly: exit 0 (1 if the stream had failed meanwhile).
+        ShutdownSignal signal = ShutdownSignal.stopping("raidwatch-shutdown", stop,
+                () -> runner.failure() == null ? ExitCodes.OK : ExitCodes.FAILED);
         if (runner.rebuildsGlobalStores()) {
             out.println("raidwatch: rebuilding this instance's copy of the flags from " + settings.topicNames().flaggedCases()
                     + " while starting (its last run did not close it cleanly)");
             out.flush();
         }
-        if (!runner.start(startupTimeout)) {
-            if (!withdraw(shutdown)) {
-                closed.await(); // stopped on request while starting: the hook closes everything and exits
+        boolean started;
+        try {
+            started = instance.start(startupTimeout);
+        } catch (RuntimeException | Error e) {
+            // Not a signal, so not the hook's exit 0: stop here and let the failure choose the exit status.
+            if (signal.withdraw()) {
+                stop.run();
+            }
+            throw e;
+        }
+        if (!started) {
+            if (!signal.withdraw()) {
+                signal.awaitStopped(); // stopped on request while starting: the hook closes everything and exits
                 return ExitCodes.OK;
             }
             stop.run();
@@ -150,47 +121,26 @@ final class RunCommand implements Callable<Integer> {
                     : "raidwatch: the stream could not start: " + runner.failure());
             return ExitCodes.FAILED;
         }
-        if (following != null) {
-            try {
-                following.start();
-            } catch (RuntimeException | Error e) {
-                // Not a signal, so not the hook's exit 0: stop here and let the failure choose the exit status.
-                if (withdraw(shutdown)) {
-                    stop.run();
-                }
-                throw e;
-            }
-        }
-        RuleSet inForce = liveRules.current();
+        RuleSet inForce = instance.rules().current();
         out.printf("raidwatch running: application %s, Kafka %s, registry %s, rule set %s (%s); %s. Ctrl-C or SIGTERM stops it.%n",
                 settings.applicationId(), settings.bootstrapServers(), settings.registry(), inForce.version(), inForce.source(),
-                api == null ? "HTTP server off" : "dashboard, API and metrics at " + settings.http().url());
+                instance.http().enabled() ? "dashboard, API and metrics at " + settings.http().url() : "HTTP server off");
         out.flush();
         try {
             runner.awaitStop(Duration.ofDays(365_000));
         } catch (InterruptedException interrupted) {
             // Stopped from inside the JVM (an embedding application or a test): shut down as on SIGTERM.
-            if (withdraw(shutdown)) {
+            if (signal.withdraw()) {
                 stop.run();
             }
             return ExitCodes.OK;
         }
-        if (runner.failure() != null && withdraw(shutdown)) {
+        if (runner.failure() != null && signal.withdraw()) {
             stop.run();
             spec.commandLine().getErr().println("raidwatch: the stream stopped on an unexpected error: " + runner.failure());
             return ExitCodes.FAILED;
         }
-        closed.await();
+        signal.awaitStopped();
         return ExitCodes.OK;
-    }
-
-    /** Takes the shutdown hook back; false when the JVM is already shutting down (a signal), so the hook stops everything. */
-    private static boolean withdraw(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-            return true;
-        } catch (IllegalStateException shuttingDown) {
-            return false;
-        }
     }
 }

@@ -7,7 +7,7 @@ import org.raidwatch.schema.FoiUpdate;
 import org.raidwatch.schema.RaidReport;
 
 /**
- * The data contract of the two inputs (DOMAIN.md), applied to decoded records (reasons name the
+ * The data contract of the two inputs (the README's "Input files"), applied to decoded records (reasons name the
  * contract's column names): what a raid report
  * or FOI update must satisfy to be processed, and the normal form it is processed in (the force's
  * canonical name). A record that breaks the contract is rejected with one reason; the caller routes

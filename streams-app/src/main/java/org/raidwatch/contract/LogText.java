@@ -44,4 +44,24 @@ public final class LogText {
         }
         return out.toString();
     }
+
+    /** The message of the innermost cause (what wrapping exceptions hide), for one-line reports. */
+    public static String rootMessage(Throwable error) {
+        Throwable root = innermost(error);
+        return root.getMessage() == null ? root.toString() : root.getMessage();
+    }
+
+    /** The innermost cause as its type and message ({@code ArithmeticException: / by zero}), where the type says what went wrong. */
+    public static String rootCause(Throwable error) {
+        Throwable root = innermost(error);
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+
+    private static Throwable innermost(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
+    }
 }

@@ -2,14 +2,14 @@ package org.raidwatch.demo;
 
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import org.raidwatch.contract.Forces;
+import org.raidwatch.contract.London;
 import org.raidwatch.schema.FoiStatus;
 import org.raidwatch.schema.FoiUpdate;
 import org.raidwatch.schema.RaidReport;
@@ -35,7 +35,6 @@ public final class DemoDataset {
     public static final double TARGET_NO_VICTIMS = 0.25;
     public static final double TARGET_FOI_ANSWERED = 0.80;
 
-    private static final ZoneId LONDON = ZoneId.of("Europe/London");
 
     static {
         // The dataset is made of generated Avro records (their builders copy enums through Avro's class checks).
@@ -48,7 +47,7 @@ public final class DemoDataset {
     public record Event(Instant at, RaidReport report, FoiUpdate foiUpdate) {
         /** The day the event happens. */
         public LocalDate day() {
-            return LocalDate.ofInstant(at, LONDON);
+            return LocalDate.ofInstant(at, London.ZONE);
         }
     }
 
@@ -213,6 +212,6 @@ public final class DemoDataset {
     }
 
     private static Instant at(LocalDate day, int hour) {
-        return day.atTime(hour, 0).atZone(LONDON).toInstant();
+        return day.atTime(hour, 0).atZone(London.ZONE).toInstant();
     }
 }

@@ -26,7 +26,7 @@ import org.raidwatch.schema.RaidReport;
 import org.raidwatch.serde.AvroClassTrust;
 
 /**
- * Reads raid reports and FOI updates from files as DOMAIN.md defines them: CSV with a header row
+ * Reads raid reports and FOI updates from files as the input contract defines them (the README's "Input files"): CSV with a header row
  * (snake_case columns), or JSON Lines ({@code .jsonl}, {@code .ndjson}) with the same fields in
  * camelCase (snake_case works too). Every row is checked against the input contract; a row that
  * breaks it is rejected with the file, its 1-based line (the header is line 1) and the reason, and
@@ -71,10 +71,10 @@ public final class InputFiles {
         return read(file, fields -> accepted(InputContract.check(RowFields.foiUpdate(fields))));
     }
 
-    /** The columns of a raid report row, as DOMAIN.md names them. */
+    /** The columns of a raid report row, as the input contract names them. */
     public static final List<String> RAID_REPORT_COLUMNS = List.of("raid_id", "revision", "force", "raid_date", "reported_at",
             "source_url", "trafficking_claimed", "modern_slavery_claimed", "claimed_victims", "claimed_arrests");
-    /** The columns of an FOI update row, as DOMAIN.md names them. */
+    /** The columns of an FOI update row, as the input contract names them. */
     public static final List<String> FOI_UPDATE_COLUMNS = List.of("foi_id", "raid_id", "force", "requested_on", "status",
             "responded_on", "victims_identified", "nrm_referrals", "nrm_declined", "arrests", "trafficking_charges", "revision");
 

@@ -4,23 +4,22 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
-import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.raidwatch.contract.London;
 import org.raidwatch.schema.FoiStatus;
 import org.raidwatch.schema.FoiUpdate;
 import org.raidwatch.schema.RaidReport;
 
 /**
- * One row's cells by column, parsed as DOMAIN.md says: an empty cell is unknown (null); booleans are
+ * One row's cells by column, parsed as the input contract says: an empty cell is unknown (null); booleans are
  * true/false/yes/no/1/0; dates ISO yyyy-mm-dd; date-times ISO-8601; counts non-negative integers.
  * Column names match in snake_case or camelCase, in any case.
  */
 final class RowFields {
 
-    private static final ZoneId LONDON = ZoneId.of("Europe/London");
 
     private final Map<String, String> cells;
 
@@ -46,7 +45,7 @@ final class RowFields {
                 .setRevision(row.count("revision", 0))
                 .setForce(row.required("force"))
                 .setRaidDate(raidDate)
-                .setReportedAt(reportedAt != null ? reportedAt : raidDate.atStartOfDay(LONDON).toInstant())
+                .setReportedAt(reportedAt != null ? reportedAt : raidDate.atStartOfDay(London.ZONE).toInstant())
                 .setSourceUrl(row.text("source_url"))
                 .setTraffickingClaimed(row.requiredBoolean("trafficking_claimed"))
                 .setModernSlaveryClaimed(row.bool("modern_slavery_claimed", false))
@@ -110,10 +109,10 @@ final class RowFields {
             return OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException notWithOffset) {
             try {
-                return LocalDateTime.parse(value).atZone(LONDON).toInstant();
+                return LocalDateTime.parse(value).atZone(London.ZONE).toInstant();
             } catch (DateTimeParseException notLocal) {
                 try {
-                    return LocalDate.parse(value).atStartOfDay(LONDON).toInstant();
+                    return LocalDate.parse(value).atStartOfDay(London.ZONE).toInstant();
                 } catch (DateTimeParseException notADate) {
                     throw new RowRejected(column + " '" + value + "' is not an ISO-8601 date-time");
                 }

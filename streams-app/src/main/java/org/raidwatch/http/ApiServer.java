@@ -4,33 +4,23 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.staticfiles.Location;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
-import org.apache.kafka.streams.state.HostInfo;
 import org.raidwatch.contract.Forces;
 import org.raidwatch.contract.LogText;
+import org.raidwatch.deployment.HttpEndpoint;
 import org.raidwatch.json.OutputJson;
-import org.raidwatch.runtime.HttpEndpoint;
-import org.raidwatch.runtime.ServiceMetrics;
-import org.raidwatch.runtime.StateQueries;
-import org.raidwatch.runtime.StreamsRunner;
+import org.raidwatch.runner.StreamsRunner;
 import org.raidwatch.schema.CaseState;
+import org.raidwatch.serving.ServiceMetrics;
+import org.raidwatch.serving.StateQueries;
+import org.raidwatch.topology.RateWindows;
 import org.raidwatch.topology.Topics;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * raidwatch's HTTP server, read-only: the dashboard at {@code /}, the query API under {@code /api}
@@ -44,11 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApiServer implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     /** Marks a request one instance forwards to another: answer from local state only, never forward again. */
-    static final String LOCAL_ONLY_HEADER = "X-Raidwatch-Local-Only";
-    private static final String JSON = "application/json";
-    private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(3);
+    static final String LOCAL_ONLY_HEADER = InstanceForwarding.LOCAL_ONLY_HEADER;
 
     /** The endpoint could not listen (the port is taken, the address is not this machine's). */
     public static final class CannotListenException extends RuntimeException {
@@ -59,7 +46,8 @@ public final class ApiServer implements AutoCloseable {
 
     private final ServiceMetrics metrics;
     private final Supplier<LocalDate> today;
-    private final HttpClient forwarder = HttpClient.newBuilder().connectTimeout(FORWARD_TIMEOUT).build();
+    private final InstanceForwarding forwarding = new InstanceForwarding();
+    private final RatesGathering gathering = new RatesGathering(forwarding);
     private final Javalin app;
     private final HttpEndpoint endpoint;
     private volatile StreamsRunner runner;
@@ -82,37 +70,26 @@ public final class ApiServer implements AutoCloseable {
                 ctx.header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline';"
                         + " object-src 'none'; frame-ancestors 'none'; base-uri 'none'");
             });
-            config.routes.get("/health", ctx -> json(ctx, 200, Map.of("status", "UP")));
+            config.routes.get("/health", ctx -> ApiAnswers.json(ctx, 200, Map.of("status", "UP")));
             config.routes.get("/ready", this::ready);
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
-            config.routes.get("/api/forces", ctx -> json(ctx, 200, Map.of("forces", Forces.CANONICAL_NAMES)));
+            config.routes.get("/api/forces", ctx -> ApiAnswers.json(ctx, 200, Map.of("forces", Forces.CANONICAL_NAMES)));
             config.routes.get("/api/rates", this::rates);
             config.routes.get("/api/flags", this::flags);
             config.routes.get("/api/cases/{raidId}", this::caseOf);
             config.routes.sse("/api/feed", this::feed);
             for (String unknown : List.of("/api", "/api/", "/api/<rest>")) {
-                config.routes.get(unknown, ctx -> json(ctx, 404, error("no such API path: " + ctx.path()
+                config.routes.get(unknown, ctx -> ApiAnswers.json(ctx, 404, ApiAnswers.error("no such API path: " + ctx.path()
                         + "; the API has /api/rates, /api/flags, /api/cases/{raidId}, /api/forces and /api/feed")));
             }
-            config.routes.exception(QueryParameters.BadRequest.class, (e, ctx) -> json(ctx, 400, error(e.getMessage())));
-            config.routes.exception(StateQueries.NotQueryableNow.class, (e, ctx) -> unavailable(ctx, e.getMessage()));
-            config.routes.exception(Exception.class, (e, ctx) -> {
-                String request;
-                try {
-                    request = ctx.method() + " " + ctx.path();
-                } catch (RuntimeException recycled) {
-                    return; // the client is gone (a closed live feed): nobody to answer
-                }
-                LOG.warn("HTTP {} failed: {}", LogText.of(request), e.toString(), e);
-                json(ctx, 500, error("internal error: " + e.getMessage()));
-            });
+            ApiAnswers.mapErrors(config.routes);
         });
         try {
             app.start();
         } catch (RuntimeException e) {
             app.stop();
             throw new CannotListenException("cannot listen on " + requested.address() + ":" + requested.port() + " ("
-                    + rootMessage(e) + "); choose another port with --http-port or raidwatch.http.port (0 turns the HTTP server off),"
+                    + LogText.rootMessage(e) + "); choose another port with --http-port or raidwatch.http.port (0 turns the HTTP server off),"
                     + " or another address with --http-address or raidwatch.http.address", e);
         }
         this.endpoint = requested.bound(app.port());
@@ -141,7 +118,7 @@ public final class ApiServer implements AutoCloseable {
      * @param clientProperties Kafka client settings for the live feed's consumer
      */
     public void attach(StreamsRunner runner, Topics topics, Map<String, Object> clientProperties) {
-        StateQueries attached = runner.queries(topics);
+        StateQueries attached = StateQueries.of(runner, topics);
         metrics.watch(runner, attached, today);
         this.feed = new FlagFeed(clientProperties, topics.flaggedCases());
         this.queries = attached;
@@ -162,7 +139,7 @@ public final class ApiServer implements AutoCloseable {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("ready", ready);
         body.put("state", current == null ? "STARTING" : current.state().name());
-        json(ctx, ready ? 200 : 503, body);
+        ApiAnswers.json(ctx, ready ? 200 : 503, body);
     }
 
     private void feed(SseClient client) {
@@ -179,35 +156,19 @@ public final class ApiServer implements AutoCloseable {
         String force = QueryParameters.force(ctx.queryParam("force"));
         String window = QueryParameters.window(ctx.queryParam("window"));
         LocalDate asOf = today.get();
-        String latest = StateQueries.latestCompleteWindow(asOf);
+        String latest = RateWindows.latestCompleteWindow(asOf);
         String wanted = "latest".equals(window) ? latest : window;
         List<Map<String, Object>> found = new ArrayList<>();
-        if (force != null && !isForwarded(ctx)) {
+        if (force != null && !InstanceForwarding.isForwarded(ctx)) {
             StateQueries.Owner owner = state.ratesOwner(force);
             if (owner instanceof StateQueries.Owner.Elsewhere elsewhere) {
-                forward(ctx, elsewhere.host());
+                forwarding.forward(ctx, elsewhere.host());
                 return;
             }
         }
         state.localRates(force, wanted).forEach(r -> found.add(OutputJson.rates(r)));
-        if (force == null && !isForwarded(ctx)) {
-            List<HostInfo> others = state.otherRatesHolders();
-            List<CompletableFuture<Fetched>> shares = others.stream().map(other -> fetch(other, ctx)).toList();
-            for (int i = 0; i < others.size(); i++) {
-                Fetched share = answer(shares.get(i));
-                if (share.status() != 200) {
-                    json(ctx, share.status() == 503 ? 503 : 502, error("instance " + others.get(i) + " could not give its forces' rates: "
-                            + share.body()));
-                    ctx.header("Retry-After", "1");
-                    return;
-                }
-                try {
-                    found.addAll(OutputJson.MAPPER.readValue(share.body(), RatesAnswer.class).rates());
-                } catch (IOException e) {
-                    json(ctx, 502, error("instance " + others.get(i) + " answered something other than rates: " + e.getMessage()));
-                    return;
-                }
-            }
+        if (force == null && !InstanceForwarding.isForwarded(ctx) && !gathering.addOthers(ctx, state.otherRatesHolders(), found)) {
+            return;
         }
         List<Map<String, Object>> rates = found.stream()
                 .sorted(Comparator.comparing((Map<String, Object> r) -> (String) r.get("force"))
@@ -217,7 +178,7 @@ public final class ApiServer implements AutoCloseable {
         body.put("asOf", asOf.toString());
         body.put("latestWindow", latest);
         body.put("rates", rates);
-        json(ctx, 200, body);
+        ApiAnswers.json(ctx, 200, body);
     }
 
     private void flags(Context ctx) {
@@ -226,89 +187,22 @@ public final class ApiServer implements AutoCloseable {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("total", page.total());
         body.put("flags", page.items().stream().map(OutputJson::flag).toList());
-        json(ctx, 200, body);
+        ApiAnswers.json(ctx, 200, body);
     }
 
     private void caseOf(Context ctx) throws InterruptedException {
         StateQueries state = queries();
         String raidId = QueryParameters.raidId(ctx.pathParam("raidId"));
-        if (!isForwarded(ctx) && state.caseOwner(raidId) instanceof StateQueries.Owner.Elsewhere elsewhere) {
-            forward(ctx, elsewhere.host());
+        if (!InstanceForwarding.isForwarded(ctx) && state.caseOwner(raidId) instanceof StateQueries.Owner.Elsewhere elsewhere) {
+            forwarding.forward(ctx, elsewhere.host());
             return;
         }
         CaseState found = state.localCase(raidId);
         if (found == null) {
-            json(ctx, 404, error("no raid " + raidId + " is known: no raid report or FOI update for it has been processed"));
+            ApiAnswers.json(ctx, 404, ApiAnswers.error("no raid " + raidId + " is known: no raid report or FOI update for it has been processed"));
             return;
         }
-        json(ctx, 200, OutputJson.caseOf(found));
-    }
-
-    private static boolean isForwarded(Context ctx) {
-        return ctx.header(LOCAL_ONLY_HEADER) != null;
-    }
-
-    /** Another instance's answer to a rates request. */
-    private record RatesAnswer(String asOf, String latestWindow, List<Map<String, Object>> rates) {
-    }
-
-    private record Fetched(int status, String body, String retryAfter) {
-    }
-
-    private void forward(Context ctx, HostInfo host) throws InterruptedException {
-        Fetched answer = answer(fetch(host, ctx));
-        if (answer.retryAfter() != null) {
-            ctx.header("Retry-After", answer.retryAfter());
-        }
-        ctx.status(answer.status()).contentType(JSON).result(answer.body());
-    }
-
-    /** The same request, to be answered from another instance's local state. */
-    private CompletableFuture<Fetched> fetch(HostInfo host, Context ctx) {
-        String query = ctx.queryString();
-        String hostName = host.host().contains(":") && !host.host().startsWith("[") ? "[" + host.host() + "]" : host.host();
-        URI uri;
-        try {
-            uri = URI.create("http://" + hostName + ":" + host.port() + ctx.path() + (query == null ? "" : "?" + query));
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.completedFuture(new Fetched(502, OutputJson.write(error("instance " + host
-                    + " advertises an address that is not a URL host: " + e.getMessage())), null));
-        }
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(FORWARD_TIMEOUT).header(LOCAL_ONLY_HEADER, "true").GET().build();
-        return forwarder.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                .thenApply(response -> new Fetched(response.statusCode(), response.body(),
-                        response.headers().firstValue("Retry-After").orElse(null)))
-                .exceptionally(e -> new Fetched(502, OutputJson.write(error("instance " + host + " did not answer: " + rootMessage(e))),
-                        null));
-    }
-
-    private static Fetched answer(CompletableFuture<Fetched> pending) throws InterruptedException {
-        try {
-            return pending.get();
-        } catch (ExecutionException e) {
-            return new Fetched(502, OutputJson.write(error("forwarding failed: " + rootMessage(e))), null);
-        }
-    }
-
-    private static void unavailable(Context ctx, String message) {
-        ctx.header("Retry-After", "1");
-        json(ctx, 503, error(message + "; try again shortly"));
-    }
-
-    private static Map<String, Object> error(String message) {
-        return Map.of("error", message);
-    }
-
-    private static void json(Context ctx, int status, Object body) {
-        ctx.status(status).contentType(JSON).result(OutputJson.write(body));
-    }
-
-    private static String rootMessage(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.toString() : root.getMessage();
+        ApiAnswers.json(ctx, 200, OutputJson.caseOf(found));
     }
 
     @Override

@@ -3,7 +3,6 @@ package org.raidwatch.http;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
-import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -12,16 +11,17 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
 import org.raidwatch.contract.Forces;
+import org.raidwatch.contract.London;
 import org.raidwatch.schema.CaseFlag;
 import org.raidwatch.schema.FlagStatus;
 import org.raidwatch.schema.Severity;
+import org.raidwatch.topology.RateWindows;
 
 /** The API's query parameters, checked: each wrong value is a {@link BadRequest} saying what is accepted. */
 final class QueryParameters {
 
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1_000;
-    private static final ZoneId LONDON = ZoneId.of("Europe/London");
 
     /** A parameter with a value the API does not accept; answered 400 with the message. */
     static final class BadRequest extends RuntimeException {
@@ -51,7 +51,7 @@ final class QueryParameters {
             return null;
         }
         String window = value.trim().toLowerCase(Locale.ROOT);
-        if (window.equals("all") || window.equals("latest")) {
+        if (window.equals(RateWindows.ALL_TIME) || window.equals("latest")) {
             return window;
         }
         try {
@@ -127,7 +127,7 @@ final class QueryParameters {
             return null;
         }
         try {
-            return value.contains("T") ? Instant.parse(value.trim()) : LocalDate.parse(value.trim()).atStartOfDay(LONDON).toInstant();
+            return value.contains("T") ? Instant.parse(value.trim()) : LocalDate.parse(value.trim()).atStartOfDay(London.ZONE).toInstant();
         } catch (DateTimeParseException e) {
             throw new BadRequest("since must be a date YYYY-MM-DD or an instant such as 2021-03-01T12:00:00Z, got '" + value + "'");
         }

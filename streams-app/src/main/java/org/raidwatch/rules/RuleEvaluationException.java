@@ -1,12 +1,14 @@
 package org.raidwatch.rules;
 
+import org.raidwatch.contract.LogText;
+
 /** A rule that threw while evaluating one case. The case's other inputs are unaffected. */
 public class RuleEvaluationException extends RuntimeException {
 
     private final String ruleId;
 
     public RuleEvaluationException(String ruleId, String raidId, Throwable cause) {
-        super("rule " + ruleId + " failed on raid " + raidId + ": " + rootMessage(cause), cause);
+        super("rule " + ruleId + " failed on raid " + raidId + ": " + LogText.rootCause(cause), cause);
         this.ruleId = ruleId;
     }
 
@@ -15,11 +17,4 @@ public class RuleEvaluationException extends RuntimeException {
         return ruleId;
     }
 
-    private static String rootMessage(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
-    }
 }

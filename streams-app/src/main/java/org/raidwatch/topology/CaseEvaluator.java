@@ -3,7 +3,6 @@ package org.raidwatch.topology;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -16,6 +15,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.raidwatch.contract.LogText;
+import org.raidwatch.contract.London;
 import org.raidwatch.rules.LiveRuleSet;
 import org.raidwatch.rules.RuleEvaluationException;
 import org.raidwatch.rules.RuleSession;
@@ -52,7 +52,6 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
     static final String PASS_RULE_SET = "pass-rule-set";
 
     private static final Logger LOG = LoggerFactory.getLogger(CaseEvaluator.class);
-    private static final ZoneId LONDON = ZoneId.of("Europe/London");
 
     private final LiveRuleSet liveRules;
     private final Topics topics;
@@ -337,6 +336,6 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
             return settings.asOf();
         }
         long now = settings.clock() != null ? settings.clock().millis() : context.currentSystemTimeMs();
-        return LocalDate.ofInstant(Instant.ofEpochMilli(now), LONDON);
+        return LocalDate.ofInstant(Instant.ofEpochMilli(now), London.ZONE);
     }
 }

@@ -10,8 +10,8 @@ import org.raidwatch.schema.FoiStatus;
 import org.raidwatch.schema.FoiUpdate;
 import org.raidwatch.schema.ForceRates;
 import org.raidwatch.schema.RaidReport;
-import org.raidwatch.schema.RateDelta;
 import org.raidwatch.schema.RateCounts;
+import org.raidwatch.schema.RateDelta;
 
 /**
  * The rate definitions: what one case counts for (only claimed raids count), which windows a raid
@@ -21,10 +21,6 @@ import org.raidwatch.schema.RateCounts;
  */
 final class RateCounting {
 
-    /** The all-time window. */
-    static final String ALL_TIME = "all";
-    /** A rolling window covers this many calendar months, ending with the month it is named after. */
-    static final int ROLLING_MONTHS = 12;
 
     private RateCounting() {
     }
@@ -84,9 +80,9 @@ final class RateCounting {
     /** The windows a raid in this month counts in: all time, and the twelve rolling windows that contain the month. */
     static List<String> windowsContaining(String raidMonth) {
         YearMonth month = YearMonth.parse(raidMonth);
-        List<String> windows = new ArrayList<>(ROLLING_MONTHS + 1);
-        windows.add(ALL_TIME);
-        for (int i = 0; i < ROLLING_MONTHS; i++) {
+        List<String> windows = new ArrayList<>(RateWindows.ROLLING_MONTHS + 1);
+        windows.add(RateWindows.ALL_TIME);
+        for (int i = 0; i < RateWindows.ROLLING_MONTHS; i++) {
             windows.add(month.plusMonths(i).toString());
         }
         return windows;

@@ -13,7 +13,7 @@ import org.raidwatch.schema.FoiStatus;
 import org.raidwatch.schema.FoiUpdate;
 import org.raidwatch.schema.RaidReport;
 
-/** Input files as DOMAIN.md defines them: every bad row rejected with its line and reason, every other row read. */
+/** Input files as the input contract defines them (the README's "Input files"): every bad row rejected with its line and reason, every other row read. */
 class InputFilesTest {
 
     private static final String RAID_HEADER =
@@ -67,7 +67,7 @@ class InputFilesTest {
         assertThat(report.getClaimedVictims()).isEqualTo(6);
         assertThat(report.getClaimedArrests()).isNull();
         assertThat(report.getReportedAt()).as("defaults to the raid date").isEqualTo(LocalDate.of(2020, 3, 4)
-                .atStartOfDay(java.time.ZoneId.of("Europe/London")).toInstant());
+                .atStartOfDay(org.raidwatch.contract.London.ZONE).toInstant());
         assertThat(contents.rowsRead()).isEqualTo(1);
     }
 

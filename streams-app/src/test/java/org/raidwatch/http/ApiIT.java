@@ -3,12 +3,12 @@ package org.raidwatch.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,18 +24,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.raidwatch.demo.DemoDataset;
+import org.raidwatch.deployment.HttpEndpoint;
+import org.raidwatch.instance.RaidwatchInstance;
 import org.raidwatch.it.AppInstance;
 import org.raidwatch.it.Await;
 import org.raidwatch.it.Cluster;
 import org.raidwatch.it.Expected;
 import org.raidwatch.it.Http;
 import org.raidwatch.it.PrometheusText;
+import org.raidwatch.local.EmbeddedKafka;
 import org.raidwatch.rules.RuleSet;
-import org.raidwatch.runtime.EmbeddedKafka;
-import org.raidwatch.runtime.HttpEndpoint;
-import org.raidwatch.runtime.ServiceMetrics;
-import org.raidwatch.runtime.StreamsProperties;
-import org.raidwatch.runtime.StreamsRunner;
+import org.raidwatch.runner.StreamsProperties;
+import org.raidwatch.runner.StreamsRunner;
 import org.raidwatch.schema.CaseFlag;
 import org.raidwatch.schema.FlagStatus;
 import org.raidwatch.schema.ForceRates;
@@ -119,7 +119,7 @@ class ApiIT {
                         answered.add(r.get("force").asText());
                         ForceRates counted = rates.get(r.get("force").asText() + "|" + month);
                         assertSameRates(r, counted != null ? counted
-                                : org.raidwatch.runtime.StateQueries.noClaimedRaids(r.get("force").asText(), month));
+                                : org.raidwatch.serving.StateQueries.noClaimedRaids(r.get("force").asText(), month));
                     });
                     assertThat(answered).as(window).isEqualTo(forcesWithRaids);
                 }
@@ -218,23 +218,20 @@ class ApiIT {
             Cluster cluster = new Cluster(kafka, registry, 1);
             var props = StreamsProperties.defaults("raidwatch-ready-it", kafka.bootstrapServers(), TopicNames.DEFAULTS.deadLetters());
             props.put("state.dir", dir.resolve("state").toString());
-            try (ServiceMetrics metrics = new ServiceMetrics(RULES);
-                 ApiServer api = ApiServer.start(HttpEndpoint.anyFreePort("127.0.0.1"), metrics, () -> AppInstance.AS_OF)) {
-                Http http = new Http(api.endpoint().port());
+            try (RaidwatchInstance instance = RaidwatchInstance.listen(RULES, HttpEndpoint.anyFreePort("127.0.0.1"), () -> AppInstance.AS_OF)) {
+                Http http = new Http(instance.http().port());
                 // Given the HTTP server up before the stream exists: alive, not ready, state reads answer 503
                 assertThat(http.get("/health").status()).isEqualTo(200);
                 assertNotReady(http.get("/ready"), "STARTING");
                 assertThat(http.get("/api/rates").status()).isEqualTo(503);
 
-                props.put("application.server", api.endpoint().applicationServer());
-                StreamsRunner runner = new StreamsRunner(CaseTopology.build(props, cluster.topics, RULES,
-                        CaseTopology.Settings.replayAsOf(AppInstance.AS_OF), metrics), props);
+                StreamsRunner runner = instance.build(props, cluster.topics, CaseTopology.Settings.replayAsOf(AppInstance.AS_OF),
+                        cluster.client);
                 try {
-                    api.attach(runner, cluster.topics, cluster.client);
                     assertNotReady(http.get("/ready"), "CREATED");
 
                     // When the stream starts: ready
-                    assertThat(runner.start(Duration.ofSeconds(90))).as("the stream started").isTrue();
+                    assertThat(instance.start(Duration.ofSeconds(90))).as("the stream started").isTrue();
                     Await.until(Duration.ofSeconds(30), "/ready to answer 200", () -> http.get("/ready").status() == 200,
                             () -> http.get("/ready").body());
                     assertThat(http.get("/ready").json().get("ready").asBoolean()).isTrue();

@@ -5,13 +5,12 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
-import org.raidwatch.http.ApiServer;
+import org.raidwatch.deployment.HttpEndpoint;
+import org.raidwatch.instance.RaidwatchInstance;
 import org.raidwatch.rules.LiveRuleSet;
 import org.raidwatch.rules.RuleSet;
-import org.raidwatch.runtime.HttpEndpoint;
-import org.raidwatch.runtime.ServiceMetrics;
-import org.raidwatch.runtime.StreamsProperties;
-import org.raidwatch.runtime.StreamsRunner;
+import org.raidwatch.runner.StreamsProperties;
+import org.raidwatch.runner.StreamsRunner;
 import org.raidwatch.serde.SchemaRegistries;
 import org.raidwatch.topology.CaseTopology;
 import org.raidwatch.topology.TopicNames;
@@ -27,14 +26,10 @@ public final class AppInstance implements AutoCloseable {
     /** "Now" for every instance in these tests. */
     public static final LocalDate AS_OF = LocalDate.of(2023, 6, 30);
 
-    private final StreamsRunner runner;
-    private final ApiServer api;
-    private final ServiceMetrics metrics;
+    private final RaidwatchInstance instance;
 
-    private AppInstance(StreamsRunner runner, ApiServer api, ServiceMetrics metrics) {
-        this.runner = runner;
-        this.api = api;
-        this.metrics = metrics;
+    private AppInstance(RaidwatchInstance instance) {
+        this.instance = instance;
     }
 
     public static AppInstance start(String bootstrapServers, String registryUrl, Path stateDir, RuleSet rules) {
@@ -48,7 +43,6 @@ public final class AppInstance implements AutoCloseable {
 
     /** An instance whose rule set the test replaces while it runs, as the rules topic does. */
     public static AppInstance start(String bootstrapServers, String registryUrl, Path stateDir, LiveRuleSet liveRules, HttpEndpoint http) {
-        RuleSet rules = liveRules.current();
         Properties props = StreamsProperties.defaults(APPLICATION_ID, bootstrapServers, TopicNames.DEFAULTS.deadLetters());
         props.put("state.dir", stateDir.toString());
         // A killed instance leaves the group after this, not after the default 45 s.
@@ -58,48 +52,41 @@ public final class AppInstance implements AutoCloseable {
         int partitions;
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
                 java.util.Map.of("bootstrap.servers", bootstrapServers))) {
-            partitions = org.raidwatch.runtime.Deployment.inputPartitions(admin, TopicNames.DEFAULTS, Duration.ofSeconds(30));
+            partitions = org.raidwatch.deployment.Deployment.inputPartitions(admin, TopicNames.DEFAULTS, Duration.ofSeconds(30));
         }
-        CaseTopology.Settings settings = CaseTopology.Settings.replayAsOf(AS_OF).withInputPartitions(partitions);
-        ServiceMetrics metrics = new ServiceMetrics(rules);
-        ApiServer api = http.enabled() ? ApiServer.start(http, metrics, () -> AS_OF) : null;
-        if (api != null) {
-            props.put(org.apache.kafka.streams.StreamsConfig.APPLICATION_SERVER_CONFIG, api.endpoint().applicationServer());
+        // Production's assembly, with a fixed "now" so the expected results are exact.
+        RaidwatchInstance instance = RaidwatchInstance.listen(liveRules, http, () -> AS_OF);
+        AppInstance app = new AppInstance(instance);
+        try {
+            instance.build(props, topics, CaseTopology.Settings.replayAsOf(AS_OF).withInputPartitions(partitions),
+                    java.util.Map.of("bootstrap.servers", bootstrapServers));
+            if (!instance.start(Duration.ofSeconds(90))) {
+                throw new IllegalStateException("raidwatch instance did not start running: " + app.describe());
+            }
+        } catch (RuntimeException | Error e) {
+            app.close();
+            throw e;
         }
-        liveRules.onReplace(metrics::ruleSetInForce);
-        StreamsRunner runner = new StreamsRunner(CaseTopology.build(props, topics, liveRules, settings, metrics), props);
-        if (api != null) {
-            api.attach(runner, topics, java.util.Map.of("bootstrap.servers", bootstrapServers));
-        }
-        AppInstance instance = new AppInstance(runner, api, metrics);
-        if (!runner.start(Duration.ofSeconds(90))) {
-            String state = runner.state() + (runner.failure() == null ? "" : ", failed: " + runner.failure());
-            instance.close();
-            throw new IllegalStateException("raidwatch instance did not start running: " + state);
-        }
-        return instance;
+        return app;
     }
 
     /** The port its HTTP server got. */
     public int httpPort() {
-        return api.endpoint().port();
+        return instance.http().port();
     }
 
     public KafkaStreams.State state() {
-        return runner.state();
+        return instance.runner().state();
     }
 
     public String describe() {
+        StreamsRunner runner = instance.runner();
         return runner.state() + (runner.failure() == null ? "" : ", failed: " + runner.failure());
     }
 
     @Override
     public void close() {
-        runner.close();
-        if (api != null) {
-            api.close();
-        }
-        metrics.close();
+        instance.close();
     }
 
     /** An instance in its own process, until killed: {@code bootstrapServers registryUrl stateDir}. */

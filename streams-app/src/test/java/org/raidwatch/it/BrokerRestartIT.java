@@ -9,8 +9,8 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.raidwatch.demo.DemoDataset;
+import org.raidwatch.local.EmbeddedKafka;
 import org.raidwatch.rules.RuleSet;
-import org.raidwatch.runtime.EmbeddedKafka;
 import org.raidwatch.serde.InMemorySchemaRegistry;
 
 /** The broker stops mid-stream and starts again on the same storage: raidwatch recovers by itself, complete and without duplicates. */

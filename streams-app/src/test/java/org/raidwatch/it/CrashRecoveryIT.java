@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.raidwatch.demo.DemoDataset;
+import org.raidwatch.local.EmbeddedKafka;
 import org.raidwatch.rules.RuleSet;
-import org.raidwatch.runtime.EmbeddedKafka;
 
 /**
  * Exactly-once under crashes: raidwatch runs in a process of its own, which is killed with SIGKILL

@@ -8,8 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.raidwatch.demo.DemoDataset;
+import org.raidwatch.local.EmbeddedKafka;
 import org.raidwatch.rules.RuleSet;
-import org.raidwatch.runtime.EmbeddedKafka;
 
 /**
  * The flags copy every instance keeps (a global store) survives a crash: an instance whose copy

@@ -35,9 +35,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.raidwatch.demo.DemoDataset;
+import org.raidwatch.deployment.TopicSetup;
+import org.raidwatch.local.EmbeddedKafka;
 import org.raidwatch.rules.RuleSet;
-import org.raidwatch.runtime.EmbeddedKafka;
-import org.raidwatch.runtime.TopicSetup;
 import org.raidwatch.schema.RaidReport;
 import org.raidwatch.serde.ConfluentAvroSerde;
 import org.raidwatch.serde.RestSchemaRegistryClient;
@@ -214,7 +214,7 @@ class SchemaRegistryIT {
                 // nothing under the producer's subject
                 Await.until(Duration.ofSeconds(30), "the dead letter of r-atlantis", () -> cluster.deadLetterCount() == 1,
                         () -> "dead letters " + cluster.deadLetterCount());
-                byte[] deadLetter = org.raidwatch.runtime.TopicReader.readAll(cluster.client, "raidwatch-dead-letters",
+                byte[] deadLetter = org.raidwatch.clients.TopicReader.readAll(cluster.client, "raidwatch-dead-letters",
                         new org.apache.kafka.common.serialization.ByteArrayDeserializer(), Duration.ofSeconds(10)).get(0).value();
                 assertThat(deadLetter).isEqualTo(breakingBytes);
                 assertThat(client.latest("raid-reports-value").version()).isEqualTo(versionsBefore);

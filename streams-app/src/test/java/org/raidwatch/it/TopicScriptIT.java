@@ -26,8 +26,8 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.raidwatch.runtime.EmbeddedKafka;
-import org.raidwatch.runtime.TopicSetup;
+import org.raidwatch.deployment.TopicSetup;
+import org.raidwatch.local.EmbeddedKafka;
 import org.raidwatch.topology.TopicNames;
 
 /**

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -17,9 +16,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
+import org.raidwatch.contract.London;
 import org.raidwatch.demo.DemoDataset;
+import org.raidwatch.local.EmbeddedKafka;
 import org.raidwatch.rules.RuleSet;
-import org.raidwatch.runtime.EmbeddedKafka;
 import org.raidwatch.schema.CaseFlag;
 import org.raidwatch.schema.FlagStatus;
 
@@ -36,7 +36,6 @@ import org.raidwatch.schema.FlagStatus;
  */
 class TwoInstancesIT {
 
-    static final ZoneId LONDON = ZoneId.of("Europe/London");
     private static final Pattern PUBLISHED_VERSION = Pattern.compile("published rule set (\\w+) ");
     private static final String APPLICATION_ID = "raidwatch-two-instances-it";
 
@@ -139,7 +138,7 @@ class TwoInstancesIT {
     }
 
     static LocalDate today() {
-        return LocalDate.now(LONDON);
+        return London.today();
     }
 
     static int httpPort(Path config) throws java.io.IOException {

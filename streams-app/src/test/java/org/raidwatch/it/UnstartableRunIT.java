@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.raidwatch.runtime.EmbeddedKafka;
+import org.raidwatch.local.EmbeddedKafka;
 
 /**
  * {@code run} exits non-zero whatever thread could not start: a global store that cannot be opened

@@ -20,7 +20,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.raidwatch.rules.LiveRuleSet;
 import org.raidwatch.rules.RuleSet;
-import org.raidwatch.runtime.StreamsProperties;
+import org.raidwatch.runner.StreamsProperties;
 import org.raidwatch.schema.CaseFlag;
 import org.raidwatch.schema.CaseState;
 import org.raidwatch.schema.FoiUpdate;

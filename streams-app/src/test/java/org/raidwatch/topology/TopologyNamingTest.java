@@ -10,7 +10,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.junit.jupiter.api.Test;
-import org.raidwatch.runtime.StreamsProperties;
+import org.raidwatch.runner.StreamsProperties;
 
 /** Every processor, store and internal topic is named, so the topology is stable across releases. */
 class TopologyNamingTest {

@@ -11,7 +11,6 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,6 +22,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.raidwatch.contract.InputContract;
+import org.raidwatch.contract.London;
 import org.raidwatch.files.InputFiles;
 import org.raidwatch.schema.FoiUpdate;
 import org.raidwatch.schema.RaidReport;
@@ -43,7 +43,6 @@ public final class ScenarioFiles {
     /** The name of a rule folder's scenario folder: inside the rule folder, or beside it. */
     public static final String FOLDER_NAME = "tests";
 
-    private static final ZoneId LONDON = ZoneId.of("Europe/London");
     private static final List<String> KEYS = List.of("name", "note", "today", "unknowns", "report", "foi", "holds", "not_holds",
             "explanation");
 
@@ -326,7 +325,7 @@ public final class ScenarioFiles {
     /** The default "today": the latest date the case mentions, as a replay's default --as-of is the latest date in its input. */
     static LocalDate latestDate(RaidReport report, FoiUpdate foi) {
         return Stream.of(report.getRaidDate(),
-                        report.getReportedAt() == null ? null : LocalDate.ofInstant(report.getReportedAt(), LONDON),
+                        report.getReportedAt() == null ? null : LocalDate.ofInstant(report.getReportedAt(), London.ZONE),
                         foi == null ? null : foi.getRequestedOn(),
                         foi == null ? null : foi.getRespondedOn())
                 .filter(Objects::nonNull).max(LocalDate::compareTo).orElseThrow();

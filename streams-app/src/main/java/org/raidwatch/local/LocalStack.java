@@ -1,0 +1,128 @@
+package org.raidwatch.local;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.StreamsConfig;
+import org.raidwatch.deployment.TopicSetup;
+import org.raidwatch.runner.StreamsProperties;
+import org.raidwatch.serde.InMemorySchemaRegistry;
+import org.raidwatch.serde.SchemaRegistries;
+import org.raidwatch.topology.TopicNames;
+import org.raidwatch.topology.Topics;
+
+/**
+ * raidwatch with nothing installed: a Kafka broker inside this JVM (loopback only), an in-memory
+ * schema registry of its own ({@code mock://}), raidwatch's topics at a chosen partition count, and
+ * one temporary folder for the broker's and the streams' storage. Closing it stops the broker,
+ * drops the registry and deletes the folder. The demo, the replay, {@code rules diff} and the
+ * benchmarks run on it.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private final Path workspace;
+    private final String registryScope;
+    private final EmbeddedKafka kafka;
+    private final Admin admin;
+    private final TopicNames names = TopicNames.DEFAULTS;
+    private final Topics topics;
+
+    private LocalStack(Path workspace, String registryScope, EmbeddedKafka kafka, Admin admin) {
+        this.workspace = workspace;
+        this.registryScope = registryScope;
+        this.kafka = kafka;
+        this.admin = admin;
+        this.topics = Topics.create(names, SchemaRegistries.forUrl(registryUrl()));
+    }
+
+    /**
+     * Starts the broker and creates raidwatch's topics with this many partitions.
+     *
+     * @param prefix the temporary folder's name starts with it, e.g. {@code raidwatch-demo-}
+     */
+    public static LocalStack start(String prefix, int partitions) {
+        return start(prefix, partitions, workspace -> { });
+    }
+
+    /** As {@link #start(String, int)}, telling {@code starting} the folder before the broker starts (it takes a moment). */
+    public static LocalStack start(String prefix, int partitions, java.util.function.Consumer<Path> starting) {
+        Path workspace = TemporaryFolders.create(prefix);
+        String registryScope = prefix + UUID.randomUUID();
+        EmbeddedKafka kafka = null;
+        Admin admin = null;
+        try {
+            starting.accept(workspace);
+            kafka = EmbeddedKafka.start(workspace.resolve("kafka"), false);
+            admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+            LocalStack stack = new LocalStack(workspace, registryScope, kafka, admin);
+            TopicSetup.createMissing(admin, stack.names, partitions, (short) 1, 30_000);
+            return stack;
+        } catch (RuntimeException | Error e) {
+            if (admin != null) {
+                admin.close();
+            }
+            if (kafka != null) {
+                kafka.close();
+            }
+            InMemorySchemaRegistry.dropScope(registryScope);
+            TemporaryFolders.delete(workspace);
+            throw e;
+        }
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    /** Settings for a Kafka client of this broker. */
+    public Map<String, Object> clientProperties() {
+        return Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    }
+
+    /** The stack's own registry, as a {@code schema.registry.url}. */
+    public String registryUrl() {
+        return "mock://" + registryScope;
+    }
+
+    public TopicNames names() {
+        return names;
+    }
+
+    public Topics topics() {
+        return topics;
+    }
+
+    /** An admin client of the broker, closed with the stack. */
+    public Admin admin() {
+        return admin;
+    }
+
+    /** The temporary folder everything is kept in. */
+    public Path workspace() {
+        return workspace;
+    }
+
+    /** Production's Streams settings (exactly-once, named resources) for an application, its state in the stack's folder. */
+    public Properties streamsProperties(String applicationId) {
+        Properties props = StreamsProperties.defaults(applicationId, kafka.bootstrapServers(), names.deadLetters());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, workspace.resolve("streams-" + applicationId).toString());
+        return props;
+    }
+
+    @Override
+    public void close() {
+        try {
+            admin.close(java.time.Duration.ofSeconds(5));
+        } finally {
+            try {
+                kafka.close();
+            } finally {
+                InMemorySchemaRegistry.dropScope(registryScope);
+                TemporaryFolders.delete(workspace);
+            }
+        }
+    }
+}

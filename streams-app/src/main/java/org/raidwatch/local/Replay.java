@@ -1,0 +1,108 @@
+package org.raidwatch.local;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.raidwatch.clients.InputLoader;
+import org.raidwatch.clients.TopicReader;
+import org.raidwatch.files.InputFiles;
+import org.raidwatch.rules.RuleSet;
+import org.raidwatch.runner.StreamsRunner;
+import org.raidwatch.schema.CaseFlag;
+import org.raidwatch.schema.FoiUpdate;
+import org.raidwatch.schema.ForceRates;
+import org.raidwatch.schema.RaidReport;
+import org.raidwatch.topology.CaseTopology;
+import org.raidwatch.topology.TopicNames;
+import org.raidwatch.topology.Topics;
+
+/**
+ * Runs files through the production topology on a private in-process broker and returns the final
+ * state of every flag and rate. "Now" is the as-of date, so a replay is deterministic. It runs
+ * at-least-once (a replay that fails is simply run again) with a short commit interval, so it can
+ * tell when everything has been processed. Everything it writes lives in one temporary folder,
+ * removed when it returns.
+ */
+public final class Replay {
+
+    static final String APPLICATION_ID = "raidwatch-replay";
+
+    private Replay() {
+    }
+
+    /** A record the topology could not process (a rule threw on its case), traced back to its file and line. */
+    public record DeadLetter(String file, long line, String raidId, String reason, String ruleId) {
+    }
+
+    public record Result(List<CaseFlag> flags, List<ForceRates> rates, List<DeadLetter> deadLetters) {
+    }
+
+    public static Result run(RuleSet rules, LocalDate asOf, String raidsFile, InputFiles.Contents<RaidReport> raids,
+                             String foiFile, InputFiles.Contents<FoiUpdate> fois, Duration timeout) throws InterruptedException {
+        try (LocalStack stack = LocalStack.start("raidwatch-replay-", 1)) {
+            Map<String, Object> client = stack.clientProperties();
+            TopicNames names = stack.names();
+            Topics topics = stack.topics();
+            Admin admin = stack.admin();
+            try (InputLoader loader = new InputLoader(client, topics)) {
+                loader.sendAll(raidsFile, raids, foiFile, fois).requireAllDelivered();
+            }
+            Properties props = stack.streamsProperties(APPLICATION_ID);
+            props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+            props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+            CaseTopology.Settings settings = CaseTopology.Settings.replayAsOf(asOf);
+            try (StreamsRunner runner = new StreamsRunner(CaseTopology.build(props, topics, rules, settings), props)) {
+                if (!runner.start(timeout)) {
+                    throw new IllegalStateException("the replay topology did not start (state " + runner.state() + ")", runner.failure());
+                }
+                List<String> consumed = new ArrayList<>(List.of(names.raidReports(), names.foiUpdates()));
+                consumed.addAll(CaseTopology.internalTopics(APPLICATION_ID));
+                ProcessingProgress.awaitCaughtUp(admin, APPLICATION_ID, consumed, quietPeriod(settings),
+                        () -> ProcessingProgress.storesEmpty(runner.kafkaStreams(), CaseTopology.RATE_BUFFER_STORE, CaseTopology.MOVED_RATES_STORE), timeout,
+                        () -> runner.state() + (runner.failure() == null ? "" : ", failed: " + runner.failure()));
+            }
+            Map<String, CaseFlag> flags = TopicReader.latestByKey(client, names.flaggedCases(),
+                    topics.flaggedCases().valueSerde().deserializer(), timeout, Replay::utf8);
+            Map<String, ForceRates> rates = TopicReader.latestByKey(client, names.forceRates(),
+                    topics.forceRates().valueSerde().deserializer(), timeout, Replay::utf8);
+            List<DeadLetter> deadLetters = new ArrayList<>();
+            for (ConsumerRecord<byte[], byte[]> record : TopicReader.readAll(client, names.deadLetters(), new ByteArrayDeserializer(), timeout)) {
+                deadLetters.add(deadLetter(record));
+            }
+            return new Result(List.copyOf(flags.values()), List.copyOf(rates.values()), deadLetters);
+        }
+    }
+
+    /** Long enough for several rate flushes and commits, so the last ones are seen. */
+    private static Duration quietPeriod(CaseTopology.Settings settings) {
+        Duration flushes = settings.rateFlushInterval().multipliedBy(5);
+        return flushes.compareTo(Duration.ofSeconds(2)) > 0 ? flushes : Duration.ofSeconds(2);
+    }
+
+    private static DeadLetter deadLetter(ConsumerRecord<byte[], byte[]> record) {
+        Headers headers = record.headers();
+        String line = header(headers, InputLoader.HEADER_SOURCE_LINE);
+        return new DeadLetter(header(headers, InputLoader.HEADER_SOURCE_FILE), line == null ? 0 : Long.parseLong(line),
+                record.key() == null ? null : utf8(record.key()), header(headers, "__streams.errors.message"),
+                header(headers, "raidwatch.rule.id"));
+    }
+
+    private static String header(Headers headers, String name) {
+        Header header = headers.lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static String utf8(byte[] bytes) {
+        return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,228 @@
+package org.raidwatch.serving;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.raidwatch.rules.RuleSet;
+import org.raidwatch.runner.StreamsRunner;
+import org.raidwatch.schema.FlagStatus;
+import org.raidwatch.schema.ForceRates;
+import org.raidwatch.topology.ProcessingObserver;
+import org.raidwatch.topology.RateWindows;
+
+/**
+ * raidwatch's metrics, in Prometheus' text format: what the topology reports (inputs read, flag
+ * changes by rule and status, dead letters by reason, rule evaluation time), the rule set in use,
+ * the current rates of the forces this instance holds (all time and the latest complete twelve
+ * months), Kafka Streams' own metrics and the JVM's. Each force's rates are held by exactly one
+ * instance, so summing or joining the instances' series gives every force once.
+ */
+public final class ServiceMetrics implements ProcessingObserver, AutoCloseable {
+
+    /** The rates' window labels. */
+    public static final String ALL_TIME = "all";
+    public static final String LATEST_TWELVE_MONTHS = "latest-12-months";
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<String, Counter> inputs = new ConcurrentHashMap<>();
+    private final Map<String, Counter> flagChanges = new ConcurrentHashMap<>();
+    private final Map<DeadLetterReason, Counter> deadLetters = new ConcurrentHashMap<>();
+    private final Timer ruleEvaluation;
+    private final MultiGauge rates;
+    private final MultiGauge rateCounts;
+    private final List<AutoCloseable> binders = new ArrayList<>();
+    private Gauge ruleSetInfo;
+    private volatile StateQueries queries;
+    private volatile Supplier<LocalDate> today;
+
+    public ServiceMetrics(RuleSet ruleSet) {
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        binders.add(gc);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        ruleSetInfo = ruleSetInfo(ruleSet);
+        ruleEvaluation = Timer.builder("raidwatch.rule.evaluation")
+                .description("Time to run the rules on one case")
+                .register(registry);
+        rates = MultiGauge.builder("raidwatch.rate")
+                .description("A force's (or ALL's) rate over a window: rate=no_referral, no_victims or foi_answered (absent while its denominator is 0)")
+                .register(registry);
+        rateCounts = MultiGauge.builder("raidwatch.rate.count")
+                .description("The counts the rates rest on, by force (or ALL) and window")
+                .register(registry);
+        // Every series exists from the start (at 0), so an alert on a missing series means a missing instance.
+        for (String input : List.of("raid-reports", "foi-updates")) {
+            inputRead(input, 0);
+        }
+        for (String ruleId : ruleSet.ruleIds()) {
+            for (FlagStatus status : FlagStatus.values()) {
+                flagChanged(ruleId, status, 0);
+            }
+        }
+        for (DeadLetterReason reason : DeadLetterReason.values()) {
+            deadLetters.put(reason, Counter.builder("raidwatch.dead.letters").description("Inputs sent to the dead-letter topic, by reason")
+                    .tag("reason", reason.label()).register(registry));
+        }
+    }
+
+    /** How many inputs (or, re-evaluated, cases) went to the dead-letter topic since start-up. */
+    public long deadLetterCount() {
+        return deadLetters.values().stream().mapToLong(counter -> (long) counter.count()).sum();
+    }
+
+    /** A rule set was put in force while running: the info series follows it, and its rules' counters exist at 0. */
+    public synchronized void ruleSetInForce(RuleSet ruleSet) {
+        registry.remove(ruleSetInfo);
+        ruleSetInfo = ruleSetInfo(ruleSet);
+        for (String ruleId : ruleSet.ruleIds()) {
+            for (FlagStatus status : FlagStatus.values()) {
+                flagChanged(ruleId, status, 0);
+            }
+        }
+    }
+
+    /** A published rule set was refused (reason: unsigned, untrusted-key, bad-signature, does-not-build, ...). */
+    public void ruleSetRefused(String reason) {
+        Counter.builder("raidwatch.rule.set.refused").description("Published rule sets this instance refused, by reason")
+                .tag("reason", reason).register(registry).increment();
+    }
+
+    private Gauge ruleSetInfo(RuleSet ruleSet) {
+        return Gauge.builder("raidwatch.rule.set.info", () -> 1)
+                .description("The rule set in use (always 1; the version and where it was loaded from are labels)")
+                .tags("version", ruleSet.version(), "source", ruleSet.source())
+                .register(registry);
+    }
+
+    /** Adds Kafka Streams' metrics and the rates held by this instance (read when scraped). */
+    public void watch(StreamsRunner runner, StateQueries queries, Supplier<LocalDate> today) {
+        binders.add(runner.bindMetrics(registry));
+        this.queries = queries;
+        this.today = today;
+    }
+
+    /** Everything, in Prometheus' text exposition format (version 0.0.4). */
+    public synchronized String scrape() {
+        refreshRates();
+        return registry.scrape();
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void inputRead(String input) {
+        inputRead(input, 1);
+    }
+
+    @Override
+    public void flagChanged(String ruleId, FlagStatus status) {
+        flagChanged(ruleId, status, 1);
+    }
+
+    private void inputRead(String input, int count) {
+        inputs.computeIfAbsent(input, name -> Counter.builder("raidwatch.records.processed")
+                .description("Input records read, good or bad, by input topic").tag("input", name).register(registry)).increment(count);
+    }
+
+    private void flagChanged(String ruleId, FlagStatus status, int count) {
+        flagChanges.computeIfAbsent(ruleId + '\n' + status, key -> Counter.builder("raidwatch.flag.changes")
+                .description("Flag changes sent, by rule and status").tags("rule", ruleId, "status", status.name())
+                .register(registry)).increment(count);
+    }
+
+    @Override
+    public void deadLetter(DeadLetterReason reason) {
+        deadLetters.get(reason).increment();
+    }
+
+    @Override
+    public void rulesEvaluated(long nanos) {
+        ruleEvaluation.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void refreshRates() {
+        StateQueries current = queries;
+        if (current == null) {
+            return;
+        }
+        List<ForceRates> held;
+        try {
+            held = current.localRates(null);
+        } catch (StateQueries.NotQueryableNow notNow) {
+            // Not readable now (starting, rebalancing, stopped): report nothing rather than figures another instance may now hold.
+            rates.register(List.of(), true);
+            rateCounts.register(List.of(), true);
+            return;
+        }
+        String latest = RateWindows.latestCompleteWindow(today.get());
+        List<MultiGauge.Row<?>> rateRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> countRows = new ArrayList<>();
+        for (String window : List.of(ALL_TIME, LATEST_TWELVE_MONTHS)) {
+            for (ForceRates r : StateQueries.inWindow(held, window.equals(ALL_TIME) ? RateWindows.ALL_TIME : latest)) {
+                addRows(rateRows, countRows, r, window);
+            }
+        }
+        rates.register(rateRows, true);
+        rateCounts.register(countRows, true);
+    }
+
+    private static void addRows(List<MultiGauge.Row<?>> rateRows, List<MultiGauge.Row<?>> countRows, ForceRates r, String window) {
+        Tags tags = Tags.of("force", r.getForce(), "window", window);
+        addRate(rateRows, tags, "no_referral", r.getNoReferralRate());
+        addRate(rateRows, tags, "no_victims", r.getNoVictimsRate());
+        addRate(rateRows, tags, "foi_answered", r.getFoiResponseRate());
+        for (String counter : RateWindows.COUNTERS) {
+            addCount(countRows, tags, snakeCase(counter), RateWindows.count(r, counter));
+        }
+    }
+
+    private static void addRate(List<MultiGauge.Row<?>> rows, Tags tags, String rate, Double value) {
+        if (value != null) {
+            rows.add(MultiGauge.Row.of(tags.and("rate", rate), value));
+        }
+    }
+
+    /** A counter's name as a Prometheus label value: {@code claimedRaids} becomes {@code claimed_raids}. */
+    private static String snakeCase(String counter) {
+        return counter.replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static void addCount(List<MultiGauge.Row<?>> rows, Tags tags, String count, int value) {
+        rows.add(MultiGauge.Row.of(tags.and("count", count), value));
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable binder : binders) {
+            try {
+                binder.close();
+            } catch (Exception ignored) {
+                // closing metrics must not stop a shutdown
+            }
+        }
+        registry.close();
+    }
+}

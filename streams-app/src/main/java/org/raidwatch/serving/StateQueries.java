@@ -1,0 +1,311 @@
+package org.raidwatch.serving;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.raidwatch.contract.LogText;
+import org.raidwatch.runner.StreamsRunner;
+import org.raidwatch.schema.CaseFlag;
+import org.raidwatch.schema.CaseState;
+import org.raidwatch.schema.ForceRates;
+import org.raidwatch.serde.SchemaRegistryUnavailableException;
+import org.raidwatch.topology.CaseTopology;
+import org.raidwatch.topology.RateWindows;
+import org.raidwatch.topology.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads raidwatch's state through Kafka Streams' interactive queries: a force's rates, a case, the
+ * flags. Rates and cases are partitioned (a force's rates live with the force's partition of the rate
+ * deltas, a case with its raid's input partition), so this also says which instance holds a key, and
+ * reads a key only from the partition that holds it while this instance is its active owner; flags are
+ * in a global store every instance holds whole.
+ */
+public final class StateQueries {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StateQueries.class);
+    /** How long one reading of the flags store answers flag listings. */
+    public static final Duration FLAGS_FRESHNESS = Duration.ofSeconds(1);
+
+    /** Where a key's state lives: this instance, another one (its {@code application.server}), or nowhere known right now. */
+    public sealed interface Owner {
+        record Here(int partition) implements Owner {
+        }
+
+        record Elsewhere(HostInfo host) implements Owner {
+        }
+
+        /** Being moved between instances (a rebalance), or the stream is not running: ask again shortly. */
+        record Unknown() implements Owner {
+        }
+    }
+
+    /** The state cannot be read now (the stream is starting, rebalancing or stopping); ask again shortly. */
+    public static final class NotQueryableNow extends RuntimeException {
+        public NotQueryableNow(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private final KafkaStreams streams;
+    private final Topics topics;
+    private final HostInfo self;
+    private volatile FlagsRead lastFlagsRead;
+
+    /** Interactive queries of a running instance's state; it knows itself by its {@code application.server}. */
+    public static StateQueries of(StreamsRunner runner, Topics topics) {
+        return new StateQueries(runner.kafkaStreams(), topics, runner.self());
+    }
+
+    /**
+     * @param self this instance's {@code application.server}, as the other instances see it; null when
+     *             it has none (a single instance)
+     */
+
+    StateQueries(KafkaStreams streams, Topics topics, HostInfo self) {
+        this.streams = streams;
+        this.topics = topics;
+        this.self = self;
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** Which instance holds a force's (or ALL's) rates. */
+    public Owner ratesOwner(String force) {
+        return owner(CaseTopology.FORCE_RATES_STORE, force);
+    }
+
+    /** Which instance holds a raid's case. */
+    public Owner caseOwner(String raidId) {
+        return owner(CaseTopology.CASES_STORE, raidId);
+    }
+
+    /** The other instances that hold part of the rates (each answers for its own forces). */
+    public List<HostInfo> otherRatesHolders() {
+        List<HostInfo> hosts = new ArrayList<>();
+        try {
+            requireDistinctAddresses();
+            for (StreamsMetadata metadata : streams.streamsMetadataForStore(CaseTopology.FORCE_RATES_STORE)) {
+                if (!metadata.hostInfo().equals(self) && !metadata.topicPartitions().isEmpty()) {
+                    hosts.add(metadata.hostInfo());
+                }
+            }
+        } catch (NotQueryableNow e) {
+            throw e;
+        } catch (RuntimeException notRunning) {
+            throw new NotQueryableNow("the stream is not running (" + streams.state() + ")", notRunning);
+        }
+        return hosts;
+    }
+
+    /**
+     * The rates held here: one force's (all its windows) when this instance is their active owner, or
+     * every force's it holds when {@code force} is null.
+     */
+    public List<ForceRates> localRates(String force) {
+        List<ForceRates> rates = new ArrayList<>();
+        if (force == null) {
+            try (KeyValueIterator<String, ForceRates> all = this.<ForceRates>store(CaseTopology.FORCE_RATES_STORE, null).all()) {
+                all.forEachRemaining(entry -> rates.add(entry.value));
+            } catch (InvalidStateStoreException e) {
+                throw new NotQueryableNow("the rates cannot be read now (" + streams.state() + ")", e);
+            }
+            return rates;
+        }
+        int partition = ownedHere(ratesOwner(force), force + "'s rates");
+        try (KeyValueIterator<String, ForceRates> windows = this.<ForceRates>store(CaseTopology.FORCE_RATES_STORE, partition)
+                .prefixScan(Topics.rateKey(force, ""), Serdes.String().serializer())) {
+            windows.forEachRemaining(entry -> rates.add(entry.value));
+        } catch (InvalidStateStoreException e) {
+            throw new NotQueryableNow("the rates cannot be read now (" + streams.state() + ")", e);
+        }
+        return rates;
+    }
+
+    /**
+     * The rates held here over one window ({@code all} or a month {@code YYYY-MM}; null: every window).
+     * A force with claimed raids but none in a month's twelve months has no record for that window in
+     * the store; it is given one here, counting zeros (its rates null), so every force answers for
+     * every window.
+     */
+    public List<ForceRates> localRates(String force, String window) {
+        return inWindow(localRates(force), window);
+    }
+
+    /**
+     * Of some forces' rates (all their windows), those over one window, with a zero record for each
+     * force with claimed raids but none in that window's months; all of them when {@code window} is null.
+     */
+    static List<ForceRates> inWindow(List<ForceRates> held, String window) {
+        if (window == null) {
+            return held;
+        }
+        List<ForceRates> inWindow = new ArrayList<>();
+        Set<String> counted = new HashSet<>();
+        Set<String> withRaids = new java.util.TreeSet<>();
+        for (ForceRates rates : held) {
+            if (rates.getWindow().equals(window)) {
+                inWindow.add(rates);
+                counted.add(rates.getForce());
+            }
+            if (RateWindows.isAllTime(rates) && rates.getClaimedRaids() > 0) {
+                withRaids.add(rates.getForce());
+            }
+        }
+        for (String quiet : withRaids) {
+            if (!counted.contains(quiet)) {
+                inWindow.add(noClaimedRaids(quiet, window));
+            }
+        }
+        return inWindow;
+    }
+
+    /** A force's figures over a window in which none of its raids was claimed as a rescue. */
+    public static ForceRates noClaimedRaids(String force, String window) {
+        return ForceRates.newBuilder().setForce(force).setWindow(window).setClaimedRaids(0).setFoiRequested(0).setFoiAnswered(0)
+                .setReferralKnown(0).setNoReferral(0).setVictimsKnown(0).setNoVictims(0)
+                .setNoReferralRate(null).setNoVictimsRate(null).setFoiResponseRate(null).build();
+    }
+
+    /** A case when this instance is its active owner; null when no such raid is known. */
+    public CaseState localCase(String raidId) {
+        int partition = ownedHere(caseOwner(raidId), "raid " + raidId);
+        try {
+            return this.<CaseState>store(CaseTopology.CASES_STORE, partition).get(raidId);
+        } catch (InvalidStateStoreException e) {
+            throw new NotQueryableNow("the cases cannot be read now (" + streams.state() + ")", e);
+        }
+    }
+
+    /**
+     * The latest change of every flag that matches, newest first (by when the change was found), at most
+     * {@code limit} of them, with how many matched in all.
+     */
+    public Page<CaseFlag> flags(Predicate<CaseFlag> filter, int limit) {
+        List<CaseFlag> matching = new ArrayList<>();
+        for (CaseFlag flag : allFlags()) {
+            if (filter.test(flag)) {
+                matching.add(flag);
+            }
+        }
+        matching.sort(Comparator.comparing(CaseFlag::getChangedAt).reversed()
+                .thenComparing(CaseFlag::getRaidId).thenComparing(CaseFlag::getRuleId));
+        return new Page<>(matching.size(), List.copyOf(matching.subList(0, Math.min(limit, matching.size()))));
+    }
+
+    /** Some of the items that matched, and how many matched in all. */
+    public record Page<T>(int total, List<T> items) {
+    }
+
+    /**
+     * Every flag's latest change, decoded. Listing flags reads the whole store, so one reading serves
+     * every request for {@link #FLAGS_FRESHNESS} (dashboards ask every few seconds).
+     */
+    private List<CaseFlag> allFlags() {
+        FlagsRead last = lastFlagsRead;
+        long now = System.nanoTime();
+        if (last != null && now - last.readAtNanos() < FLAGS_FRESHNESS.toNanos()) {
+            return last.flags();
+        }
+        List<CaseFlag> flags = new ArrayList<>();
+        var decoder = topics.flaggedCases().valueSerde().deserializer();
+        try (KeyValueIterator<String, byte[]> all = this.<byte[]>store(CaseTopology.FLAGS_STORE, null).all()) {
+            while (all.hasNext()) {
+                var entry = all.next();
+                if (entry.value == null) {
+                    continue;
+                }
+                try {
+                    flags.add(decoder.deserialize(topics.flaggedCases().name(), entry.value));
+                } catch (SerializationException notAFlag) {
+                    // Someone else wrote to flagged-cases: not raidwatch's, so not listed.
+                    LOG.warn("Record {} in flagged-cases is not a flag ({}); flag listings pass it over", LogText.of(entry.key),
+                            LogText.of(notAFlag.getMessage()));
+                }
+            }
+        } catch (InvalidStateStoreException e) {
+            throw new NotQueryableNow("the flags cannot be read now (" + streams.state() + ")", e);
+        } catch (RuntimeException e) {
+            if (SchemaRegistryUnavailableException.isCauseOf(e)) {
+                throw new NotQueryableNow("the schema registry does not answer, so the flags cannot be decoded", e);
+            }
+            throw e;
+        }
+        lastFlagsRead = new FlagsRead(now, List.copyOf(flags));
+        return lastFlagsRead.flags();
+    }
+
+    private record FlagsRead(long readAtNanos, List<CaseFlag> flags) {
+    }
+
+    private int ownedHere(Owner owner, String what) {
+        if (owner instanceof Owner.Here here) {
+            return here.partition();
+        }
+        throw new NotQueryableNow(owner instanceof Owner.Elsewhere elsewhere
+                ? what + " is held by " + elsewhere.host() + ", not here" : "the instance holding " + what + " is not known right now ("
+                + streams.state() + ")", null);
+    }
+
+    private Owner owner(String storeName, String key) {
+        KeyQueryMetadata metadata;
+        try {
+            requireDistinctAddresses();
+            metadata = streams.queryMetadataForKey(storeName, key, Serdes.String().serializer());
+        } catch (NotQueryableNow e) {
+            throw e;
+        } catch (RuntimeException notRunning) {
+            return new Owner.Unknown();
+        }
+        if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE) || metadata.activeHost() == null
+                || metadata.activeHost().port() < 0) {
+            return new Owner.Unknown();
+        }
+        return metadata.activeHost().equals(self) ? new Owner.Here(metadata.partition()) : new Owner.Elsewhere(metadata.activeHost());
+    }
+
+    /**
+     * Instances that advertise the same address (the default 127.0.0.1 on several machines) cannot
+     * tell which of them holds a key: refuse to answer rather than answer from the wrong one.
+     */
+    private void requireDistinctAddresses() {
+        Collection<StreamsMetadata> clients = streams.metadataForAllStreamsClients();
+        Set<HostInfo> seen = new HashSet<>();
+        for (StreamsMetadata client : clients) {
+            if (!seen.add(client.hostInfo())) {
+                throw new NotQueryableNow(clients.size() + " instances of this application advertise the same address "
+                        + client.hostInfo().host() + ":" + client.hostInfo().port() + ", so none can tell which holds what;"
+                        + " give each its own raidwatch.http.advertised.host (the name the others reach it by)", null);
+            }
+        }
+    }
+
+    private <V> ReadOnlyKeyValueStore<String, V> store(String name, Integer partition) {
+        StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> query =
+                StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore());
+        try {
+            return streams.store(partition == null ? query : query.withPartition(partition));
+        } catch (InvalidStateStoreException | IllegalStateException e) { // IllegalState: not running (created, stopped, failed)
+            throw new NotQueryableNow("the store " + name + " cannot be read now (" + streams.state() + ")", e);
+        }
+    }
+}

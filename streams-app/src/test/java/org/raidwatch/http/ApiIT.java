@@ -225,7 +225,7 @@ class ApiIT {
                 assertNotReady(http.get("/ready"), "STARTING");
                 assertThat(http.get("/api/rates").status()).isEqualTo(503);
 
-                StreamsRunner runner = instance.build(props, cluster.topics, CaseTopology.Settings.replayAsOf(AppInstance.AS_OF),
+                StreamsRunner runner = instance.build(props, cluster.topics, AppInstance.settings(1),
                         cluster.client);
                 try {
                     assertNotReady(http.get("/ready"), "CREATED");

@@ -58,7 +58,7 @@ public final class AppInstance implements AutoCloseable {
         RaidwatchInstance instance = RaidwatchInstance.listen(liveRules, http, () -> AS_OF);
         AppInstance app = new AppInstance(instance);
         try {
-            instance.build(props, topics, CaseTopology.Settings.replayAsOf(AS_OF).withInputPartitions(partitions),
+            instance.build(props, topics, settings(partitions),
                     java.util.Map.of("bootstrap.servers", bootstrapServers));
             if (!instance.start(Duration.ofSeconds(90))) {
                 throw new IllegalStateException("raidwatch instance did not start running: " + app.describe());
@@ -68,6 +68,17 @@ public final class AppInstance implements AutoCloseable {
             throw e;
         }
         return app;
+    }
+
+    /**
+     * Production's live settings ({@code run}'s), with one difference: "now" is {@link #AS_OF}, so the
+     * expected results are exact.
+     */
+    public static CaseTopology.Settings settings(int inputPartitions) {
+        java.time.Clock fixed = java.time.Clock.fixed(AS_OF.atTime(12, 0).atZone(org.raidwatch.contract.London.ZONE).toInstant(),
+                org.raidwatch.contract.London.ZONE);
+        CaseTopology.Settings live = CaseTopology.Settings.live();
+        return CaseTopology.Settings.liveWithClock(fixed, live.timeCheckInterval()).withInputPartitions(inputPartitions);
     }
 
     /** The port its HTTP server got. */

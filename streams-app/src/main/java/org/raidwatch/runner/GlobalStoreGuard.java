@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Under exactly-once, Kafka Streams 4.4 refuses to open a RocksDB store whose own record says
  * it is still open (it may hold uncommitted writes): the store was not closed, and RocksDB had
- * written that record to disk, which it does once the store has taken in more than its write
- * buffer (16 MB by default). A stream task's store is then wiped and restored from its changelog,
+ * written that record to disk, which it does once enough has been written to the store for its
+ * memory to be flushed (in the tests, about 25 MB of flags do it and 5 MB do not: RocksDB's write
+ * buffer is 16 MB by default). A stream task's store is then wiped and restored from its changelog,
  * but the global thread dies with {@code TaskCorruptedException: Tasks [-1_-1] are corrupted}, at
  * every start, until someone deletes its folder (KAFKA-21034). A global store is only a copy of its
  * topic, so this guard deletes it whenever the instance did not close cleanly last time, and Kafka

@@ -25,8 +25,8 @@ class GlobalStoreRecoveryIT {
 
     @Test
     void an_instance_killed_after_its_flags_copy_was_flushed_comes_back_with_every_flag() throws Exception {
-        // 30,000 raids make about 52,000 flag changes, some 25 MB: more than RocksDB's 16 MB write buffer, so the
-        // store's "open" mark reaches the disk (with 8,000 raids it does not, and the crash goes unnoticed)
+        // 30,000 raids make about 52,000 flag changes, some 25 MB, enough for RocksDB to flush the store and its "open"
+        // mark to disk (past its 16 MB write buffer, it seems); with 8,000 raids the crash went unnoticed
         List<DemoDataset.Event> events = DemoDataset.generate(99, 30_000);
         Expected expected = Expected.of(events, RuleSet.loadShipped(), TwoInstancesIT.today());
         try (ApicurioRegistry registry = ApicurioRegistry.start(dir.resolve("apicurio.log"));

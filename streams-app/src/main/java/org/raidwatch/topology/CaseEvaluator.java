@@ -3,16 +3,12 @@ package org.raidwatch.topology;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.raidwatch.contract.LogText;
 import org.raidwatch.contract.London;
@@ -34,22 +30,11 @@ import org.slf4j.LoggerFactory;
  * throws is a dead letter and its case stays exactly as it was, so sending the input again once the
  * rules are fixed applies it.
  *
- * <p>Time passing: cases are indexed by the next day on which time alone can change their flags
- * (a declared working-day deadline). A wall-clock punctuation reads the cases due by today from the
- * index in bounded batches (a count and a time budget), so its cost follows the cases due, not all
- * cases; progress is the index itself, so a restart resumes. When the rule set's version differs from
- * the one every case was last evaluated with, the same punctuation re-evaluates all cases in bounded
- * batches, resuming from a stored cursor; that is also how a rule set replaced while the stream
- * runs ({@link LiveRuleSet}) reaches the cases already stored.
+ * <p>Time passing: a wall-clock punctuation, within one time budget, re-evaluates the cases falling
+ * due by today ({@link DueCaseScan}), then goes on with a full re-evaluation when the rule set in
+ * force ({@link LiveRuleSet}) is not the one every case was evaluated under ({@link FullReevaluationPass}).
  */
 final class CaseEvaluator implements Processor<String, CheckedInput, String, CaseOutput> {
-
-    /** Progress key: the rule set version every case has been evaluated with. */
-    static final String RULE_SET_IN_FORCE = "rule-set";
-    /** Progress key: the last raid id of a full re-evaluation under way (absent when none is). */
-    static final String PASS_CURSOR = "cursor";
-    /** Progress key: the rule set version the full re-evaluation under way is for. */
-    static final String PASS_RULE_SET = "pass-rule-set";
 
     private static final Logger LOG = LoggerFactory.getLogger(CaseEvaluator.class);
 
@@ -60,16 +45,13 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
 
     private ProcessorContext<String, CaseOutput> context;
     private KeyValueStore<String, CaseState> cases;
-    private KeyValueStore<String, String> dueCases;
-    private KeyValueStore<String, String> progress;
+    private DueCaseScan dueCases;
+    private FullReevaluationPass fullPass;
     /** The version of the rule set this task last evaluated a case under (null: none since it started). */
     private String versionSeen;
     /** The session of the rule set last used by this task, renewed when another set is in force. */
     private RuleSession session;
     private RuleSet sessionRuleSet;
-    private long passCount;
-    /** The last index key this instance re-evaluated: the next scan starts after it. */
-    private String dueCursor;
 
     CaseEvaluator(LiveRuleSet liveRules, Topics topics, CaseTopology.Settings settings, ProcessingObserver observer) {
         this.liveRules = liveRules;
@@ -82,11 +64,10 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
     public void init(ProcessorContext<String, CaseOutput> context) {
         this.context = context;
         this.cases = context.getStateStore(CaseTopology.CASES_STORE);
-        this.dueCases = context.getStateStore(CaseTopology.DUE_CASES_STORE);
-        this.progress = context.getStateStore(CaseTopology.REEVALUATION_STORE);
         // A task revived after a failure reuses this object with its stores restored from the last commit.
-        this.dueCursor = null;
-        this.passCount = 0;
+        this.dueCases = new DueCaseScan(context.getStateStore(CaseTopology.DUE_CASES_STORE), cases, settings.reevaluationBatch());
+        this.fullPass = new FullReevaluationPass(context.getStateStore(CaseTopology.REEVALUATION_STORE), cases,
+                settings.reevaluationBatch(), context.taskId());
         this.versionSeen = null;
         context.schedule(settings.timeCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::passTime);
     }
@@ -135,16 +116,11 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
         }
     }
 
-    /**
-     * The rule set in force. When it is another than the one this task last evaluated under, the
-     * stored "every case is evaluated under" no longer holds (cases since were evaluated under
-     * another set, even if the first comes back): it is cleared, so the next punctuation starts a
-     * full pass under whatever set is then in force.
-     */
+    /** The rule set in force; when it is another than the one this task last evaluated under, the full pass hears of it. */
     private RuleSet inForce() {
         RuleSet ruleSet = liveRules.current();
         if (versionSeen != null && !versionSeen.equals(ruleSet.version())) {
-            progress.delete(RULE_SET_IN_FORCE);
+            fullPass.ruleSetChanged();
         }
         versionSeen = ruleSet.version();
         return ruleSet;
@@ -173,20 +149,7 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
     /** Stores a case and keeps the index of due cases in step with it. */
     private void store(CaseState before, CaseState after) {
         cases.put(after.getRaidId(), after);
-        LocalDate wasDue = before == null ? null : before.getReevaluateOn();
-        LocalDate isDue = after.getReevaluateOn();
-        if (!Objects.equals(wasDue, isDue)) {
-            if (wasDue != null) {
-                dueCases.delete(DueCases.key(wasDue, after.getRaidId()));
-            }
-            if (isDue != null) {
-                String key = DueCases.key(isDue, after.getRaidId());
-                dueCases.put(key, "");
-                if (dueCursor != null && key.compareTo(dueCursor) < 0) {
-                    dueCursor = null; // only if the clock went back: scan from the start again
-                }
-            }
-        }
+        dueCases.moved(after.getRaidId(), before == null ? null : before.getReevaluateOn(), after.getReevaluateOn());
     }
 
     private void sendFlags(List<CaseFlag> flags, long timestamp) {
@@ -202,107 +165,9 @@ final class CaseEvaluator implements Processor<String, CheckedInput, String, Cas
         long deadline = System.nanoTime() + settings.reevaluationBudget().toNanos();
         LocalDate today = today();
         RuleSet ruleSet = inForce();
-        if (reevaluateDueCases(ruleSet, today, wallClockMs, deadline)) {
-            continueFullReevaluation(ruleSet, today, wallClockMs, deadline);
+        if (dueCases.run(today, deadline, state -> reevaluate(ruleSet, state, today, wallClockMs))) {
+            fullPass.continueFor(ruleSet, deadline, state -> reevaluate(ruleSet, state, today, wallClockMs));
         }
-    }
-
-    /** @return true when every case due by today has been re-evaluated within the budget */
-    private boolean reevaluateDueCases(RuleSet ruleSet, LocalDate today, long wallClockMs, long deadline) {
-        while (true) {
-            List<String> due = new ArrayList<>();
-            // Start after the last key taken: the keys before it are deleted, and a RocksDB scan from the
-            // index's start would step over every one of their tombstones. New keys always sort after it
-            // (their day lies after today, and the keys taken were due by today).
-            try (KeyValueIterator<String, String> index = dueCursor == null ? dueCases.all() : dueCases.range(dueCursor, null)) {
-                while (index.hasNext() && due.size() < settings.reevaluationBatch()) {
-                    String key = index.next().key;
-                    if (key.equals(dueCursor)) {
-                        continue;
-                    }
-                    if (DueCases.dueOf(key).isAfter(today)) {
-                        break;
-                    }
-                    due.add(key);
-                }
-            }
-            if (due.isEmpty()) {
-                return true;
-            }
-            for (String key : due) {
-                dueCursor = key;
-                dueCases.delete(key);
-                CaseState state = cases.get(DueCases.raidIdOf(key));
-                if (state != null && state.getReevaluateOn() != null && !state.getReevaluateOn().isAfter(today)) {
-                    reevaluate(ruleSet, state, today, wallClockMs);
-                }
-                if (System.nanoTime() > deadline) {
-                    return false;
-                }
-            }
-        }
-    }
-
-    /** Re-evaluates every case in raid id order, a bounded batch per punctuation, when the rule set has changed. */
-    private void continueFullReevaluation(RuleSet ruleSet, LocalDate today, long wallClockMs, long deadline) {
-        String cursor = progress.get(PASS_CURSOR);
-        if (cursor != null && !ruleSet.version().equals(progress.get(PASS_RULE_SET))) {
-            // A pass for another rule set was under way: start again for this one. Some cases may have been
-            // re-evaluated under that other set, so none counts as evaluated under this one yet.
-            progress.delete(PASS_CURSOR);
-            progress.delete(PASS_RULE_SET);
-            progress.delete(RULE_SET_IN_FORCE);
-            cursor = null;
-        }
-        if (cursor == null) {
-            String inForce = progress.get(RULE_SET_IN_FORCE);
-            if (ruleSet.version().equals(inForce)) {
-                return;
-            }
-            try (KeyValueIterator<String, CaseState> any = cases.all()) {
-                if (!any.hasNext()) {
-                    progress.put(RULE_SET_IN_FORCE, ruleSet.version());
-                    return;
-                }
-            }
-            cursor = "";
-            // Until the pass ends, the cases are evaluated under a mix of sets: not under any one of them.
-            progress.delete(RULE_SET_IN_FORCE);
-            progress.put(PASS_CURSOR, cursor);
-            progress.put(PASS_RULE_SET, ruleSet.version());
-            passCount = 0;
-            LOG.info("Task {}: re-evaluating every case under rule set {} (they were evaluated under {})", context.taskId(),
-                    ruleSet.version(), inForce == null ? "an earlier version" : inForce);
-        }
-        // At least one case per punctuation, however little time the due cases left: a pass always moves on.
-        do {
-            List<CaseState> batch = new ArrayList<>();
-            try (KeyValueIterator<String, CaseState> next = cases.range(cursor, null)) {
-                while (next.hasNext() && batch.size() < settings.reevaluationBatch()) {
-                    KeyValue<String, CaseState> entry = next.next();
-                    if (!entry.key.equals(cursor)) {
-                        batch.add(entry.value);
-                    }
-                }
-            }
-            if (batch.isEmpty()) {
-                progress.put(RULE_SET_IN_FORCE, ruleSet.version());
-                progress.delete(PASS_CURSOR);
-                progress.delete(PASS_RULE_SET);
-                LOG.info("Task {}: every case is evaluated under rule set {} ({} re-evaluated since this instance took the task)",
-                        context.taskId(), ruleSet.version(), passCount);
-                return;
-            }
-            for (CaseState state : batch) {
-                reevaluate(ruleSet, state, today, wallClockMs);
-                passCount++;
-                cursor = state.getRaidId();
-                if (System.nanoTime() > deadline) {
-                    break;
-                }
-            }
-            progress.put(PASS_CURSOR, cursor);
-        } while (System.nanoTime() < deadline);
     }
 
     /** Evaluates a stored case again as of today; its facts are unchanged, so only flags (never rates) move. */

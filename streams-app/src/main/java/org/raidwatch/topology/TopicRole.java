@@ -8,9 +8,9 @@ import java.util.Map;
  * environment variable that rename it, and the configs raidwatch (and the Compose stack's topic
  * script) create it with. The settings that name the topics and topic creation are derived from it;
  * {@code TopicCatalogueTest} holds the Compose stack's topic script and settings to it. Adding a topic
- * means: a role here, its component in {@link TopicNames}, its serdes in {@link Topics}, the step of
- * the topology that reads or writes it, {@code docker/create-topics.sh} and {@code docker/compose.yaml},
- * and the docs.
+ * means: a role here (its name, setting and creation follow), its serdes in {@link Topics} and the
+ * step of the topology that reads or writes it, and the docs; {@code TopicCatalogueTest} then names
+ * the lines {@code docker/create-topics.sh} and {@code docker/compose.yaml} lack.
  */
 public enum TopicRole {
 

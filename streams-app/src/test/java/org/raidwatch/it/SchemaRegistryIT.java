@@ -45,6 +45,7 @@ import org.raidwatch.serde.SchemaRegistryClient;
 import org.raidwatch.serde.SchemaRegistryException;
 import org.raidwatch.serde.WireFormatFixtures;
 import org.raidwatch.topology.TopicNames;
+import org.raidwatch.topology.TopicRole;
 
 /**
  * raidwatch's registry client and serde against a real Confluent-compatible registry server
@@ -234,7 +235,7 @@ class SchemaRegistryIT {
     void a_producer_with_an_incompatible_schema_is_refused_and_nothing_reaches_the_topic() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), true)) {
             Map<String, Object> clientProps = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            TopicNames names = new TopicNames("incompatible-raids", "incompatible-foi", "x-flags", "x-rates", "x-dead");
+            TopicNames names = TopicNames.of(Map.of(TopicRole.RAID_REPORTS, "incompatible-raids", TopicRole.FOI_UPDATES, "incompatible-foi", TopicRole.FLAGGED_CASES, "x-flags", TopicRole.FORCE_RATES, "x-rates", TopicRole.DEAD_LETTERS, "x-dead"));
             try (Admin admin = Admin.create(clientProps)) {
                 TopicSetup.createMissing(admin, names, 1, (short) 1, 30_000);
                 ConfluentAvroSerde.forValues(client, RaidReport.class).serializer().serialize(names.raidReports(), report("r-0"));

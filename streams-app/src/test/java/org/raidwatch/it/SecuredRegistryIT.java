@@ -35,6 +35,7 @@ import org.raidwatch.serde.SchemaRegistries;
 import org.raidwatch.serde.SchemaRegistryClient;
 import org.raidwatch.serde.SchemaRegistryException;
 import org.raidwatch.topology.TopicNames;
+import org.raidwatch.topology.TopicRole;
 import org.raidwatch.topology.Topics;
 
 /**
@@ -220,8 +221,7 @@ class SecuredRegistryIT {
     }
 
     private static TopicNames names(String prefix) {
-        return new TopicNames(prefix + "-raid-reports", prefix + "-foi-updates", prefix + "-flagged-cases", prefix + "-force-rates",
-                prefix + "-dead-letters");
+        return TopicNames.of(Map.of(TopicRole.RAID_REPORTS, prefix + "-raid-reports", TopicRole.FOI_UPDATES, prefix + "-foi-updates", TopicRole.FLAGGED_CASES, prefix + "-flagged-cases", TopicRole.FORCE_RATES, prefix + "-force-rates", TopicRole.DEAD_LETTERS, prefix + "-dead-letters"));
     }
 
     private Path config(String scenario, TopicNames names, String registryUrl, String auth, TestCertificates.Store truststore)

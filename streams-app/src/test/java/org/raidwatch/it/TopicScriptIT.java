@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.raidwatch.deployment.TopicSetup;
 import org.raidwatch.local.EmbeddedKafka;
 import org.raidwatch.topology.TopicNames;
+import org.raidwatch.topology.TopicRole;
 
 /**
  * The Docker Compose stack's topic script (docker/create-topics.sh) run with Kafka's own
@@ -88,7 +89,7 @@ class TopicScriptIT {
 
     @Test
     void topic_names_follow_raidwatchs_settings() throws Exception {
-        TopicNames names = new TopicNames("acme.raid-reports", "acme.foi-updates", "acme.flagged-cases", "acme.force-rates", "acme.dead-letters");
+        TopicNames names = TopicNames.of(Map.of(TopicRole.RAID_REPORTS, "acme.raid-reports", TopicRole.FOI_UPDATES, "acme.foi-updates", TopicRole.FLAGGED_CASES, "acme.flagged-cases", TopicRole.FORCE_RATES, "acme.force-rates", TopicRole.DEAD_LETTERS, "acme.dead-letters"));
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), false);
              Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             // Given topic names set as raidwatch's settings in the environment

@@ -72,6 +72,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         return false;
     }
 
+    /** The broker's storage folder. */
+    public Path logDir() {
+        return logDir;
+    }
+
     public String bootstrapServers() {
         return "127.0.0.1:" + brokerPort;
     }

@@ -19,23 +19,30 @@ import org.raidwatch.topology.Topics;
  * schema registry of its own ({@code mock://}), raidwatch's topics at a chosen partition count, and
  * one temporary folder for the broker's and the streams' storage. Closing it stops the broker,
  * drops the registry and deletes the folder. The demo, the replay, {@code rules diff} and the
- * benchmarks run on it.
+ * benchmarks run on it; the integration tests put it {@link #on} a broker and registry of their own
+ * (a broker they restart, a real registry server).
  */
 public final class LocalStack implements AutoCloseable {
 
     private final Path workspace;
+    /** The in-memory registry's scope, or null when the stack uses a registry it was given. */
     private final String registryScope;
+    private final String registryUrl;
     private final EmbeddedKafka kafka;
+    /** Whether closing the stack stops the broker and deletes the folder (false: they were given). */
+    private final boolean owned;
     private final Admin admin;
     private final TopicNames names = TopicNames.DEFAULTS;
     private final Topics topics;
 
-    private LocalStack(Path workspace, String registryScope, EmbeddedKafka kafka, Admin admin) {
+    private LocalStack(Path workspace, String registryScope, String registryUrl, EmbeddedKafka kafka, boolean owned, Admin admin) {
         this.workspace = workspace;
         this.registryScope = registryScope;
+        this.registryUrl = registryUrl;
         this.kafka = kafka;
+        this.owned = owned;
         this.admin = admin;
-        this.topics = Topics.create(names, SchemaRegistries.forUrl(registryUrl()));
+        this.topics = Topics.create(names, SchemaRegistries.forUrl(registryUrl));
     }
 
     /**
@@ -57,7 +64,7 @@ public final class LocalStack implements AutoCloseable {
             starting.accept(workspace);
             kafka = EmbeddedKafka.start(workspace.resolve("kafka"), false);
             admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
-            LocalStack stack = new LocalStack(workspace, registryScope, kafka, admin);
+            LocalStack stack = new LocalStack(workspace, registryScope, "mock://" + registryScope, kafka, true, admin);
             TopicSetup.createMissing(admin, stack.names, partitions, (short) 1, 30_000);
             return stack;
         } catch (RuntimeException | Error e) {
@@ -73,6 +80,25 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /**
+     * The stack on a broker and a registry that someone else started and stops: raidwatch's topics
+     * are created there with this many partitions (those that exist are kept). Closing it closes its
+     * admin client only.
+     *
+     * @param registryUrl any {@code schema.registry.url}: {@code mock://scope}, or a real registry's addresses
+     */
+    public static LocalStack on(EmbeddedKafka kafka, String registryUrl, int partitions) {
+        Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+        try {
+            LocalStack stack = new LocalStack(kafka.logDir().getParent(), null, registryUrl, kafka, false, admin);
+            TopicSetup.createMissing(admin, stack.names, partitions, (short) 1, 30_000);
+            return stack;
+        } catch (RuntimeException | Error e) {
+            admin.close();
+            throw e;
+        }
+    }
+
     public String bootstrapServers() {
         return kafka.bootstrapServers();
     }
@@ -82,9 +108,9 @@ public final class LocalStack implements AutoCloseable {
         return Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     }
 
-    /** The stack's own registry, as a {@code schema.registry.url}. */
+    /** The stack's registry, as a {@code schema.registry.url}. */
     public String registryUrl() {
-        return "mock://" + registryScope;
+        return registryUrl;
     }
 
     public TopicNames names() {
@@ -117,11 +143,13 @@ public final class LocalStack implements AutoCloseable {
         try {
             admin.close(java.time.Duration.ofSeconds(5));
         } finally {
-            try {
-                kafka.close();
-            } finally {
-                InMemorySchemaRegistry.dropScope(registryScope);
-                TemporaryFolders.delete(workspace);
+            if (owned) {
+                try {
+                    kafka.close();
+                } finally {
+                    InMemorySchemaRegistry.dropScope(registryScope);
+                    TemporaryFolders.delete(workspace);
+                }
             }
         }
     }

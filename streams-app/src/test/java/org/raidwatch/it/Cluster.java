@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -17,10 +16,9 @@ import org.raidwatch.clients.TopicReader;
 import org.raidwatch.demo.DemoDataset;
 import org.raidwatch.deployment.TopicSetup;
 import org.raidwatch.local.EmbeddedKafka;
+import org.raidwatch.local.LocalStack;
 import org.raidwatch.schema.CaseFlag;
 import org.raidwatch.schema.ForceRates;
-import org.raidwatch.serde.SchemaRegistries;
-import org.raidwatch.topology.TopicNames;
 import org.raidwatch.topology.Topics;
 
 /** Test-side access to a broker: topics, feeding inputs, reading outputs, offsets for failure messages. */
@@ -30,12 +28,12 @@ public final class Cluster {
     public final Topics topics;
     public final Map<String, Object> client;
 
+    /** raidwatch's topics on the test's broker, with this many partitions, their serdes on the test's registry (production's {@link LocalStack}). */
     public Cluster(EmbeddedKafka kafka, String registryUrl, int partitions) {
         this.kafka = kafka;
-        this.topics = Topics.create(TopicNames.DEFAULTS, SchemaRegistries.forUrl(registryUrl));
-        this.client = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        try (Admin admin = Admin.create(client)) {
-            TopicSetup.createMissing(admin, TopicNames.DEFAULTS, partitions, (short) 1, 30_000);
+        try (LocalStack stack = LocalStack.on(kafka, registryUrl, partitions)) {
+            this.topics = stack.topics();
+            this.client = stack.clientProperties();
         }
     }
 

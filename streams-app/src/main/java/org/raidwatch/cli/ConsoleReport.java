@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 import org.raidwatch.schema.CaseFlag;
 import org.raidwatch.schema.FlagStatus;
 import org.raidwatch.schema.ForceRates;
-import org.raidwatch.topology.RateWindows;
+import org.raidwatch.topology.RateVocabulary;
 
 /** How flags and rates read on a terminal. */
 final class ConsoleReport {
@@ -37,7 +37,7 @@ final class ConsoleReport {
     }
 
     static void nationalRates(PrintWriter out, Collection<ForceRates> rates) {
-        ForceRates national = rates.stream().filter(r -> RateWindows.isNational(r) && RateWindows.isAllTime(r))
+        ForceRates national = rates.stream().filter(r -> RateVocabulary.isNational(r) && RateVocabulary.isAllTime(r))
                 .findFirst().orElse(null);
         if (national == null) {
             out.println("  national rates: no claimed raids");
@@ -58,7 +58,7 @@ final class ConsoleReport {
     static void forceTable(PrintWriter out, Collection<ForceRates> rates, int limit) {
         out.printf("  %-30s %7s %12s %11s %12s%n", "force", "claimed", "no referral", "no victims", "FOI answered");
         rates.stream()
-                .filter(r -> RateWindows.isAllTime(r) && !RateWindows.isNational(r) && r.getClaimedRaids() > 0)
+                .filter(r -> RateVocabulary.isAllTime(r) && !RateVocabulary.isNational(r) && r.getClaimedRaids() > 0)
                 .sorted(Comparator.comparing(ForceRates::getClaimedRaids).reversed().thenComparing(ForceRates::getForce))
                 .limit(limit)
                 .forEach(r -> out.printf("  %-30s %7d %12s %11s %12s%n", r.getForce(), r.getClaimedRaids(),

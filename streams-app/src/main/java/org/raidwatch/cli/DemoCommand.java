@@ -24,7 +24,7 @@ import org.raidwatch.runner.StreamsRunner;
 import org.raidwatch.schema.ForceRates;
 import org.raidwatch.serving.ServiceMetrics;
 import org.raidwatch.topology.CaseTopology;
-import org.raidwatch.topology.RateWindows;
+import org.raidwatch.topology.RateVocabulary;
 import org.raidwatch.topology.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -137,7 +137,7 @@ final class DemoCommand implements Callable<Integer> {
                     feed(out, events, calendar, loader, watcher, runner, deadline);
                     printLine(out, String.format("%nraidwatch demo: %s; %d flag changes seen%n",
                             stopRequested ? "stopped" : "done", watcher.flagsSeen()));
-                    ForceRates national = watcher.rates(RateWindows.NATIONAL, RateWindows.ALL_TIME);
+                    ForceRates national = watcher.rates(RateVocabulary.NATIONAL, RateVocabulary.ALL_TIME);
                     synchronized (out) {
                         out.println(national == null ? "  national rates: none yet" : "  national rates, all time: " + ConsoleReport.ratesLine(national));
                         ConsoleReport.forceTable(out, watcher.allRates(), Integer.MAX_VALUE);
@@ -258,7 +258,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void printRates(PrintWriter out, OutputWatcher watcher, SimulatedClock calendar, boolean withForces) {
-        ForceRates national = watcher.rates(RateWindows.NATIONAL, RateWindows.ALL_TIME);
+        ForceRates national = watcher.rates(RateVocabulary.NATIONAL, RateVocabulary.ALL_TIME);
         long deadLetters = consoleMetrics == null ? 0 : consoleMetrics.deadLetterCount();
         synchronized (out) {
             out.printf("-- %s  national, all time: %s%s%n", calendar.instant().atZone(London.ZONE).toLocalDate(),

@@ -16,7 +16,7 @@ import org.raidwatch.files.InputFiles;
 import org.raidwatch.local.Replay;
 import org.raidwatch.schema.CaseFlag;
 import org.raidwatch.schema.ForceRates;
-import org.raidwatch.topology.RateWindows;
+import org.raidwatch.topology.RateVocabulary;
 
 /** Writes a replay's results as JSON Lines: flags.jsonl, force-rates.jsonl, rejected.jsonl. */
 final class ReplayOutput {
@@ -35,8 +35,8 @@ final class ReplayOutput {
                 .sorted(Comparator.comparing(CaseFlag::getRaidId).thenComparing(CaseFlag::getRuleId))
                 .map(ReplayOutput::flag).toList());
         writeLines(written.rates(), result.rates().stream()
-                .sorted(Comparator.comparing((ForceRates r) -> RateWindows.isNational(r) ? "" : r.getForce())
-                        .thenComparing(r -> RateWindows.isAllTime(r) ? "" : r.getWindow()))
+                .sorted(Comparator.comparing((ForceRates r) -> RateVocabulary.isNational(r) ? "" : r.getForce())
+                        .thenComparing(r -> RateVocabulary.isAllTime(r) ? "" : r.getWindow()))
                 .map(ReplayOutput::rates).toList());
         writeRejections(written.rejected(), rejected);
         return written;
@@ -66,16 +66,12 @@ final class ReplayOutput {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("force", rates.getForce());
         json.put("window", rates.getWindow());
-        json.put("claimedRaids", rates.getClaimedRaids());
-        json.put("foiRequested", rates.getFoiRequested());
-        json.put("foiAnswered", rates.getFoiAnswered());
-        json.put("referralKnown", rates.getReferralKnown());
-        json.put("noReferral", rates.getNoReferral());
-        json.put("victimsKnown", rates.getVictimsKnown());
-        json.put("noVictims", rates.getNoVictims());
-        json.put("noReferralRate", rates.getNoReferralRate());
-        json.put("noVictimsRate", rates.getNoVictimsRate());
-        json.put("foiResponseRate", rates.getFoiResponseRate());
+        for (String counter : RateVocabulary.COUNTERS) {
+            json.put(counter, RateVocabulary.count(rates, counter));
+        }
+        for (RateVocabulary.Rate rate : RateVocabulary.RATES) {
+            json.put(rate.name(), rates.get(rate.name()));
+        }
         return json;
     }
 

@@ -19,12 +19,12 @@ import org.raidwatch.runner.StreamsRunner;
 import org.raidwatch.schema.CaseState;
 import org.raidwatch.serving.ServiceMetrics;
 import org.raidwatch.serving.StateQueries;
-import org.raidwatch.topology.RateWindows;
+import org.raidwatch.topology.RateVocabulary;
 import org.raidwatch.topology.Topics;
 
 /**
  * raidwatch's HTTP server, read-only: the dashboard at {@code /}, the query API under {@code /api}
- * (rates, flags, a case, the forces, the live feed of flag changes), {@code /health}, {@code /ready}
+ * (rates, flags, a case, the forces, the rates' vocabulary, the live feed of flag changes), {@code /health}, {@code /ready}
  * and {@code /metrics}. A request for a force's rates or a case that another instance holds is
  * forwarded to that instance (its {@code application.server}); a request for every force's rates
  * gathers each instance's share. The JSON shapes are {@link OutputJson}'s and the README's.
@@ -43,6 +43,9 @@ public final class ApiServer implements AutoCloseable {
             super(message, cause);
         }
     }
+
+    /** The rates' vocabulary as {@code /api/vocabulary} answers it: the dashboard builds its table and chart from it. */
+    private static final Map<String, Object> VOCABULARY = vocabulary();
 
     private final ServiceMetrics metrics;
     private final Supplier<LocalDate> today;
@@ -75,12 +78,13 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             config.routes.get("/api/forces", ctx -> ApiAnswers.json(ctx, 200, Map.of("forces", Forces.CANONICAL_NAMES)));
             config.routes.get("/api/rates", this::rates);
+            config.routes.get("/api/vocabulary", ctx -> ApiAnswers.json(ctx, 200, VOCABULARY));
             config.routes.get("/api/flags", this::flags);
             config.routes.get("/api/cases/{raidId}", this::caseOf);
             config.routes.sse("/api/feed", this::feed);
             for (String unknown : List.of("/api", "/api/", "/api/<rest>")) {
                 config.routes.get(unknown, ctx -> ApiAnswers.json(ctx, 404, ApiAnswers.error("no such API path: " + ctx.path()
-                        + "; the API has /api/rates, /api/flags, /api/cases/{raidId}, /api/forces and /api/feed")));
+                        + "; the API has /api/rates, /api/flags, /api/cases/{raidId}, /api/forces, /api/vocabulary and /api/feed")));
             }
             ApiAnswers.mapErrors(config.routes);
         });
@@ -97,7 +101,7 @@ public final class ApiServer implements AutoCloseable {
 
     /**
      * Listens on the endpoint. Until {@link #attach} only {@code /health}, {@code /metrics}, the
-     * dashboard's files and {@code /api/forces} answer; the rest answer 503.
+     * dashboard's files, {@code /api/forces} and {@code /api/vocabulary} answer; the rest answer 503.
      *
      * @param today the day rates are judged on (the latest complete twelve-month window)
      * @throws CannotListenException when the address and port cannot be bound; the message says which
@@ -123,6 +127,23 @@ public final class ApiServer implements AutoCloseable {
         this.feed = new FlagFeed(clientProperties, topics.flaggedCases());
         this.queries = attached;
         this.runner = runner;
+    }
+
+    private static Map<String, Object> vocabulary() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("national", RateVocabulary.NATIONAL);
+        body.put("allTime", RateVocabulary.ALL_TIME);
+        body.put("latest", RateVocabulary.LATEST);
+        body.put("rollingMonths", RateVocabulary.ROLLING_MONTHS);
+        body.put("counters", RateVocabulary.COUNTERS);
+        body.put("rates", RateVocabulary.RATES.stream().map(rate -> {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("name", rate.name());
+            json.put("counted", rate.counted());
+            json.put("outOf", rate.outOf());
+            return json;
+        }).toList());
+        return body;
     }
 
     private StateQueries queries() {
@@ -156,8 +177,8 @@ public final class ApiServer implements AutoCloseable {
         String force = QueryParameters.force(ctx.queryParam("force"));
         String window = QueryParameters.window(ctx.queryParam("window"));
         LocalDate asOf = today.get();
-        String latest = RateWindows.latestCompleteWindow(asOf);
-        String wanted = "latest".equals(window) ? latest : window;
+        String latest = RateVocabulary.latestCompleteWindow(asOf);
+        String wanted = RateVocabulary.LATEST.equals(window) ? latest : window;
         List<Map<String, Object>> found = new ArrayList<>();
         if (force != null && !InstanceForwarding.isForwarded(ctx)) {
             StateQueries.Owner owner = state.ratesOwner(force);

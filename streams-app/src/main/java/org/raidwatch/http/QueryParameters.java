@@ -15,7 +15,7 @@ import org.raidwatch.contract.London;
 import org.raidwatch.schema.CaseFlag;
 import org.raidwatch.schema.FlagStatus;
 import org.raidwatch.schema.Severity;
-import org.raidwatch.topology.RateWindows;
+import org.raidwatch.topology.RateVocabulary;
 
 /** The API's query parameters, checked: each wrong value is a {@link BadRequest} saying what is accepted. */
 final class QueryParameters {
@@ -51,7 +51,7 @@ final class QueryParameters {
             return null;
         }
         String window = value.trim().toLowerCase(Locale.ROOT);
-        if (window.equals(RateWindows.ALL_TIME) || window.equals("latest")) {
+        if (window.equals(RateVocabulary.ALL_TIME) || window.equals(RateVocabulary.LATEST)) {
             return window;
         }
         try {

@@ -25,7 +25,7 @@ import org.raidwatch.runner.StreamsRunner;
 import org.raidwatch.schema.FlagStatus;
 import org.raidwatch.schema.ForceRates;
 import org.raidwatch.topology.ProcessingObserver;
-import org.raidwatch.topology.RateWindows;
+import org.raidwatch.topology.RateVocabulary;
 
 /**
  * raidwatch's metrics, in Prometheus' text format: what the topology reports (inputs read, flag
@@ -177,11 +177,11 @@ public final class ServiceMetrics implements ProcessingObserver, AutoCloseable {
             rateCounts.register(List.of(), true);
             return;
         }
-        String latest = RateWindows.latestCompleteWindow(today.get());
+        String latest = RateVocabulary.latestCompleteWindow(today.get());
         List<MultiGauge.Row<?>> rateRows = new ArrayList<>();
         List<MultiGauge.Row<?>> countRows = new ArrayList<>();
         for (String window : List.of(ALL_TIME, LATEST_TWELVE_MONTHS)) {
-            for (ForceRates r : StateQueries.inWindow(held, window.equals(ALL_TIME) ? RateWindows.ALL_TIME : latest)) {
+            for (ForceRates r : StateQueries.inWindow(held, window.equals(ALL_TIME) ? RateVocabulary.ALL_TIME : latest)) {
                 addRows(rateRows, countRows, r, window);
             }
         }
@@ -191,11 +191,11 @@ public final class ServiceMetrics implements ProcessingObserver, AutoCloseable {
 
     private static void addRows(List<MultiGauge.Row<?>> rateRows, List<MultiGauge.Row<?>> countRows, ForceRates r, String window) {
         Tags tags = Tags.of("force", r.getForce(), "window", window);
-        addRate(rateRows, tags, "no_referral", r.getNoReferralRate());
-        addRate(rateRows, tags, "no_victims", r.getNoVictimsRate());
-        addRate(rateRows, tags, "foi_answered", r.getFoiResponseRate());
-        for (String counter : RateWindows.COUNTERS) {
-            addCount(countRows, tags, snakeCase(counter), RateWindows.count(r, counter));
+        for (RateVocabulary.Rate rate : RateVocabulary.RATES) {
+            addRate(rateRows, tags, rate.label(), (Double) r.get(rate.name()));
+        }
+        for (String counter : RateVocabulary.COUNTERS) {
+            addCount(countRows, tags, RateVocabulary.snakeCase(counter), RateVocabulary.count(r, counter));
         }
     }
 
@@ -203,11 +203,6 @@ public final class ServiceMetrics implements ProcessingObserver, AutoCloseable {
         if (value != null) {
             rows.add(MultiGauge.Row.of(tags.and("rate", rate), value));
         }
-    }
-
-    /** A counter's name as a Prometheus label value: {@code claimedRaids} becomes {@code claimed_raids}. */
-    private static String snakeCase(String counter) {
-        return counter.replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
     }
 
     private static void addCount(List<MultiGauge.Row<?>> rows, Tags tags, String count, int value) {

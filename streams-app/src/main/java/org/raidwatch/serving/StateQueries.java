@@ -26,7 +26,7 @@ import org.raidwatch.schema.CaseState;
 import org.raidwatch.schema.ForceRates;
 import org.raidwatch.serde.SchemaRegistryUnavailableException;
 import org.raidwatch.topology.CaseTopology;
-import org.raidwatch.topology.RateWindows;
+import org.raidwatch.topology.RateVocabulary;
 import org.raidwatch.topology.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -167,23 +167,16 @@ public final class StateQueries {
                 inWindow.add(rates);
                 counted.add(rates.getForce());
             }
-            if (RateWindows.isAllTime(rates) && rates.getClaimedRaids() > 0) {
+            if (RateVocabulary.isAllTime(rates) && rates.getClaimedRaids() > 0) {
                 withRaids.add(rates.getForce());
             }
         }
         for (String quiet : withRaids) {
             if (!counted.contains(quiet)) {
-                inWindow.add(noClaimedRaids(quiet, window));
+                inWindow.add(RateVocabulary.zeroFilled(quiet, window));
             }
         }
         return inWindow;
-    }
-
-    /** A force's figures over a window in which none of its raids was claimed as a rescue. */
-    public static ForceRates noClaimedRaids(String force, String window) {
-        return ForceRates.newBuilder().setForce(force).setWindow(window).setClaimedRaids(0).setFoiRequested(0).setFoiAnswered(0)
-                .setReferralKnown(0).setNoReferral(0).setVictimsKnown(0).setNoVictims(0)
-                .setNoReferralRate(null).setNoVictimsRate(null).setFoiResponseRate(null).build();
     }
 
     /** A case when this instance is its active owner; null when no such raid is known. */

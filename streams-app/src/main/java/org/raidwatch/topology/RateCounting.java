@@ -80,9 +80,9 @@ final class RateCounting {
     /** The windows a raid in this month counts in: all time, and the twelve rolling windows that contain the month. */
     static List<String> windowsContaining(String raidMonth) {
         YearMonth month = YearMonth.parse(raidMonth);
-        List<String> windows = new ArrayList<>(RateWindows.ROLLING_MONTHS + 1);
-        windows.add(RateWindows.ALL_TIME);
-        for (int i = 0; i < RateWindows.ROLLING_MONTHS; i++) {
+        List<String> windows = new ArrayList<>(RateVocabulary.ROLLING_MONTHS + 1);
+        windows.add(RateVocabulary.ALL_TIME);
+        for (int i = 0; i < RateVocabulary.ROLLING_MONTHS; i++) {
             windows.add(month.plusMonths(i).toString());
         }
         return windows;
@@ -90,53 +90,40 @@ final class RateCounting {
 
     /** A window's rates after a change: the counts moved, the rates recomputed. */
     static ForceRates apply(ForceRates current, String force, String window, RateCounts change) {
-        RateCounts sum = plus(current == null ? zero() : countsOf(current), change, 1);
-        return ForceRates.newBuilder()
-                .setForce(force)
-                .setWindow(window)
-                .setClaimedRaids(sum.getClaimedRaids())
-                .setFoiRequested(sum.getFoiRequested())
-                .setFoiAnswered(sum.getFoiAnswered())
-                .setReferralKnown(sum.getReferralKnown())
-                .setNoReferral(sum.getNoReferral())
-                .setVictimsKnown(sum.getVictimsKnown())
-                .setNoVictims(sum.getNoVictims())
-                .setNoReferralRate(ratio(sum.getNoReferral(), sum.getReferralKnown()))
-                .setNoVictimsRate(ratio(sum.getNoVictims(), sum.getVictimsKnown()))
-                .setFoiResponseRate(ratio(sum.getFoiAnswered(), sum.getFoiRequested()))
-                .build();
-    }
-
-    private static RateCounts countsOf(ForceRates rates) {
-        return new RateCounts(rates.getClaimedRaids(), rates.getFoiRequested(), rates.getFoiAnswered(), rates.getReferralKnown(),
-                rates.getNoReferral(), rates.getVictimsKnown(), rates.getNoVictims());
+        int[] counts = current == null ? new int[RateVocabulary.COUNTERS.size()] : RateVocabulary.counts(current);
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] += (Integer) change.get(i);
+        }
+        return RateVocabulary.rates(force, window, counts);
     }
 
     private static void add(Map<List<String>, RateCounts> into, String force, String month, RateCounts counts, int sign) {
         into.merge(List.of(force, month), plus(zero(), counts, sign), (a, b) -> plus(a, b, 1));
     }
 
-    private static Double ratio(int part, int whole) {
-        return whole == 0 ? null : (double) part / whole;
-    }
-
     static RateCounts zero() {
-        return new RateCounts(0, 0, 0, 0, 0, 0, 0);
+        RateCounts zero = new RateCounts();
+        for (int i = 0; i < RateVocabulary.COUNTERS.size(); i++) {
+            zero.put(i, 0);
+        }
+        return zero;
     }
 
+    /** {@code a + sign * b}, counter by counter (the counts' fields are the counters, in order). */
     static RateCounts plus(RateCounts a, RateCounts b, int sign) {
-        return new RateCounts(
-                a.getClaimedRaids() + sign * b.getClaimedRaids(),
-                a.getFoiRequested() + sign * b.getFoiRequested(),
-                a.getFoiAnswered() + sign * b.getFoiAnswered(),
-                a.getReferralKnown() + sign * b.getReferralKnown(),
-                a.getNoReferral() + sign * b.getNoReferral(),
-                a.getVictimsKnown() + sign * b.getVictimsKnown(),
-                a.getNoVictims() + sign * b.getNoVictims());
+        RateCounts sum = new RateCounts();
+        for (int i = 0; i < RateVocabulary.COUNTERS.size(); i++) {
+            sum.put(i, (Integer) a.get(i) + sign * (Integer) b.get(i));
+        }
+        return sum;
     }
 
     static boolean isZero(RateCounts c) {
-        return c.getClaimedRaids() == 0 && c.getFoiRequested() == 0 && c.getFoiAnswered() == 0 && c.getReferralKnown() == 0
-                && c.getNoReferral() == 0 && c.getVictimsKnown() == 0 && c.getNoVictims() == 0;
+        for (int i = 0; i < RateVocabulary.COUNTERS.size(); i++) {
+            if ((Integer) c.get(i) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

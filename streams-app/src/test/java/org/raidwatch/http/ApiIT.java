@@ -40,7 +40,6 @@ import org.raidwatch.schema.CaseFlag;
 import org.raidwatch.schema.FlagStatus;
 import org.raidwatch.schema.ForceRates;
 import org.raidwatch.serde.InMemorySchemaRegistry;
-import org.raidwatch.topology.CaseTopology;
 import org.raidwatch.topology.TopicNames;
 
 /**
@@ -119,7 +118,7 @@ class ApiIT {
                         answered.add(r.get("force").asText());
                         ForceRates counted = rates.get(r.get("force").asText() + "|" + month);
                         assertSameRates(r, counted != null ? counted
-                                : org.raidwatch.serving.StateQueries.noClaimedRaids(r.get("force").asText(), month));
+                                : org.raidwatch.topology.RateVocabulary.zeroFilled(r.get("force").asText(), month));
                     });
                     assertThat(answered).as(window).isEqualTo(forcesWithRaids);
                 }
@@ -201,6 +200,16 @@ class ApiIT {
                 assertThat(page.contentType()).startsWith("text/html");
                 assertThat(http.get("/webjars/chart.js/4.4.7/dist/chart.umd.js").status()).isEqualTo(200);
                 assertThat(http.get("/api/forces").json().get("forces")).hasSize(44);
+
+                // And the dashboard learns the rates' vocabulary from the API: the counters in the rates' order, each rate a counter out of another
+                var vocabulary = http.get("/api/vocabulary").json();
+                assertThat(vocabulary.get("national").asText()).isEqualTo("ALL");
+                List<String> counters = new ArrayList<>();
+                vocabulary.get("counters").forEach(c -> counters.add(c.asText()));
+                assertThat(counters).containsExactly("claimedRaids", "foiRequested", "foiAnswered", "referralKnown", "noReferral",
+                        "victimsKnown", "noVictims");
+                assertThat(vocabulary.get("rates").get(0).toString())
+                        .isEqualTo("{\"name\":\"noReferralRate\",\"counted\":\"noReferral\",\"outOf\":\"referralKnown\"}");
 
                 // And the live feed sends flag changes as server-sent events
                 var event = java.util.concurrent.CompletableFuture.supplyAsync(() -> firstFeedEvent(port));

@@ -31,7 +31,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
+import org.raidwatch.deployment.TopicSetup;
 import org.raidwatch.local.LocalStack;
+import org.raidwatch.serde.SchemaRegistries;
 import org.raidwatch.local.ProcessingProgress;
 import org.raidwatch.runner.StreamsRunner;
 import org.raidwatch.topology.TopicNames;
@@ -87,6 +89,19 @@ final class BenchmarkRig implements AutoCloseable {
         return props;
     }
 
+    /** Production's Streams settings for one of several instances of an application in this process: each its own state folder. */
+    Properties streamsProperties(String applicationId, int threads, int instance) {
+        Properties props = streamsProperties(applicationId, threads);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, props.getProperty(StreamsConfig.STATE_DIR_CONFIG) + "-" + instance);
+        return props;
+    }
+
+    /** Topics under other names than the defaults, created (those missing) with this many partitions, their serdes on the rig's registry. */
+    Topics topicsNamed(TopicNames named, int partitions) {
+        TopicSetup.createMissing(admin, named, partitions, (short) 1, 30_000);
+        return Topics.create(named, SchemaRegistries.forUrl(stack.registryUrl()));
+    }
+
     void createTopic(String name, int partitions) {
         try {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
@@ -132,10 +147,18 @@ final class BenchmarkRig implements AutoCloseable {
      */
     long awaitInputsConsumed(String applicationId, Map<TopicPartition, Long> ends, StreamsRunner runner, long deadlineNanos)
             throws InterruptedException {
+        return awaitInputsConsumed(applicationId, ends, List.of(runner), deadlineNanos);
+    }
+
+    /** As {@link #awaitInputsConsumed(String, Map, StreamsRunner, long)}, for the instances of one application. */
+    long awaitInputsConsumed(String applicationId, Map<TopicPartition, Long> ends, List<StreamsRunner> runners, long deadlineNanos)
+            throws InterruptedException {
         List<String> behind = List.of();
         while (System.nanoTime() < deadlineNanos) {
-            if (runner.failure() != null) {
-                throw new IllegalStateException(applicationId + " stopped on an error", runner.failure());
+            for (StreamsRunner runner : runners) {
+                if (runner.failure() != null) {
+                    throw new IllegalStateException(applicationId + " stopped on an error", runner.failure());
+                }
             }
             long now = System.nanoTime();
             behind = ProcessingProgress.partitionsBehind(admin, applicationId, ends);
@@ -145,7 +168,7 @@ final class BenchmarkRig implements AutoCloseable {
             Thread.sleep(POLL_INTERVAL.toMillis());
         }
         throw new IllegalStateException(applicationId + " did not consume its inputs in time; behind: " + behind
-                + "; state " + runner.state());
+                + "; states " + runners.stream().map(StreamsRunner::state).toList());
     }
 
     /** CPU time of the JVM process so far: every thread, the in-process broker's included. */

@@ -2,10 +2,13 @@ package org.raidwatch.bench;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -18,25 +21,42 @@ import org.raidwatch.rules.RuleSet;
 import org.raidwatch.runner.StreamsRunner;
 import org.raidwatch.topology.CaseTopology;
 import org.raidwatch.topology.Topic;
+import org.raidwatch.topology.TopicNames;
+import org.raidwatch.topology.TopicRole;
 import org.raidwatch.topology.Topics;
 
 /**
  * How fast raidwatch processes raid reports and FOI updates, against what Kafka Streams itself
- * costs on the same machine: the synthetic national dataset is loaded once into the input topics,
- * then read by a pass-through application (decode every record with the same Avro serde and encode
- * it again, exactly-once) and by raidwatch, each with its own application id, one after the other.
+ * costs on the same machine. The synthetic national dataset is loaded once into the input topics;
+ * then, after both applications have run once over a smaller dataset on topics of their own (so the
+ * JIT has compiled the serdes, the topology and the rules before anything is timed), a pass-through
+ * application (decode every record with the same Avro serde and encode it again, exactly-once) and
+ * raidwatch take turns over the same inputs, {@code repeat} times each, every run with its own
+ * application id and output topics. Medians are reported.
  */
 public final class ThroughputBenchmark {
 
-    static final String BASELINE_ID = "bench-baseline";
-    static final String RAIDWATCH_ID = "bench-raidwatch";
-    static final String RAID_REPORTS_COPY = "bench-raid-reports-copy";
-    static final String FOI_UPDATES_COPY = "bench-foi-updates-copy";
+    /** Events per raid in the synthetic dataset, about: used to size it from a count of events. */
+    private static final double EVENTS_PER_RAID = 2.5;
+    /** The warm-up runs' dataset: a fifth of the measured one, at least this many events and at most 200,000. */
+    private static final int WARM_UP_MIN_EVENTS = 20_000;
+    private static final int WARM_UP_MAX_EVENTS = 200_000;
 
     /** How long the rate-deltas record count must stay unchanged to be final: several rate flushes. */
     private static final Duration RATE_DELTAS_QUIET = Duration.ofSeconds(3);
 
     private ThroughputBenchmark() {
+    }
+
+    /**
+     * What to measure.
+     *
+     * @param events     events in the dataset (the dataset is cut to exactly this many); 0 to size it by {@code raids}
+     * @param raids      raids in the dataset, when {@code events} is 0
+     * @param instances  Kafka Streams instances of each application in this process, each with {@code threads} stream threads
+     * @param repeat     how many times each application runs over the inputs
+     */
+    public record Options(long events, int raids, long seed, int partitions, int threads, int instances, int repeat, Duration timeout) {
     }
 
     /**
@@ -47,10 +67,12 @@ public final class ThroughputBenchmark {
      * @param streamThreadCpu    CPU time of its stream threads, nanoseconds (-1 when the JVM cannot tell)
      * @param clientThreadCpu    CPU time of every thread of the application (stream threads, producer I/O, heartbeats)
      * @param processCpu         CPU time of the whole process meanwhile, the in-process broker's included
+     * @param heapPeak           the most heap in use seen meanwhile (sampled every 50 ms), bytes
+     * @param rssPeak            the process's peak resident set meanwhile (the broker's included), bytes; -1 when unknown
      * @param rateDeltaRecords   records raidwatch wrote to its rate-deltas repartition topic (-1 for the baseline)
      */
     public record Run(String name, long events, Duration startup, Duration processing, long streamThreadCpu,
-                      long clientThreadCpu, long processCpu, long rateDeltaRecords) {
+                      long clientThreadCpu, long processCpu, long heapPeak, long rssPeak, long rateDeltaRecords) {
 
         public double eventsPerSecond() {
             return events / (processing.toNanos() / 1e9);
@@ -72,39 +94,159 @@ public final class ThroughputBenchmark {
     /**
      * @param raidReports  raid reports among the events
      * @param load         how long loading the pre-serialized events took, every send acknowledged
+     * @param warmUpEvents events in the warm-up dataset both applications ran over first, untimed
+     * @param baselines    the pass-through's runs, in order
+     * @param pipelines    raidwatch's runs, in order (each ran right after the baseline run of the same index)
      */
-    public record Result(int raids, long events, long raidReports, Duration load, Run baseline, Run raidwatch) {
-    }
+    public record Result(long events, long raidReports, Duration load, long warmUpEvents, List<Run> baselines, List<Run> pipelines) {
 
-    public static Result run(RuleSet rules, int raids, long seed, int partitions, int threads, Duration timeout)
-            throws InterruptedException {
-        BenchmarkRig.enableThreadCpuTime();
-        List<DemoDataset.Event> events = DemoDataset.generate(seed, raids);
-        try (BenchmarkRig rig = BenchmarkRig.start("raidwatch-bench-", partitions)) {
-            Topics topics = rig.topics();
-            long raidReports = events.stream().filter(e -> e.report() != null).count();
-            Duration load = load(rig, events);
-            Map<TopicPartition, Long> ends = rig.endOffsets(List.of(topics.raidReports().name(), topics.foiUpdates().name()));
-            long loaded = ends.values().stream().mapToLong(Long::longValue).sum();
-            if (loaded != events.size()) {
-                throw new IllegalStateException("the input topics hold " + loaded + " records, " + events.size() + " were sent");
+        public double baselineEventsPerSecond() {
+            return median(baselines, Run::eventsPerSecond);
+        }
+
+        public double pipelineEventsPerSecond() {
+            return median(pipelines, Run::eventsPerSecond);
+        }
+
+        /** The median of the pairs' ratios (each raidwatch run against the baseline run just before it). */
+        public double ratio() {
+            List<Double> ratios = new ArrayList<>();
+            for (int i = 0; i < pipelines.size(); i++) {
+                ratios.add(pipelines.get(i).eventsPerSecond() / baselines.get(i).eventsPerSecond());
             }
-            rig.createTopic(RAID_REPORTS_COPY, partitions);
-            rig.createTopic(FOI_UPDATES_COPY, partitions);
+            return median(ratios, r -> r);
+        }
 
-            Run baseline = measure(rig, "baseline", BASELINE_ID, threads, props -> passThrough(props, topics),
-                    ends, events.size(), timeout, null);
-            CaseTopology.Settings settings = CaseTopology.Settings.live().withInputPartitions(partitions);
-            Run raidwatch = measure(rig, "raidwatch", RAIDWATCH_ID, threads,
-                    props -> CaseTopology.build(props, topics, rules, settings), ends, events.size(), timeout,
-                    RAIDWATCH_ID + "-" + CaseTopology.RATE_DELTAS_TOPIC + "-repartition");
-            return new Result(raids, events.size(), raidReports, load, baseline, raidwatch);
+        public double pipelineCpuMicrosPerEvent() {
+            return median(pipelines, Run::streamThreadMicrosPerEvent);
+        }
+
+        public double baselineCpuMicrosPerEvent() {
+            return median(baselines, Run::streamThreadMicrosPerEvent);
+        }
+
+        public double pipelineHeapPeakMib() {
+            return median(pipelines, r -> r.heapPeak() / 1048576.0);
+        }
+
+        public double pipelineRssPeakMib() {
+            return median(pipelines, r -> r.rssPeak() < 0 ? Double.NaN : r.rssPeak() / 1048576.0);
+        }
+
+        public double rateDeltaRecordsPerEvent() {
+            return median(pipelines, r -> (double) r.rateDeltaRecords() / r.events());
         }
     }
 
+    /** The median of the values (the mean of the middle two for an even count). */
+    static <T> double median(List<T> items, ToDoubleFunction<T> value) {
+        double[] values = items.stream().mapToDouble(value).sorted().toArray();
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        int middle = values.length / 2;
+        return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+    }
+
+    /** The dataset the options ask for: by events, cut to exactly that many; or by raids. */
+    public static List<DemoDataset.Event> dataset(long seed, long events, int raids) {
+        if (events <= 0) {
+            return DemoDataset.generate(seed, raids);
+        }
+        int sized = (int) Math.min(Integer.MAX_VALUE, Math.ceil(events / EVENTS_PER_RAID));
+        List<DemoDataset.Event> generated = DemoDataset.generate(seed, sized);
+        while (generated.size() < events) {
+            sized = (int) Math.min(Integer.MAX_VALUE, sized * 1.1 + 1);
+            generated = DemoDataset.generate(seed, sized);
+        }
+        return List.copyOf(generated.subList(0, (int) events));
+    }
+
+    /**
+     * Runs the benchmark.
+     *
+     * @param progress told what is happening, a line at a time (a run can take minutes)
+     */
+    public static Result run(RuleSet rules, Options options, Consumer<String> progress) throws InterruptedException {
+        BenchmarkRig.enableThreadCpuTime();
+        List<DemoDataset.Event> events = dataset(options.seed(), options.events(), options.raids());
+        int warmUpSize = (int) Math.max(WARM_UP_MIN_EVENTS, Math.min(WARM_UP_MAX_EVENTS, events.size() / 5));
+        List<DemoDataset.Event> warmUp = dataset(options.seed() + 1, warmUpSize, 0);
+        try (BenchmarkRig rig = BenchmarkRig.start("raidwatch-bench-", options.partitions())) {
+            progress.accept(String.format(java.util.Locale.ROOT, "loading %,d events", events.size()));
+            Topics topics = rig.topics();
+            long raidReports = events.stream().filter(e -> e.report() != null).count();
+            Duration load = load(rig, topics, events);
+            Map<TopicPartition, Long> ends = loadedEnds(rig, topics, events.size());
+
+            progress.accept(String.format(java.util.Locale.ROOT, "warming up: both applications over %,d other events on other topics",
+                    warmUp.size()));
+            Topics warmUpTopics = rig.topicsNamed(prefixed("warm-up-"), options.partitions());
+            load(rig, warmUpTopics, warmUp);
+            Map<TopicPartition, Long> warmUpEnds = loadedEnds(rig, warmUpTopics, warmUp.size());
+            baseline(rig, options, warmUpTopics, "warm-up", warmUpEnds, warmUp.size());
+            pipeline(rig, rules, options, warmUpTopics, "warm-up", warmUpEnds, warmUp.size());
+
+            List<Run> baselines = new ArrayList<>();
+            List<Run> pipelines = new ArrayList<>();
+            for (int round = 1; round <= options.repeat(); round++) {
+                progress.accept("round " + round + " of " + options.repeat() + ": baseline");
+                baselines.add(baseline(rig, options, topics, "" + round, ends, events.size()));
+                progress.accept("round " + round + " of " + options.repeat() + ": raidwatch");
+                // Each raidwatch run writes outputs of its own, so none starts with another's flags in its global store.
+                Topics runTopics = rig.topicsNamed(inputsWithOutputsPrefixed("run-" + round + "-"), options.partitions());
+                pipelines.add(pipeline(rig, rules, options, runTopics, "" + round, ends, events.size()));
+            }
+            return new Result(events.size(), raidReports, load, warmUp.size(), baselines, pipelines);
+        }
+    }
+
+    private static Run baseline(BenchmarkRig rig, ThroughputBenchmark.Options options, Topics topics, String round,
+                                Map<TopicPartition, Long> ends, long events) throws InterruptedException {
+        String applicationId = "bench-baseline-" + round;
+        String copyPrefix = "bench-copy-" + round + "-";
+        rig.createTopic(copyPrefix + topics.raidReports().name(), options.partitions());
+        rig.createTopic(copyPrefix + topics.foiUpdates().name(), options.partitions());
+        return measure(rig, "baseline", applicationId, options, props -> passThrough(props, topics, copyPrefix), ends, events, null);
+    }
+
+    private static Run pipeline(BenchmarkRig rig, RuleSet rules, ThroughputBenchmark.Options options, Topics topics, String round,
+                                Map<TopicPartition, Long> ends, long events) throws InterruptedException {
+        String applicationId = "bench-raidwatch-" + round;
+        CaseTopology.Settings settings = CaseTopology.Settings.live().withInputPartitions(options.partitions());
+        return measure(rig, "raidwatch", applicationId, options, props -> CaseTopology.build(props, topics, rules, settings), ends,
+                events, applicationId + "-" + CaseTopology.RATE_DELTAS_TOPIC + "-repartition");
+    }
+
+    private static TopicNames prefixed(String prefix) {
+        Map<TopicRole, String> names = new EnumMap<>(TopicRole.class);
+        for (TopicRole role : TopicRole.values()) {
+            names.put(role, prefix + role.defaultName());
+        }
+        return TopicNames.of(names);
+    }
+
+    private static TopicNames inputsWithOutputsPrefixed(String prefix) {
+        Map<TopicRole, String> names = new EnumMap<>(TopicRole.class);
+        for (TopicRole role : TopicRole.values()) {
+            boolean input = role == TopicRole.RAID_REPORTS || role == TopicRole.FOI_UPDATES;
+            names.put(role, input ? role.defaultName() : prefix + role.defaultName());
+        }
+        return TopicNames.of(names);
+    }
+
+    private static Map<TopicPartition, Long> loadedEnds(BenchmarkRig rig, Topics topics, long expected) throws InterruptedException {
+        Map<TopicPartition, Long> ends = rig.endOffsets(List.of(topics.raidReports().name(), topics.foiUpdates().name()));
+        long loaded = ends.values().stream().mapToLong(Long::longValue).sum();
+        if (loaded != expected) {
+            throw new IllegalStateException("the input topics hold " + loaded + " records, " + expected + " were sent");
+        }
+        return ends;
+    }
+
     /** Loads the events, serialized beforehand so that encoding them is not part of the load time. */
-    private static Duration load(BenchmarkRig rig, List<DemoDataset.Event> events) {
-        List<ProducerRecord<String, byte[]>> records = serialized(events, rig.topics());
+    private static Duration load(BenchmarkRig rig, Topics topics, List<DemoDataset.Event> events) {
+        List<ProducerRecord<String, byte[]>> records = serialized(events, topics);
         long started = System.nanoTime();
         try (BenchmarkRig.Sender sender = rig.sender()) {
             records.forEach(sender::send);
@@ -130,30 +272,56 @@ public final class ThroughputBenchmark {
     }
 
     /**
-     * Runs one application from a cold start until it has consumed every input, and measures it.
+     * Runs one application (its instances in this process) from a cold start until it has consumed
+     * every input, and measures it.
      *
      * @param rateDeltasTopic the repartition topic whose records to count once the rates have settled; null for none
      */
-    private static Run measure(BenchmarkRig rig, String name, String applicationId, int threads,
+    private static Run measure(BenchmarkRig rig, String name, String applicationId, Options options,
                                Function<Properties, Topology> topology, Map<TopicPartition, Long> ends, long events,
-                               Duration timeout, String rateDeltasTopic) throws InterruptedException {
-        Properties props = rig.streamsProperties(applicationId, threads);
-        Topology built = topology.apply(props);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long cpuBefore = BenchmarkRig.processCpuNanos();
-        long started = System.nanoTime();
-        try (StreamsRunner runner = new StreamsRunner(built, props)) {
-            if (!runner.start(timeout)) {
-                throw new IllegalStateException(applicationId + " did not start (state " + runner.state() + ")", runner.failure());
+                               String rateDeltasTopic) throws InterruptedException {
+        System.gc(); // the previous run's garbage is not this one's heap
+        long deadline = System.nanoTime() + options.timeout().toNanos();
+        List<StreamsRunner> runners = new ArrayList<>();
+        try (MemoryWatch memory = MemoryWatch.start()) {
+            long cpuBefore = BenchmarkRig.processCpuNanos();
+            long started = System.nanoTime();
+            try {
+                for (int i = 0; i < options.instances(); i++) {
+                    Properties props = rig.streamsProperties(applicationId, options.threads(), i);
+                    runners.add(new StreamsRunner(topology.apply(props), props));
+                }
+                startTogether(applicationId, runners, options.timeout());
+                long running = System.nanoTime();
+                long consumed = rig.awaitInputsConsumed(applicationId, ends, runners, deadline);
+                // Sampled before closing, while the threads are alive; the settling below is idle time.
+                BenchmarkRig.ThreadCpu threadCpu = BenchmarkRig.threadCpu(applicationId);
+                long processCpu = BenchmarkRig.processCpuNanos() - cpuBefore;
+                MemoryWatch.Peaks peaks = memory.peaks();
+                long rateDeltas = rateDeltasTopic == null ? -1 : settledRecordsSent(runners, rateDeltasTopic, deadline);
+                return new Run(name, events, Duration.ofNanos(running - started), Duration.ofNanos(consumed - running),
+                        threadCpu.streamThreads(), threadCpu.clientThreads(), processCpu, peaks.heap(), peaks.rss(), rateDeltas);
+            } finally {
+                runners.forEach(StreamsRunner::close);
             }
-            long running = System.nanoTime();
-            long consumed = rig.awaitInputsConsumed(applicationId, ends, runner, deadline);
-            // Sampled before closing, while the threads are alive; the settling below is idle time.
-            BenchmarkRig.ThreadCpu threadCpu = BenchmarkRig.threadCpu(applicationId);
-            long processCpu = BenchmarkRig.processCpuNanos() - cpuBefore;
-            long rateDeltas = rateDeltasTopic == null ? -1 : settledRecordsSent(runner, rateDeltasTopic, deadline);
-            return new Run(name, events, Duration.ofNanos(running - started), Duration.ofNanos(consumed - running),
-                    threadCpu.streamThreads(), threadCpu.clientThreads(), processCpu, rateDeltas);
+        }
+    }
+
+    /** Starts the instances at once (one after the other, each would rebalance the ones already running). */
+    private static void startTogether(String applicationId, List<StreamsRunner> runners, Duration timeout) throws InterruptedException {
+        List<java.util.concurrent.CompletableFuture<Boolean>> started = runners.stream()
+                .map(runner -> java.util.concurrent.CompletableFuture.supplyAsync(() -> runner.start(timeout))).toList();
+        for (int i = 0; i < runners.size(); i++) {
+            boolean running;
+            try {
+                running = started.get(i).get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException(applicationId + " did not start: " + e.getCause(), e.getCause());
+            }
+            if (!running) {
+                throw new IllegalStateException(applicationId + " did not start (state " + runners.get(i).state() + ")",
+                        runners.get(i).failure());
+            }
         }
     }
 
@@ -163,12 +331,12 @@ public final class ThroughputBenchmark {
      * producers' own metrics rather than by reading the topic: Kafka Streams purges consumed
      * repartition records, and a topic's offsets also count transaction markers.
      */
-    private static long settledRecordsSent(StreamsRunner runner, String topic, long deadlineNanos) throws InterruptedException {
-        long count = recordsSent(runner, topic);
+    private static long settledRecordsSent(List<StreamsRunner> runners, String topic, long deadlineNanos) throws InterruptedException {
+        long count = recordsSent(runners, topic);
         long unchangedSince = System.nanoTime();
         while (System.nanoTime() - unchangedSince < RATE_DELTAS_QUIET.toNanos() && System.nanoTime() < deadlineNanos) {
             Thread.sleep(BenchmarkRig.POLL_INTERVAL.toMillis());
-            long now = recordsSent(runner, topic);
+            long now = recordsSent(runners, topic);
             if (now != count) {
                 count = now;
                 unchangedSince = System.nanoTime();
@@ -177,19 +345,20 @@ public final class ThroughputBenchmark {
         return count;
     }
 
-    private static long recordsSent(StreamsRunner runner, String topic) {
-        return (long) BenchmarkRig.metricValues(runner.kafkaStreams().metrics(), "producer-topic-metrics", "record-send-total",
-                tags -> topic.equals(tags.get("topic"))).stream().mapToDouble(Double::doubleValue).sum();
+    private static long recordsSent(List<StreamsRunner> runners, String topic) {
+        return (long) runners.stream().flatMap(runner -> BenchmarkRig.metricValues(runner.kafkaStreams().metrics(),
+                "producer-topic-metrics", "record-send-total", tags -> topic.equals(tags.get("topic"))).stream())
+                .mapToDouble(Double::doubleValue).sum();
     }
 
     /**
      * The baseline: each input record decoded with raidwatch's Avro serde and encoded again to a copy
      * topic, nothing else; every node named, as raidwatch's settings require.
      */
-    static Topology passThrough(Properties props, Topics topics) {
+    static Topology passThrough(Properties props, Topics topics, String copyPrefix) {
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
-        copy(builder, topics.raidReports(), RAID_REPORTS_COPY, "raid-reports");
-        copy(builder, topics.foiUpdates(), FOI_UPDATES_COPY, "foi-updates");
+        copy(builder, topics.raidReports(), copyPrefix + topics.raidReports().name(), "raid-reports");
+        copy(builder, topics.foiUpdates(), copyPrefix + topics.foiUpdates().name(), "foi-updates");
         return builder.build(props);
     }
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.raidwatch.bench.LatencyBenchmark;
 import org.raidwatch.bench.ThroughputBenchmark;
 import org.raidwatch.bench.TimePassingBenchmark;
 import org.raidwatch.demo.DemoDataset;
@@ -23,10 +24,11 @@ import picocli.CommandLine;
         header = "Measure raidwatch on this machine: throughput against a pass-through baseline, and time passing.",
         description = {
                 "Benchmarks on a private in-process Kafka broker (storage in a temporary folder removed at the end) with an in-memory schema registry, exactly-once as in production.",
-                "  throughput    the synthetic national dataset through a pass-through application and through raidwatch: events/s and CPU per event",
+                "  throughput    the synthetic national dataset through a pass-through application and through raidwatch, warmed and alternated: events/s, CPU per event, memory",
+                "  latency       a fresh instance sent events at a steady rate: how long each flag takes to reach a read_committed subscriber",
                 "  time-passing  many unanswered FOI requests falling overdue at once: time to raise every flag, punctuation latency, stability",
                 "Run on a quiet machine; the runs must be long enough for the baseline to be more than noise."},
-        subcommands = {BenchCommand.Throughput.class, BenchCommand.TimePassing.class})
+        subcommands = {BenchCommand.Throughput.class, BenchCommand.Latency.class, BenchCommand.TimePassing.class})
 final class BenchCommand implements Runnable {
 
     @Spec
@@ -34,80 +36,207 @@ final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a benchmark: throughput or time-passing");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a benchmark: throughput, latency or time-passing");
     }
 
     @Command(name = "throughput", mixinStandardHelpOptions = true, sortOptions = false,
             header = "Events per second and CPU per event, raidwatch against a pass-through baseline.",
             description = {
-                    "Generates the demo's synthetic national dataset, loads every event into raid-reports and foi-updates (Avro, keyed by raid id, every send acknowledged), then runs on the same inputs, one after the other, each from a cold start with its own application id:",
+                    "Generates the demo's synthetic national dataset, loads every event into raid-reports and foi-updates (Avro, keyed by raid id, every send acknowledged). "
+                            + "Both applications first run once, untimed, over a smaller dataset on topics of their own, so the JIT has compiled them before anything is measured. "
+                            + "Then they take turns over the same inputs, --repeat times each, every run from a cold start with its own application id:",
                     "  baseline   exactly-once pass-through: decode every record with raidwatch's Avro serde, encode it again to a copy topic",
-                    "  raidwatch  the production topology, live",
-                    "For each: time from RUNNING until its committed offsets reach the end of both inputs, events/s, CPU per event of its stream threads, of all its threads and of the whole process (the broker's included), and raidwatch's throughput as a fraction of the baseline's. Also the records raidwatch wrote to its rate-deltas repartition topic, per input event.",
+                    "  raidwatch  the production topology, live, with output topics of its own",
+                    "For each run: time from RUNNING until its committed offsets reach the end of both inputs, events/s, CPU per event of its stream threads, of all its threads and of the whole process (the broker's included), the most heap in use and the process's peak resident set. "
+                            + "Then the medians, raidwatch's throughput as a fraction of the baseline's (the median of each round's ratio), and the records raidwatch wrote to its rate-deltas repartition topic per input event.",
+                    "Log lines go to raidwatch-bench.log in the temporary folder; progress to standard error.",
                     "Exit status: 0 measured; 1 a run failed or did not finish within --timeout; 2 usage error."})
     static final class Throughput implements Callable<Integer> {
 
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--raids", paramLabel = "N", defaultValue = "100000",
-                description = "Raids in the synthetic dataset; each brings a report and usually FOI updates (default: ${DEFAULT-VALUE}).")
-        int raids;
+        @Option(names = "--events", paramLabel = "N", defaultValue = "1000000",
+                description = "Events in the synthetic dataset, raid reports and FOI updates together (default: ${DEFAULT-VALUE}).")
+        long events;
+
+        @Option(names = "--raids", paramLabel = "N",
+                description = "Size the dataset by raids instead (each brings a report and usually FOI updates, about 2.6 events).")
+        Integer raids;
 
         @Option(names = "--partitions", paramLabel = "P", defaultValue = "2",
                 description = "Partitions of each input topic (default: ${DEFAULT-VALUE}).")
         int partitions;
 
+        @Option(names = "--threads", paramLabel = "T", defaultValue = "1",
+                description = "Stream threads of each instance (default: ${DEFAULT-VALUE}).")
+        int threads;
+
+        @Option(names = "--instances", paramLabel = "I", defaultValue = "1",
+                description = "Instances of each application, in this process, sharing the work (default: ${DEFAULT-VALUE}).")
+        int instances;
+
+        @Option(names = "--repeat", paramLabel = "K", defaultValue = "3",
+                description = "Runs of each application, alternating; medians are reported (default: ${DEFAULT-VALUE}).")
+        int repeat;
+
         @Option(names = "--seed", paramLabel = "S", defaultValue = "" + DemoDataset.DEFAULT_SEED,
                 description = "Seed of the synthetic dataset; the same seed gives the same data (default: ${DEFAULT-VALUE}).")
         long seed;
 
-        @Option(names = "--threads", paramLabel = "T", defaultValue = "1",
-                description = "Stream threads of each application (default: ${DEFAULT-VALUE}).")
-        int threads;
-
         @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30m", converter = DurationConverter.class,
                 description = "Give up when one run takes longer (default: ${DEFAULT-VALUE}).")
         Duration timeout;
+
+        @Option(names = "--json", description = "Print one line of JSON with the medians and every run instead of the table.")
+        boolean json;
 
         @Mixin
         RulesOption rules;
 
         @Override
         public Integer call() throws Exception {
-            if (raids < 1 || partitions < 1 || threads < 1) {
-                throw new Failures.UsageFailure("--raids, --partitions and --threads must be positive");
+            if (events < 1 || (raids != null && raids < 1) || partitions < 1 || threads < 1 || instances < 1 || repeat < 1) {
+                throw new Failures.UsageFailure("--events, --raids, --partitions, --threads, --instances and --repeat must be positive");
             }
             RuleSet ruleSet = rules.load();
             PrintWriter out = spec.commandLine().getOut();
-            out.printf(Locale.ROOT, "raidwatch bench throughput: %,d raids, seed %d, %d partitions, %d stream thread%s, exactly-once, rule set %s (%s)%n",
-                    raids, seed, partitions, threads, threads == 1 ? "" : "s", ruleSet.version(), ruleSet.source());
-            out.flush();
-
-            ThroughputBenchmark.Result result = ThroughputBenchmark.run(ruleSet, raids, seed, partitions, threads, timeout);
-
-            out.printf(Locale.ROOT, "  %,d events (%,d raid reports, %,d FOI updates) loaded in %.1f s, every one acknowledged%n%n",
-                    result.events(), result.raidReports(), result.events() - result.raidReports(), seconds(result.load()));
-            out.printf(Locale.ROOT, "  %-10s %9s %12s %10s %14s %14s %14s %11s%n", "", "startup", "processing", "events/s",
-                    "stream-thread", "app threads", "process", "throughput");
-            out.printf(Locale.ROOT, "  %-10s %9s %12s %10s %14s %14s %14s %11s%n", "", "s", "s", "", "CPU us/event", "CPU us/event",
-                    "CPU us/event", "vs baseline");
-            double baselineRate = result.baseline().eventsPerSecond();
-            for (ThroughputBenchmark.Run run : List.of(result.baseline(), result.raidwatch())) {
-                out.printf(Locale.ROOT, "  %-10s %9.2f %12.2f %,10.0f %14.2f %14.2f %14.2f %11.3f%n", run.name(),
-                        seconds(run.startup()), seconds(run.processing()), run.eventsPerSecond(),
-                        run.streamThreadMicrosPerEvent(), run.clientThreadMicrosPerEvent(), run.processMicrosPerEvent(),
-                        run.eventsPerSecond() / baselineRate);
+            PrintWriter err = spec.commandLine().getErr();
+            ThroughputBenchmark.Options options = new ThroughputBenchmark.Options(raids != null ? 0 : events, raids != null ? raids : 0,
+                    seed, partitions, threads, instances, repeat, timeout);
+            String setup = String.format(Locale.ROOT, "seed %d, %d partitions, %d instance%s of %d stream thread%s, exactly-once, rule set %s (%s)",
+                    seed, partitions, instances, instances == 1 ? "" : "s", threads, threads == 1 ? "" : "s", ruleSet.version(), ruleSet.source());
+            if (!json) {
+                out.println("raidwatch bench throughput: " + setup);
+                out.flush();
             }
-            ThroughputBenchmark.Run raidwatch = result.raidwatch();
-            out.printf(Locale.ROOT, "%n  raidwatch's stream threads spend %.1fx the baseline's CPU per event%n",
-                    raidwatch.streamThreadMicrosPerEvent() / result.baseline().streamThreadMicrosPerEvent());
-            out.printf(Locale.ROOT, "  rate-deltas repartition records: %,d, %.4f per input event%n", raidwatch.rateDeltaRecords(),
-                    (double) raidwatch.rateDeltaRecords() / result.events());
-            List<String> options = new ArrayList<>(List.of("--raids", "" + raids, "--partitions", "" + partitions,
-                    "--seed", "" + seed, "--threads", "" + threads, "--timeout", timeout.toString()));
-            rulesOption(rules, options);
-            out.println("  command: " + commandLine("throughput", options));
+            ThroughputBenchmark.Result result = ConsoleLogging.divertedWhile(err, "bench", () -> ThroughputBenchmark.run(ruleSet, options,
+                    line -> {
+                        err.println("raidwatch bench throughput: " + line);
+                        err.flush();
+                    }));
+            List<String> command = new ArrayList<>(raids != null ? List.of("--raids", "" + raids) : List.of("--events", "" + events));
+            command.addAll(List.of("--partitions", "" + partitions, "--threads", "" + threads, "--instances", "" + instances,
+                    "--repeat", "" + repeat, "--seed", "" + seed, "--timeout", timeout.toString()));
+            rulesOption(rules, command);
+            if (json) {
+                command.add("--json");
+                out.println(BenchJson.throughput(result, options, ruleSet.version(), commandLine("throughput", command)));
+                out.flush();
+                return ExitCodes.OK;
+            }
+            out.printf(Locale.ROOT, "  %,d events (%,d raid reports, %,d FOI updates) loaded in %.1f s, every one acknowledged;"
+                            + " warmed up on %,d other events%n%n", result.events(), result.raidReports(), result.events() - result.raidReports(),
+                    seconds(result.load()), result.warmUpEvents());
+            out.printf(Locale.ROOT, "  %-12s %8s %11s %10s %14s %14s %14s %9s %9s%n", "", "startup", "processing", "events/s",
+                    "stream-thread", "app threads", "process", "heap peak", "RSS peak");
+            out.printf(Locale.ROOT, "  %-12s %8s %11s %10s %14s %14s %14s %9s %9s%n", "", "s", "s", "", "CPU us/event", "CPU us/event",
+                    "CPU us/event", "MiB", "MiB");
+            for (int i = 0; i < result.pipelines().size(); i++) {
+                for (ThroughputBenchmark.Run run : List.of(result.baselines().get(i), result.pipelines().get(i))) {
+                    out.printf(Locale.ROOT, "  %-12s %8.2f %11.2f %,10.0f %14.2f %14.2f %14.2f %,9.0f %,9.0f%n", run.name() + " " + (i + 1),
+                            seconds(run.startup()), seconds(run.processing()), run.eventsPerSecond(),
+                            run.streamThreadMicrosPerEvent(), run.clientThreadMicrosPerEvent(), run.processMicrosPerEvent(),
+                            run.heapPeak() / 1048576.0, run.rssPeak() < 0 ? Double.NaN : run.rssPeak() / 1048576.0);
+                }
+            }
+            out.printf(Locale.ROOT, "%n  medians of %d runs each:%n", repeat);
+            out.printf(Locale.ROOT, "  %-34s %,12.0f events/s, %8.2f us of stream-thread CPU per event%n", "raidwatch",
+                    result.pipelineEventsPerSecond(), result.pipelineCpuMicrosPerEvent());
+            out.printf(Locale.ROOT, "  %-34s %,12.0f events/s, %8.2f us of stream-thread CPU per event%n", "baseline (pass-through)",
+                    result.baselineEventsPerSecond(), result.baselineCpuMicrosPerEvent());
+            out.printf(Locale.ROOT, "  %-34s %12.3f%n", "throughput ratio (raidwatch/baseline)", result.ratio());
+            out.printf(Locale.ROOT, "  %-34s %12.1fx%n", "CPU per event vs the baseline's",
+                    result.pipelineCpuMicrosPerEvent() / result.baselineCpuMicrosPerEvent());
+            out.printf(Locale.ROOT, "  %-34s %,12.0f MiB heap, %,.0f MiB resident (the broker's included)%n", "raidwatch's peak memory",
+                    result.pipelineHeapPeakMib(), result.pipelineRssPeakMib());
+            out.printf(Locale.ROOT, "  %-34s %12.4f per input event%n", "rate-deltas repartition records", result.rateDeltaRecordsPerEvent());
+            out.println("  command: " + commandLine("throughput", command));
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "latency", mixinStandardHelpOptions = true, sortOptions = false,
+            header = "How long a flag takes to reach a subscriber, at a steady rate of events.",
+            description = {
+                    "Starts raidwatch on a private broker and, from the moment it first reports RUNNING, sends it the synthetic dataset's events at --rate a second for --duration, "
+                            + "each stamped with the time it is sent. A read_committed consumer of flagged-cases notes, for every flag change, the time it received it less the record's "
+                            + "timestamp (an output carries the timestamp of the input that caused it).",
+                    "Reports p50, p99 and the maximum over the run, and the p99 of each 10-second slice by when the inputs were sent (the first slices show a fresh instance).",
+                    "Log lines go to raidwatch-bench.log in the temporary folder; progress to standard error.",
+                    "Exit status: 0 measured; 1 a run failed; 2 usage error."})
+    static final class Latency implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--rate", paramLabel = "R", defaultValue = "1000", description = "Events offered per second (default: ${DEFAULT-VALUE}).")
+        int rate;
+
+        @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
+                description = "How long events are offered (default: ${DEFAULT-VALUE}).")
+        Duration duration;
+
+        @Option(names = "--partitions", paramLabel = "P", defaultValue = "2",
+                description = "Partitions of each input topic (default: ${DEFAULT-VALUE}).")
+        int partitions;
+
+        @Option(names = "--threads", paramLabel = "T", defaultValue = "1", description = "Stream threads (default: ${DEFAULT-VALUE}).")
+        int threads;
+
+        @Option(names = "--seed", paramLabel = "S", defaultValue = "" + DemoDataset.DEFAULT_SEED,
+                description = "Seed of the synthetic dataset (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
+                description = "Give up when raidwatch has not started by then (default: ${DEFAULT-VALUE}).")
+        Duration timeout;
+
+        @Option(names = "--json", description = "Print one line of JSON instead of the report.")
+        boolean json;
+
+        @Mixin
+        RulesOption rules;
+
+        @Override
+        public Integer call() throws Exception {
+            if (rate < 1 || duration.toSeconds() < 1 || partitions < 1 || threads < 1) {
+                throw new Failures.UsageFailure("--rate, --partitions and --threads must be positive and --duration at least a second");
+            }
+            RuleSet ruleSet = rules.load();
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            LatencyBenchmark.Options options = new LatencyBenchmark.Options(rate, duration, seed, partitions, threads, timeout);
+            if (!json) {
+                out.printf(Locale.ROOT, "raidwatch bench latency: %,d events/s for %s, seed %d, %d partitions, %d stream thread%s, exactly-once, rule set %s (%s)%n",
+                        rate, duration, seed, partitions, threads, threads == 1 ? "" : "s", ruleSet.version(), ruleSet.source());
+                out.flush();
+            }
+            LatencyBenchmark.Result result = ConsoleLogging.divertedWhile(err, "bench", () -> LatencyBenchmark.run(ruleSet, options,
+                    line -> {
+                        err.println("raidwatch bench latency: " + line);
+                        err.flush();
+                    }));
+            List<String> command = new ArrayList<>(List.of("--rate", "" + rate, "--duration", duration.toString(), "--partitions",
+                    "" + partitions, "--threads", "" + threads, "--seed", "" + seed, "--timeout", timeout.toString()));
+            rulesOption(rules, command);
+            if (json) {
+                command.add("--json");
+                out.println(BenchJson.latency(result, options, ruleSet.version(), commandLine("latency", command)));
+                out.flush();
+                return ExitCodes.OK;
+            }
+            out.printf(Locale.ROOT, "  started in %.1f s; sent %,d events in %.1f s (%,.0f a second; the sender fell behind its schedule by at most %d ms)%n",
+                    seconds(result.startup()), result.sent(), seconds(result.sending()), result.offeredPerSecond(), result.behind());
+            out.printf(Locale.ROOT, "  %,d flag changes received: p50 %.0f ms, p99 %.0f ms, max %d ms%n", result.latenciesMs().length,
+                    result.percentile(50), result.percentile(99), result.max());
+            StringBuilder slices = new StringBuilder();
+            for (double p99 : result.sliceP99Ms()) {
+                slices.append(slices.length() == 0 ? "" : ", ").append(Double.isNaN(p99) ? "-" : String.format(Locale.ROOT, "%.0f", p99));
+            }
+            out.println("  p99 of each 10-second slice, ms: " + slices);
+            out.println("  command: " + commandLine("latency", command));
             out.flush();
             return ExitCodes.OK;
         }

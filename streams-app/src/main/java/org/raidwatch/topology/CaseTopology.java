@@ -161,12 +161,15 @@ public final class CaseTopology {
     public static Topology build(Properties streamsProperties, Topics topics, LiveRuleSet rules, Settings settings,
                                  ProcessingObserver observer) {
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(streamsProperties)));
-        addStore(builder, CASES_STORE, topics.caseStateSerde());
-        addStore(builder, DUE_CASES_STORE, Serdes.String());
-        addStore(builder, REEVALUATION_STORE, Serdes.String());
-        addStore(builder, RATE_BUFFER_STORE, topics.rateCountsSerde());
-        addStore(builder, FORCE_RATES_STORE, topics.forceRates().valueSerde());
-        addStore(builder, MOVED_RATES_STORE, Serdes.String());
+        // A raid's inputs seldom fall within one commit interval of each other: a record cache in front of the
+        // cases and their index would hold nearly every key once, and cost a sorted-map lookup on every read and write.
+        addStore(builder, CASES_STORE, topics.caseStateSerde(), false);
+        addStore(builder, DUE_CASES_STORE, Serdes.String(), false);
+        addStore(builder, REEVALUATION_STORE, Serdes.String(), false);
+        // The rate stores write the same few keys (a force's months and windows) over and over: cached.
+        addStore(builder, RATE_BUFFER_STORE, topics.rateCountsSerde(), true);
+        addStore(builder, FORCE_RATES_STORE, topics.forceRates().valueSerde(), true);
+        addStore(builder, MOVED_RATES_STORE, Serdes.String(), true);
 
         // A global store kept by a plain put: the flags' timestamps come from many partitions' inputs and
         // need not rise, which a global KTable would warn about on every record.
@@ -247,12 +250,13 @@ public final class CaseTopology {
     }
 
     /**
-     * A RocksDB store with Kafka Streams' record cache in front: writes to a key between two commits
-     * reach RocksDB and the changelog once, at the commit (processor API stores have no cache unless
-     * asked, unlike the DSL's).
+     * A RocksDB store, with Kafka Streams' record cache in front when {@code cached}: then writes to a
+     * key between two commits reach RocksDB and the changelog once, at the commit (processor API
+     * stores have no cache unless asked, unlike the DSL's), at the price of a sorted-map lookup on
+     * every read and write.
      */
-    private static <V> void addStore(StreamsBuilder builder, String name, Serde<V> values) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values)
-                .withCachingEnabled());
+    private static <V> void addStore(StreamsBuilder builder, String name, Serde<V> values, boolean cached) {
+        var store = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values);
+        builder.addStateStore(cached ? store.withCachingEnabled() : store.withCachingDisabled());
     }
 }

@@ -32,6 +32,8 @@ public final class Forces {
 
     private static final List<String> SUFFIXES = List.of("police service", "constabulary", "service", "police");
     private static final Map<String, String> BY_NAME = index();
+    private static final Map<String, String> BY_CANONICAL = CANONICAL_NAMES.stream()
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(name -> name, name -> name));
 
     private Forces() {
     }
@@ -41,7 +43,9 @@ public final class Forces {
         if (name == null) {
             return Optional.empty();
         }
-        return Optional.ofNullable(BY_NAME.get(normalise(name)));
+        // Nearly every input names a force exactly as output spells it: no normalising needed then.
+        String exact = BY_CANONICAL.get(name);
+        return exact != null ? Optional.of(exact) : Optional.ofNullable(BY_NAME.get(normalise(name)));
     }
 
     private static Map<String, String> index() {

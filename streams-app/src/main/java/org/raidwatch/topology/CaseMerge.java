@@ -16,19 +16,18 @@ final class CaseMerge {
 
     /** The case after the input, or null when the input changes nothing. */
     static CaseState apply(CaseState current, String raidId, CaseInput input) {
-        CaseState before = current != null ? current
-                : CaseState.newBuilder().setRaidId(raidId).setReport(null).setFoiUpdate(null).setFlags(Map.of()).build();
+        CaseState before = current != null ? current : new CaseState(raidId, null, null, Map.of(), null);
         if (input.report() != null) {
             RaidReport inForce = before.getReport();
             if (inForce != null && (input.report().getRevision() < inForce.getRevision() || input.report().equals(inForce))) {
                 return null;
             }
-            return CaseState.newBuilder(before).setReport(input.report()).build();
+            return new CaseState(before.getRaidId(), input.report(), before.getFoiUpdate(), before.getFlags(), before.getReevaluateOn());
         }
         FoiUpdate inForce = before.getFoiUpdate();
         if (inForce != null && (input.foiUpdate().getRevision() < inForce.getRevision() || input.foiUpdate().equals(inForce))) {
             return null;
         }
-        return CaseState.newBuilder(before).setFoiUpdate(input.foiUpdate()).build();
+        return new CaseState(before.getRaidId(), before.getReport(), input.foiUpdate(), before.getFlags(), before.getReevaluateOn());
     }
 }

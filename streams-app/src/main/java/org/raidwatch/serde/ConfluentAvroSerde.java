@@ -138,11 +138,17 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
             }
             throw new SerializationException("cannot get a schema id for subject " + subject + ": " + e.getMessage(), e);
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        Output output = OUTPUT.get();
+        ReusableBuffer out = output.buffer;
+        out.reset();
         out.write(MAGIC_BYTE);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(writerSchema.id()).array());
+        int id = writerSchema.id();
+        out.write(id >>> 24);
+        out.write(id >>> 16);
+        out.write(id >>> 8);
+        out.write(id);
         try {
-            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+            BinaryEncoder encoder = output.encoder = EncoderFactory.get().binaryEncoder(out, output.encoder);
             if (writerSchema.resolver() == null) {
                 writer.write(record, encoder);
             } else {
@@ -156,10 +162,38 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
             }
             encoder.flush();
         } catch (IOException | RuntimeException e) {
+            output.encoder = null; // it may hold half a record
             throw new SerializationException("cannot write " + type.getSimpleName() + " for topic " + topic + ": " + e, e);
         }
-        return out.toByteArray();
+        byte[] bytes = out.toByteArray();
+        if (out.capacity() > MAX_KEPT_BUFFER) {
+            OUTPUT.remove(); // one huge record does not pin its buffer to the thread
+        }
+        return bytes;
     }
+
+    /** A growable buffer reused by one thread for every record it writes: only the finished bytes are copied out. */
+    private static final class ReusableBuffer extends ByteArrayOutputStream {
+
+        ReusableBuffer() {
+            super(1024);
+        }
+
+        int capacity() {
+            return buf.length;
+        }
+    }
+
+    /** What one thread writes records with: its buffer and a buffered encoder over it, both reused. */
+    private static final class Output {
+        final ReusableBuffer buffer = new ReusableBuffer();
+        BinaryEncoder encoder;
+    }
+
+    /** Each thread's decoder, pointed at each record's bytes in turn. */
+    private static final ThreadLocal<BinaryDecoder> DECODER = new ThreadLocal<>();
+    private static final ThreadLocal<Output> OUTPUT = ThreadLocal.withInitial(Output::new);
+    private static final int MAX_KEPT_BUFFER = 1 << 20;
 
     private WriterSchema writerSchema(String subject) {
         if (autoRegister) {
@@ -242,7 +276,8 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
                     + type.getSimpleName() + ": " + e.getMessage(), e);
         }
         try {
-            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, HEADER_LENGTH, data.length - HEADER_LENGTH, null);
+            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, HEADER_LENGTH, data.length - HEADER_LENGTH, DECODER.get());
+            DECODER.set(decoder);
             T record = reader.read(null, decoder);
             if (!decoder.isEnd()) {
                 throw new SerializationException("corrupt Avro " + type.getSimpleName() + " on topic " + topic

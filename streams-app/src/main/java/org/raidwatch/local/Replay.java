@@ -68,7 +68,8 @@ public final class Replay {
                 List<String> consumed = new ArrayList<>(List.of(names.raidReports(), names.foiUpdates()));
                 consumed.addAll(CaseTopology.internalTopics(APPLICATION_ID));
                 ProcessingProgress.awaitCaughtUp(admin, APPLICATION_ID, consumed, quietPeriod(settings),
-                        () -> ProcessingProgress.storesEmpty(runner.kafkaStreams(), CaseTopology.RATE_BUFFER_STORE, CaseTopology.MOVED_RATES_STORE), timeout,
+                        () -> ProcessingProgress.storesEmpty(runner.kafkaStreams(), CaseTopology.RATE_BUFFER_STORE, CaseTopology.MOVED_RATES_STORE,
+                                CaseTopology.PENDING_RATES_STORE), timeout,
                         () -> runner.state() + (runner.failure() == null ? "" : ", failed: " + runner.failure()));
             }
             Map<String, CaseFlag> flags = TopicReader.latestByKey(client, names.flaggedCases(),

@@ -61,8 +61,13 @@ public final class CaseTopology {
      * schema registry.
      */
     public static final String FLAGS_STORE = "flags";
-    /** Windows whose rates moved since the last flush. */
+    /**
+     * Windows whose rates moved but were not yet sent: written by releases before
+     * {@link #PENDING_RATES_STORE}; still read, and sent, so an upgrade loses none.
+     */
     public static final String MOVED_RATES_STORE = "force-rates-moved";
+    /** Month deltas that reached a force's partition since the last flush, summed per {@code <force>|<month>}. */
+    public static final String PENDING_RATES_STORE = "force-rates-pending";
     /** Internal topic carrying summed rate deltas from the raids' partitions to the force's. */
     public static final String RATE_DELTAS_TOPIC = "rate-deltas";
     /** Internal topics relocating input records that another partitioner put on the wrong partition. */
@@ -170,6 +175,7 @@ public final class CaseTopology {
         addStore(builder, RATE_BUFFER_STORE, topics.rateCountsSerde(), true);
         addStore(builder, FORCE_RATES_STORE, topics.forceRates().valueSerde(), true);
         addStore(builder, MOVED_RATES_STORE, Serdes.String(), true);
+        addStore(builder, PENDING_RATES_STORE, topics.rateCountsSerde(), true);
 
         // A global store kept by a plain put: the flags' timestamps come from many partitions' inputs and
         // need not rise, which a global KTable would warn about on every record.
@@ -245,7 +251,7 @@ public final class CaseTopology {
                 .repartition(Repartitioned.<String, RateDelta>as(RATE_DELTAS_TOPIC)
                         .withKeySerde(Serdes.String()).withValueSerde(topics.rateDeltaSerde()))
                 .process(() -> new ForceRateCounter(settings.rateFlushInterval()), Named.as("force-rate-counter"),
-                        FORCE_RATES_STORE, MOVED_RATES_STORE)
+                        FORCE_RATES_STORE, MOVED_RATES_STORE, PENDING_RATES_STORE)
                 .to(topics.forceRates().name(), topics.forceRates().produced("force-rates-sink"));
     }
 

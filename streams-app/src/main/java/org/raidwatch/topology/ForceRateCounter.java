@@ -3,7 +3,10 @@ package org.raidwatch.topology;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -11,23 +14,32 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.raidwatch.schema.ForceRates;
+import org.raidwatch.schema.RateCounts;
 import org.raidwatch.schema.RateDelta;
 
 /**
- * Where a rate is counted. Each force's (and ALL's) month deltas arrive on the force's partition;
- * a delta moves the all-time window and the twelve rolling windows that contain its month, in the
- * {@code force-rates} store, keyed {@code <force>|<window>}. Every flush interval the windows that
- * moved are sent once each, with their latest counts and rates.
+ * Where a rate is counted. Each force's (and ALL's) month deltas arrive on the force's partition and
+ * are summed per {@code <force>|<month>} in the {@code force-rates-pending} store. Every flush
+ * interval each pending month moves the all-time window and the twelve rolling windows that contain
+ * it, in the {@code force-rates} store keyed {@code <force>|<window>}, and the windows that moved are
+ * sent once each, with their latest counts and rates. A window is read and written once per flush
+ * however many deltas moved it (a delta used to cost thirteen reads and writes); the sums are
+ * commutative, so the windows count exactly what they counted when each delta moved them at once.
  */
 final class ForceRateCounter implements Processor<String, RateDelta, String, ForceRates> {
+
+    /** Pending months that trigger a flush before the interval ends: each moves thirteen windows. */
+    static final int MAX_PENDING_MONTHS = RateBuffer.MAX_PENDING_BUCKETS / (RateVocabulary.ROLLING_MONTHS + 1);
 
     private final Duration flushInterval;
     private ProcessorContext<String, ForceRates> context;
     private KeyValueStore<String, ForceRates> rates;
-    // A store, not a set in memory: a commit can fall between a delta and the next flush, and a
-    // restart after it must still send the windows that delta moved.
+    // Stores, not maps in memory: a commit can fall between a delta and the next flush, and a
+    // restart after it must still count and send what that delta moved.
+    private KeyValueStore<String, RateCounts> pending;
+    /** Windows moved but not sent by a release that counted at once; read so an upgrade sends them. */
     private KeyValueStore<String, String> moved;
-    private long movedCount;
+    private long pendingCount;
 
     ForceRateCounter(Duration flushInterval) {
         this.flushInterval = flushInterval;
@@ -38,33 +50,49 @@ final class ForceRateCounter implements Processor<String, RateDelta, String, For
         this.context = context;
         this.rates = context.getStateStore(CaseTopology.FORCE_RATES_STORE);
         this.moved = context.getStateStore(CaseTopology.MOVED_RATES_STORE);
-        this.movedCount = moved.approximateNumEntries();
+        this.pending = context.getStateStore(CaseTopology.PENDING_RATES_STORE);
+        this.pendingCount = pending.approximateNumEntries();
         context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, this::flush);
     }
 
     @Override
     public void process(Record<String, RateDelta> record) {
         RateDelta delta = record.value();
-        for (String window : RateCounting.windowsContaining(delta.getMonth())) {
-            String key = Topics.rateKey(delta.getForce(), window);
-            rates.put(key, RateCounting.apply(rates.get(key), delta.getForce(), window, delta.getCounts()));
-            if (moved.putIfAbsent(key, "") == null) {
-                movedCount++;
-            }
+        String month = Topics.rateKey(delta.getForce(), delta.getMonth());
+        RateCounts before = pending.get(month);
+        if (before == null) {
+            pendingCount++;
         }
-        if (movedCount >= RateBuffer.MAX_PENDING_BUCKETS) {
+        // Kept even when the deltas cancel out: every window a raid ever counted in has rates, if only zeros.
+        pending.put(month, before == null ? delta.getCounts() : RateCounting.plus(before, delta.getCounts(), 1));
+        if (pendingCount >= MAX_PENDING_MONTHS) {
             flush(context.currentSystemTimeMs());
         }
     }
 
     private void flush(long now) {
-        List<String> keys = new ArrayList<>();
-        try (KeyValueIterator<String, String> all = moved.all()) {
-            all.forEachRemaining(entry -> keys.add(entry.key));
+        List<KeyValue<String, RateCounts>> months = new ArrayList<>();
+        try (KeyValueIterator<String, RateCounts> all = pending.all()) {
+            all.forEachRemaining(months::add);
         }
-        movedCount = 0;
-        for (String key : keys) {
-            moved.delete(key);
+        List<String> movedBefore = new ArrayList<>();
+        try (KeyValueIterator<String, String> all = moved.all()) {
+            all.forEachRemaining(entry -> movedBefore.add(entry.key));
+        }
+        movedBefore.forEach(moved::delete);
+        Set<String> windows = new TreeSet<>(movedBefore);
+        pendingCount = 0;
+        for (KeyValue<String, RateCounts> month : months) {
+            pending.delete(month.key);
+            int split = month.key.lastIndexOf('|');
+            String force = month.key.substring(0, split);
+            for (String window : RateCounting.windowsContaining(month.key.substring(split + 1))) {
+                String key = Topics.rateKey(force, window);
+                rates.put(key, RateCounting.apply(rates.get(key), force, window, month.value));
+                windows.add(key);
+            }
+        }
+        for (String key : windows) {
             ForceRates current = rates.get(key);
             if (current != null) {
                 context.forward(new Record<>(key, current, now, new RecordHeaders()));

@@ -53,6 +53,22 @@ class ForceRatesTest {
     }
 
     @Test
+    void a_window_an_earlier_release_moved_but_did_not_send_is_sent_after_the_upgrade() {
+        // Given Kent's rates counted and sent
+        driver.send(Raids.report("r-1"));
+        driver.send(Raids.answer("r-1").setNrmReferrals(0));
+        ForceRates sent = driver.rates("Kent Police", "all");
+        assertThat(driver.rateRecordsEmitted()).as("nothing moved since").isZero();
+
+        // When a release that marked moved windows in its store had left Kent's all-time window unsent
+        driver.markMovedByEarlierRelease("Kent Police", "all");
+
+        // Then the next flush sends it, with the same figures, and only it
+        assertThat(driver.rateRecordsEmitted()).isEqualTo(1);
+        assertThat(driver.rates("Kent Police", "all")).isEqualTo(sent);
+    }
+
+    @Test
     void rates_are_null_when_nothing_is_known() {
         driver.send(Raids.report("r-1"));
 

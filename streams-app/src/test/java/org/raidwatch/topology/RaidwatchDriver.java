@@ -189,6 +189,12 @@ final class RaidwatchDriver implements AutoCloseable {
         return emitted.size();
     }
 
+    /** Marks a window as moved and not yet sent, as a release that counted each delta at once left it in its store. */
+    void markMovedByEarlierRelease(String force, String window) {
+        KeyValueStore<String, String> moved = driver.getKeyValueStore(CaseTopology.MOVED_RATES_STORE);
+        moved.put(Topics.rateKey(force, window), "");
+    }
+
     CaseState caseOf(String raidId) {
         KeyValueStore<String, CaseState> cases = driver.getKeyValueStore(CaseTopology.CASES_STORE);
         return cases.get(raidId);

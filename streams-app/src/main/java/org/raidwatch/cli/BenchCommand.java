@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.raidwatch.bench.DatasetFiles;
 import org.raidwatch.bench.LatencyBenchmark;
 import org.raidwatch.bench.ThroughputBenchmark;
 import org.raidwatch.bench.TimePassingBenchmark;
@@ -26,9 +27,11 @@ import picocli.CommandLine;
                 "Benchmarks on a private in-process Kafka broker (storage in a temporary folder removed at the end) with an in-memory schema registry, exactly-once as in production.",
                 "  throughput    the synthetic national dataset through a pass-through application and through raidwatch, warmed and alternated: events/s, CPU per event, memory",
                 "  latency       a fresh instance sent events at a steady rate: how long each flag takes to reach a read_committed subscriber",
+                "  dataset       write the synthetic dataset as JSON Lines files, to replay at a chosen size",
                 "  time-passing  many unanswered FOI requests falling overdue at once: time to raise every flag, punctuation latency, stability",
                 "Run on a quiet machine; the runs must be long enough for the baseline to be more than noise."},
-        subcommands = {BenchCommand.Throughput.class, BenchCommand.Latency.class, BenchCommand.TimePassing.class})
+        subcommands = {BenchCommand.Throughput.class, BenchCommand.Latency.class, BenchCommand.TimePassing.class,
+                BenchCommand.Dataset.class})
 final class BenchCommand implements Runnable {
 
     @Spec
@@ -238,6 +241,47 @@ final class BenchCommand implements Runnable {
             out.println("  p99 of each 10-second slice, ms: " + slices);
             out.println("  command: " + commandLine("latency", command));
             out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "dataset", mixinStandardHelpOptions = true, sortOptions = false,
+            header = "Write the synthetic national dataset as files replay reads.",
+            description = {
+                    "Writes raid-reports.jsonl and foi-updates.jsonl (JSON Lines, the input contract's fields) to --out: the demo's synthetic dataset "
+                            + "of --raids raids (each a report, and usually FOI updates: about 2.6 rows a raid), in the order the events happen. "
+                            + "The same --raids and --seed give the same files.",
+                    "Exit status: 0 written; 2 usage error or a folder that cannot be written."})
+    static final class Dataset implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--raids", paramLabel = "N", defaultValue = "400000", description = "Raids (default: ${DEFAULT-VALUE}).")
+        int raids;
+
+        @Option(names = "--seed", paramLabel = "S", defaultValue = "" + DemoDataset.DEFAULT_SEED,
+                description = "Seed of the synthetic dataset (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--out", paramLabel = "DIR", required = true, description = "Folder for the two files (created if missing).")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            if (raids < 1) {
+                throw new Failures.UsageFailure("--raids must be positive");
+            }
+            DatasetFiles.Written written;
+            try {
+                written = DatasetFiles.write(DemoDataset.generate(seed, raids), out);
+            } catch (java.io.IOException e) {
+                throw new Failures.UsageFailure("cannot write the dataset to " + out + ": " + e.getMessage());
+            }
+            PrintWriter console = spec.commandLine().getOut();
+            console.printf(Locale.ROOT, "raidwatch bench dataset: %,d raids, seed %d%n  %s: %,d rows%n  %s: %,d rows%n", raids, seed,
+                    written.raidReports(), written.raidReportRows(), written.foiUpdates(), written.foiUpdateRows());
+            console.flush();
             return ExitCodes.OK;
         }
     }

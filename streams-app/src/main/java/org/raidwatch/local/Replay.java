@@ -25,6 +25,8 @@ import org.raidwatch.schema.RaidReport;
 import org.raidwatch.topology.CaseTopology;
 import org.raidwatch.topology.TopicNames;
 import org.raidwatch.topology.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs files through the production topology on a private in-process broker and returns the final
@@ -36,6 +38,8 @@ import org.raidwatch.topology.Topics;
 public final class Replay {
 
     static final String APPLICATION_ID = "raidwatch-replay";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Replay.class);
 
     private Replay() {
     }
@@ -54,9 +58,11 @@ public final class Replay {
             TopicNames names = stack.names();
             Topics topics = stack.topics();
             Admin admin = stack.admin();
+            long phase = System.nanoTime();
             try (InputLoader loader = new InputLoader(client, topics)) {
                 loader.sendAll(raidsFile, raids, foiFile, fois).requireAllDelivered();
             }
+            phase = logPhase("loaded the inputs into the in-process broker", phase);
             Properties props = stack.streamsProperties(APPLICATION_ID);
             props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
             props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
@@ -71,6 +77,7 @@ public final class Replay {
                         () -> ProcessingProgress.storesEmpty(runner.kafkaStreams(), CaseTopology.RATE_BUFFER_STORE, CaseTopology.MOVED_RATES_STORE,
                                 CaseTopology.PENDING_RATES_STORE), timeout,
                         () -> runner.state() + (runner.failure() == null ? "" : ", failed: " + runner.failure()));
+                phase = logPhase("processed every input", phase);
             }
             Map<String, CaseFlag> flags = TopicReader.latestByKey(client, names.flaggedCases(),
                     topics.flaggedCases().valueSerde().deserializer(), timeout, Replay::utf8);
@@ -80,8 +87,15 @@ public final class Replay {
             for (ConsumerRecord<byte[], byte[]> record : TopicReader.readAll(client, names.deadLetters(), new ByteArrayDeserializer(), timeout)) {
                 deadLetters.add(deadLetter(record));
             }
+            logPhase("read back " + flags.size() + " flags, " + rates.size() + " rates and " + deadLetters.size() + " dead letters", phase);
             return new Result(List.copyOf(flags.values()), List.copyOf(rates.values()), deadLetters);
         }
+    }
+
+    private static long logPhase(String done, long since) {
+        long now = System.nanoTime();
+        LOG.info("Replay: {} in {} ms", done, (now - since) / 1_000_000);
+        return now;
     }
 
     /** Long enough for several rate flushes and commits, so the last ones are seen. */

@@ -204,7 +204,7 @@ public final class ApiServer implements AutoCloseable {
 
     private void flags(Context ctx) {
         QueryParameters.FlagQuery query = QueryParameters.flagQuery(ctx::queryParam);
-        StateQueries.Page<org.raidwatch.schema.CaseFlag> page = queries().flags(query::matches, query.limit());
+        StateQueries.Page<org.raidwatch.schema.CaseFlag> page = queries().flags(query, query.limit());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("total", page.total());
         body.put("flags", page.items().stream().map(OutputJson::flag).toList());

@@ -15,6 +15,7 @@ import org.raidwatch.contract.London;
 import org.raidwatch.schema.CaseFlag;
 import org.raidwatch.schema.FlagStatus;
 import org.raidwatch.schema.Severity;
+import org.raidwatch.serving.FlagFilter;
 import org.raidwatch.topology.RateVocabulary;
 
 /** The API's query parameters, checked: each wrong value is a {@link BadRequest} saying what is accepted. */
@@ -69,9 +70,11 @@ final class QueryParameters {
     }
 
     /** Which flags to list. */
-    record FlagQuery(Set<FlagStatus> statuses, Set<Severity> severities, String force, Set<String> rules, Instant since, int limit) {
+    record FlagQuery(Set<FlagStatus> statuses, Set<Severity> severities, String force, Set<String> rules, Instant since, int limit)
+            implements FlagFilter {
 
-        boolean matches(CaseFlag flag) {
+        @Override
+        public boolean test(CaseFlag flag) {
             return statuses.contains(flag.getStatus())
                     && (severities.isEmpty() || severities.contains(flag.getSeverity()))
                     && (force == null || force.equals(flag.getForce()) || Forces.ALL.equals(force))

@@ -3,11 +3,10 @@ package org.raidwatch.serving;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Predicate;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -41,8 +40,10 @@ import org.slf4j.LoggerFactory;
 public final class StateQueries {
 
     private static final Logger LOG = LoggerFactory.getLogger(StateQueries.class);
-    /** How long one reading of the flags store answers flag listings. */
+    /** How long one reading of the flags store answers flag listings, at least. */
     public static final Duration FLAGS_FRESHNESS = Duration.ofSeconds(1);
+    /** A reading of the flags store is kept at least this many times as long as it took. */
+    private static final int READINGS_AT_MOST_ONE_IN = 20;
 
     /** Where a key's state lives: this instance, another one (its {@code application.server}), or nowhere known right now. */
     public sealed interface Owner {
@@ -68,6 +69,7 @@ public final class StateQueries {
     private final Topics topics;
     private final HostInfo self;
     private volatile FlagsRead lastFlagsRead;
+    private final ReentrantLock reading = new ReentrantLock();
 
     /** Interactive queries of a running instance's state; it knows itself by its {@code application.server}. */
     public static StateQueries of(StreamsRunner runner, Topics topics) {
@@ -193,16 +195,8 @@ public final class StateQueries {
      * The latest change of every flag that matches, newest first (by when the change was found), at most
      * {@code limit} of them, with how many matched in all.
      */
-    public Page<CaseFlag> flags(Predicate<CaseFlag> filter, int limit) {
-        List<CaseFlag> matching = new ArrayList<>();
-        for (CaseFlag flag : allFlags()) {
-            if (filter.test(flag)) {
-                matching.add(flag);
-            }
-        }
-        matching.sort(Comparator.comparing(CaseFlag::getChangedAt).reversed()
-                .thenComparing(CaseFlag::getRaidId).thenComparing(CaseFlag::getRuleId));
-        return new Page<>(matching.size(), List.copyOf(matching.subList(0, Math.min(limit, matching.size()))));
+    public Page<CaseFlag> flags(FlagFilter filter, int limit) {
+        return flagListing().page(filter, limit);
     }
 
     /** Some of the items that matched, and how many matched in all. */
@@ -210,15 +204,39 @@ public final class StateQueries {
     }
 
     /**
-     * Every flag's latest change, decoded. Listing flags reads the whole store, so one reading serves
-     * every request for {@link #FLAGS_FRESHNESS} (dashboards ask every few seconds).
+     * Every flag's latest change, decoded and sorted. Listing flags reads the whole store, so one
+     * reading serves every request until it is {@link #FLAGS_FRESHNESS} old, or twenty times as long
+     * as the reading took, whichever is longer: reading a large store again and again would take the
+     * stream's CPU (at most a twentieth of a core goes to it while listings keep coming). One request
+     * reads at a time; the others meanwhile answer from the reading before, and only the very first
+     * reading is waited for.
      */
-    private List<CaseFlag> allFlags() {
+    private FlagListing flagListing() {
         FlagsRead last = lastFlagsRead;
-        long now = System.nanoTime();
-        if (last != null && now - last.readAtNanos() < FLAGS_FRESHNESS.toNanos()) {
-            return last.flags();
+        if (last != null && !last.stale(System.nanoTime())) {
+            return last.listing();
         }
+        if (last != null) {
+            if (!reading.tryLock()) {
+                return last.listing();
+            }
+        } else {
+            reading.lock();
+        }
+        try {
+            FlagsRead latest = lastFlagsRead;
+            if (latest != null && (latest != last || !latest.stale(System.nanoTime()))) {
+                return latest.listing();
+            }
+            lastFlagsRead = readFlags();
+            return lastFlagsRead.listing();
+        } finally {
+            reading.unlock();
+        }
+    }
+
+    private FlagsRead readFlags() {
+        long started = System.nanoTime();
         List<CaseFlag> flags = new ArrayList<>();
         var decoder = topics.flaggedCases().valueSerde().deserializer();
         try (KeyValueIterator<String, byte[]> all = this.<byte[]>store(CaseTopology.FLAGS_STORE, null).all()) {
@@ -243,11 +261,16 @@ public final class StateQueries {
             }
             throw e;
         }
-        lastFlagsRead = new FlagsRead(now, List.copyOf(flags));
-        return lastFlagsRead.flags();
+        FlagListing listing = FlagListing.of(flags);
+        long finished = System.nanoTime();
+        long freshFor = Math.max(FLAGS_FRESHNESS.toNanos(), (finished - started) * READINGS_AT_MOST_ONE_IN);
+        return new FlagsRead(finished + freshFor, listing);
     }
 
-    private record FlagsRead(long readAtNanos, List<CaseFlag> flags) {
+    private record FlagsRead(long staleAtNanos, FlagListing listing) {
+        boolean stale(long now) {
+            return now - staleAtNanos >= 0;
+        }
     }
 
     private int ownedHere(Owner owner, String what) {

@@ -1,0 +1,12 @@
+package org.raidwatch.serving;
+
+import java.util.function.Predicate;
+import org.raidwatch.schema.CaseFlag;
+
+/**
+ * Which flags a listing wants, as a value: equal filters match the same flags (a record of the
+ * query's parameters, for example), so a listing answers a filter it has answered before without
+ * looking at every flag again.
+ */
+public interface FlagFilter extends Predicate<CaseFlag> {
+}

@@ -1,0 +1,78 @@
+package org.raidwatch.serving;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import org.raidwatch.schema.CaseFlag;
+
+/**
+ * Every flag's latest change, decoded once and held newest first (by when the change was found, then
+ * raid and rule), so a listing is one pass that counts the matches and keeps the first ones, with no
+ * sort and no copy of the whole. The pages it gave are remembered by filter and limit while it lasts
+ * (it is replaced by the next reading of the store): dashboards ask the same question, and fifty of
+ * them at once cost one pass.
+ */
+public final class FlagListing {
+
+    static final Comparator<CaseFlag> NEWEST_FIRST = Comparator.comparing(CaseFlag::getChangedAt).reversed()
+            .thenComparing(CaseFlag::getRaidId).thenComparing(CaseFlag::getRuleId);
+
+    /** Pages remembered at most; beyond them a listing is computed each time. */
+    static final int REMEMBERED_PAGES = 256;
+
+    private final List<CaseFlag> newestFirst;
+    private final Map<PageKey, StateQueries.Page<CaseFlag>> pages = new ConcurrentHashMap<>();
+
+    private record PageKey(FlagFilter filter, int limit) {
+    }
+
+    private FlagListing(List<CaseFlag> newestFirst) {
+        this.newestFirst = newestFirst;
+    }
+
+    public static FlagListing of(Collection<CaseFlag> flags) {
+        List<CaseFlag> sorted = new ArrayList<>(flags);
+        sorted.sort(NEWEST_FIRST);
+        return new FlagListing(sorted);
+    }
+
+    public int size() {
+        return newestFirst.size();
+    }
+
+    /**
+     * The flags that match, newest first, at most {@code limit} of them, with how many matched in all;
+     * remembered, so the same filter and limit again get the same page, and requests for it at the
+     * same moment wait for one pass.
+     */
+    public StateQueries.Page<CaseFlag> page(FlagFilter filter, int limit) {
+        PageKey key = new PageKey(filter, limit);
+        StateQueries.Page<CaseFlag> remembered = pages.get(key);
+        if (remembered != null) {
+            return remembered;
+        }
+        if (pages.size() >= REMEMBERED_PAGES) {
+            return matching(filter, limit);
+        }
+        return pages.computeIfAbsent(key, k -> matching(filter, limit));
+    }
+
+    /** The flags that match, newest first, at most {@code limit} of them, with how many matched in all: one pass, not remembered. */
+    public StateQueries.Page<CaseFlag> matching(Predicate<CaseFlag> filter, int limit) {
+        List<CaseFlag> items = new ArrayList<>(Math.min(Math.max(limit, 0), 1024));
+        int total = 0;
+        for (CaseFlag flag : newestFirst) {
+            if (filter.test(flag)) {
+                if (total < limit) {
+                    items.add(flag);
+                }
+                total++;
+            }
+        }
+        return new StateQueries.Page<>(total, List.copyOf(items));
+    }
+}

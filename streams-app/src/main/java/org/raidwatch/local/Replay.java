@@ -40,6 +40,13 @@ public final class Replay {
     static final String APPLICATION_ID = "raidwatch-replay";
 
     private static final Logger LOG = LoggerFactory.getLogger(Replay.class);
+    /**
+     * At-least-once commits every second. An at-least-once task checkpoints, and so flushes its
+     * RocksDB stores, at every commit: a replay of a million rows took 66 s to process committing
+     * every 100 ms, 49 s every second, 76 s every five (docs/performance.md). A replay's outputs are
+     * read once it is done, so commits only bound the work a crash would repeat.
+     */
+    private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
 
     private Replay() {
     }
@@ -65,15 +72,15 @@ public final class Replay {
             phase = logPhase("loaded the inputs into the in-process broker", phase);
             Properties props = stack.streamsProperties(APPLICATION_ID);
             props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-            props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-            CaseTopology.Settings settings = CaseTopology.Settings.replayAsOf(asOf);
+            props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) COMMIT_INTERVAL.toMillis());
+            CaseTopology.Settings settings = CaseTopology.Settings.replayAsOf(asOf).withoutFlagsListing();
             try (StreamsRunner runner = new StreamsRunner(CaseTopology.build(props, topics, rules, settings), props)) {
                 if (!runner.start(timeout)) {
                     throw new IllegalStateException("the replay topology did not start (state " + runner.state() + ")", runner.failure());
                 }
                 List<String> consumed = new ArrayList<>(List.of(names.raidReports(), names.foiUpdates()));
                 consumed.addAll(CaseTopology.internalTopics(APPLICATION_ID));
-                ProcessingProgress.awaitCaughtUp(admin, APPLICATION_ID, consumed, quietPeriod(settings),
+                ProcessingProgress.awaitCaughtUp(admin, APPLICATION_ID, consumed, quietPeriod(settings, COMMIT_INTERVAL),
                         () -> ProcessingProgress.storesEmpty(runner.kafkaStreams(), CaseTopology.RATE_BUFFER_STORE, CaseTopology.MOVED_RATES_STORE,
                                 CaseTopology.PENDING_RATES_STORE), timeout,
                         () -> runner.state() + (runner.failure() == null ? "" : ", failed: " + runner.failure()));
@@ -99,9 +106,12 @@ public final class Replay {
     }
 
     /** Long enough for several rate flushes and commits, so the last ones are seen. */
-    private static Duration quietPeriod(CaseTopology.Settings settings) {
-        Duration flushes = settings.rateFlushInterval().multipliedBy(5);
-        return flushes.compareTo(Duration.ofSeconds(2)) > 0 ? flushes : Duration.ofSeconds(2);
+    private static Duration quietPeriod(CaseTopology.Settings settings, Duration commitInterval) {
+        Duration longest = Duration.ofSeconds(2);
+        for (Duration candidate : List.of(settings.rateFlushInterval().multipliedBy(5), commitInterval.multipliedBy(3))) {
+            longest = candidate.compareTo(longest) > 0 ? candidate : longest;
+        }
+        return longest;
     }
 
     private static DeadLetter deadLetter(ConsumerRecord<byte[], byte[]> record) {

@@ -87,9 +87,11 @@ public final class CaseTopology {
      * @param rateFlushInterval   how often summed rate deltas, and the windows they moved, are sent on
      * @param reevaluationBudget  the most time one punctuation spends re-evaluating cases
      * @param reevaluationBatch   how many cases it reads from a store at a time
+     * @param flagsListing        whether every instance keeps the global {@code flags} store the HTTP
+     *                            side lists flags from
      */
     public record Settings(LocalDate asOf, Clock clock, Duration timeCheckInterval, int inputPartitions,
-                           Duration rateFlushInterval, Duration reevaluationBudget, int reevaluationBatch) {
+                           Duration rateFlushInterval, Duration reevaluationBudget, int reevaluationBatch, boolean flagsListing) {
 
         public Settings {
             if (inputPartitions < 1) {
@@ -98,28 +100,36 @@ public final class CaseTopology {
         }
 
         public static Settings live() {
-            return new Settings(null, null, Duration.ofMillis(250), 1, Duration.ofSeconds(1), Duration.ofMillis(100), 500);
+            return new Settings(null, null, Duration.ofMillis(250), 1, Duration.ofSeconds(1), Duration.ofMillis(100), 500, true);
         }
 
         public static Settings replayAsOf(LocalDate asOf) {
-            return new Settings(asOf, null, Duration.ofSeconds(1), 1, Duration.ofMillis(200), Duration.ofMillis(100), 500);
+            return new Settings(asOf, null, Duration.ofSeconds(1), 1, Duration.ofMillis(200), Duration.ofMillis(100), 500, true);
         }
 
         /** Live, but with "now" from the given clock, checked at the given interval (the demo's simulated calendar). */
         public static Settings liveWithClock(Clock clock, Duration timeCheckInterval) {
-            return new Settings(null, clock, timeCheckInterval, 1, Duration.ofSeconds(1), Duration.ofMillis(100), 500);
+            return new Settings(null, clock, timeCheckInterval, 1, Duration.ofSeconds(1), Duration.ofMillis(100), 500, true);
         }
 
         public Settings withInputPartitions(int partitions) {
-            return new Settings(asOf, clock, timeCheckInterval, partitions, rateFlushInterval, reevaluationBudget, reevaluationBatch);
+            return new Settings(asOf, clock, timeCheckInterval, partitions, rateFlushInterval, reevaluationBudget, reevaluationBatch, flagsListing);
         }
 
         public Settings withRateFlushInterval(Duration interval) {
-            return new Settings(asOf, clock, timeCheckInterval, inputPartitions, interval, reevaluationBudget, reevaluationBatch);
+            return new Settings(asOf, clock, timeCheckInterval, inputPartitions, interval, reevaluationBudget, reevaluationBatch, flagsListing);
         }
 
         public Settings withReevaluation(Duration interval, Duration budget, int batch) {
-            return new Settings(asOf, clock, interval, inputPartitions, rateFlushInterval, budget, batch);
+            return new Settings(asOf, clock, interval, inputPartitions, rateFlushInterval, budget, batch, flagsListing);
+        }
+
+        /**
+         * Without the global {@code flags} store the HTTP side lists flags from: for a replay, which
+         * reads the flags back from their topic and serves no listing.
+         */
+        public Settings withoutFlagsListing() {
+            return new Settings(asOf, clock, timeCheckInterval, inputPartitions, rateFlushInterval, reevaluationBudget, reevaluationBatch, false);
         }
     }
 
@@ -179,10 +189,12 @@ public final class CaseTopology {
 
         // A global store kept by a plain put: the flags' timestamps come from many partitions' inputs and
         // need not rise, which a global KTable would warn about on every record.
-        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FLAGS_STORE), Serdes.String(), Serdes.ByteArray())
-                        .withLoggingDisabled(),
-                topics.flaggedCases().name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("flags-source"),
-                LatestFlags::new);
+        if (settings.flagsListing()) {
+            builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FLAGS_STORE), Serdes.String(), Serdes.ByteArray())
+                            .withLoggingDisabled(),
+                    topics.flaggedCases().name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("flags-source"),
+                    LatestFlags::new);
+        }
 
         KStream<String, CheckedInput> reports = placed(builder, topics.raidReports().name(), "raid-reports",
                 MISPLACED_RAID_REPORTS_TOPIC, settings)

@@ -7,11 +7,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.raidwatch.files.InputFiles;
 import org.raidwatch.local.Replay;
 import org.raidwatch.schema.CaseFlag;
@@ -31,19 +33,19 @@ final class ReplayOutput {
 
     static Written write(Path dir, Replay.Result result, List<InputFiles.Rejection> rejected) throws IOException {
         Written written = new Written(dir.resolve("flags.jsonl"), dir.resolve("force-rates.jsonl"), dir.resolve("rejected.jsonl"));
-        writeLines(written.flags(), result.flags().stream()
-                .sorted(Comparator.comparing(CaseFlag::getRaidId).thenComparing(CaseFlag::getRuleId))
-                .map(ReplayOutput::flag).toList());
+        List<CaseFlag> flags = new ArrayList<>(result.flags());
+        flags.sort(Comparator.comparing(CaseFlag::getRaidId).thenComparing(CaseFlag::getRuleId));
+        writeLines(written.flags(), flags, ReplayOutput::flag);
         writeLines(written.rates(), result.rates().stream()
                 .sorted(Comparator.comparing((ForceRates r) -> RateVocabulary.isNational(r) ? "" : r.getForce())
                         .thenComparing(r -> RateVocabulary.isAllTime(r) ? "" : r.getWindow()))
-                .map(ReplayOutput::rates).toList());
+                .toList(), ReplayOutput::rates);
         writeRejections(written.rejected(), rejected);
         return written;
     }
 
     static void writeRejections(Path file, List<InputFiles.Rejection> rejected) throws IOException {
-        writeLines(file, rejected.stream().map(ReplayOutput::rejection).toList());
+        writeLines(file, rejected, ReplayOutput::rejection);
     }
 
     static Map<String, Object> flag(CaseFlag flag) {
@@ -83,10 +85,11 @@ final class ReplayOutput {
         return json;
     }
 
-    private static void writeLines(Path file, List<Map<String, Object>> objects) throws IOException {
+    /** One JSON object a line, each made as it is written (a replay can write a million). */
+    private static <T> void writeLines(Path file, List<T> items, Function<T, Map<String, Object>> toJson) throws IOException {
         try (BufferedWriter writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            for (Map<String, Object> object : objects) {
-                writer.write(JSON.writeValueAsString(object));
+            for (T item : items) {
+                writer.write(JSON.writeValueAsString(toJson.apply(item)));
                 writer.newLine();
             }
         }

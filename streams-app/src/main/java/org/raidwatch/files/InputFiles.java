@@ -2,6 +2,8 @@ package org.raidwatch.files;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,7 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,7 +36,9 @@ import org.raidwatch.serde.AvroClassTrust;
  */
 public final class InputFiles {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // Rejection messages quote Jackson's own message, not the line: the source need not be kept for locations.
+    private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build());
 
     static {
         // Rows become generated Avro records, which Avro only creates for trusted classes.
@@ -183,24 +187,46 @@ public final class InputFiles {
                     continue;
                 }
                 rows++;
-                JsonNode node;
+                Map<String, String> values;
                 try {
-                    node = JSON.readTree(text);
+                    values = jsonObject(text);
                 } catch (JsonProcessingException e) {
                     rejected.add(new Rejection(file.toString(), line, "not a JSON object: " + firstLine(e.getOriginalMessage())));
                     continue;
                 }
-                if (node == null || !node.isObject()) {
+                if (values == null) {
                     rejected.add(new Rejection(file.toString(), line, "not a JSON object"));
                     continue;
                 }
-                Map<String, String> values = new LinkedHashMap<>();
-                node.fields().forEachRemaining(field -> values.put(field.getKey(),
-                        field.getValue().isNull() ? null : field.getValue().isValueNode() ? field.getValue().asText() : field.getValue().toString()));
                 sink.accept(line, RowFields.of(values));
             }
         }
         return rows;
+    }
+
+    /**
+     * A line's JSON object as its fields' text (null for JSON null; numbers and booleans as Jackson's
+     * tree writes them; nested arrays and objects as their JSON), or null when the line holds some
+     * other JSON value. Read token by token rather than as a tree: a replay reads a million lines.
+     */
+    private static Map<String, String> jsonObject(String text) throws IOException {
+        try (JsonParser parser = JSON.createParser(text)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            Map<String, String> values = new HashMap<>();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                values.put(name, switch (value) {
+                    case VALUE_NULL -> null;
+                    case VALUE_STRING, VALUE_TRUE, VALUE_FALSE -> parser.getText();
+                    case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> parser.<JsonNode>readValueAsTree().asText();
+                    default -> parser.<JsonNode>readValueAsTree().toString();
+                });
+            }
+            return values;
+        }
     }
 
     private static String firstLine(String message) {

@@ -8,6 +8,7 @@ import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.raidwatch.contract.London;
 import org.raidwatch.schema.FoiStatus;
 import org.raidwatch.schema.FoiUpdate;
@@ -20,6 +21,9 @@ import org.raidwatch.schema.RaidReport;
  */
 final class RowFields {
 
+
+    private static final int MAX_REMEMBERED_COLUMNS = 1024;
+    private static final Map<String, String> NORMALISED = new ConcurrentHashMap<>();
 
     private final Map<String, String> cells;
 
@@ -164,7 +168,16 @@ final class RowFields {
     }
 
     static String normalise(String column) {
-        return column.trim().replace("_", "").toLowerCase(Locale.ROOT);
+        String known = NORMALISED.get(column);
+        if (known != null) {
+            return known;
+        }
+        String normalised = column.trim().replace("_", "").toLowerCase(Locale.ROOT);
+        // The same few column names come on every row; a file with endless new ones is not remembered beyond the bound.
+        if (NORMALISED.size() < MAX_REMEMBERED_COLUMNS) {
+            NORMALISED.put(column, normalised);
+        }
+        return normalised;
     }
 
     /** A row that breaks the contract; the message is the reason. */

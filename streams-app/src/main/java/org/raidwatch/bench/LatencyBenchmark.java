@@ -72,7 +72,7 @@ public final class LatencyBenchmark {
     }
 
     /** The p-th percentile (0 to 100) by the nearest-rank method; NaN for no values. */
-    static double percentile(long[] values, double p) {
+    public static double percentile(long[] values, double p) {
         if (values.length == 0) {
             return Double.NaN;
         }

@@ -19,6 +19,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.raidwatch.demo.DemoDataset;
 import org.raidwatch.rules.RuleSet;
 import org.raidwatch.runner.StreamsRunner;
+import org.raidwatch.serving.StateQueries;
 import org.raidwatch.topology.CaseTopology;
 import org.raidwatch.topology.Topic;
 import org.raidwatch.topology.TopicNames;
@@ -38,9 +39,11 @@ public final class ThroughputBenchmark {
 
     /** Events per raid in the synthetic dataset, about: used to size it from a count of events. */
     private static final double EVENTS_PER_RAID = 2.5;
-    /** The warm-up runs' dataset: a fifth of the measured one, at least this many events and at most 200,000. */
-    private static final int WARM_UP_MIN_EVENTS = 20_000;
-    private static final int WARM_UP_MAX_EVENTS = 200_000;
+    /**
+     * The warm-up runs' dataset by default, whatever the measured one's size: a smaller one left the
+     * JIT still compiling through a 100,000-event measurement (its three runs sped up by 80%).
+     */
+    public static final int DEFAULT_WARM_UP_EVENTS = 200_000;
 
     /** How long the rate-deltas record count must stay unchanged to be final: several rate flushes. */
     private static final Duration RATE_DELTAS_QUIET = Duration.ofSeconds(3);
@@ -55,8 +58,11 @@ public final class ThroughputBenchmark {
      * @param raids      raids in the dataset, when {@code events} is 0
      * @param instances  Kafka Streams instances of each application in this process, each with {@code threads} stream threads
      * @param repeat     how many times each application runs over the inputs
+     * @param warmUpEvents events in the dataset both applications run over first, untimed
+     * @param listFlags  while raidwatch runs, list its first 1,000 open flags once a second, as a dashboard does
      */
-    public record Options(long events, int raids, long seed, int partitions, int threads, int instances, int repeat, Duration timeout) {
+    public record Options(long events, int raids, long seed, int partitions, int threads, int instances, int repeat, int warmUpEvents,
+                          boolean listFlags, Duration timeout) {
     }
 
     /**
@@ -70,9 +76,12 @@ public final class ThroughputBenchmark {
      * @param heapPeak           the most heap in use seen meanwhile (sampled every 50 ms), bytes
      * @param rssPeak            the process's peak resident set meanwhile (the broker's included), bytes; -1 when unknown
      * @param rateDeltaRecords   records raidwatch wrote to its rate-deltas repartition topic (-1 for the baseline)
+     * @param listingMillis      how long each flags listing asked meanwhile took (empty unless asked for)
+     * @param rocksDb            the RocksDB memory of the application's stores once the inputs were consumed
      */
     public record Run(String name, long events, Duration startup, Duration processing, long streamThreadCpu,
-                      long clientThreadCpu, long processCpu, long heapPeak, long rssPeak, long rateDeltaRecords) {
+                      long clientThreadCpu, long processCpu, long heapPeak, long rssPeak, long rateDeltaRecords, List<Long> listingMillis,
+                      RocksDbMemory rocksDb) {
 
         public double eventsPerSecond() {
             return events / (processing.toNanos() / 1e9);
@@ -136,6 +145,37 @@ public final class ThroughputBenchmark {
         public double rateDeltaRecordsPerEvent() {
             return median(pipelines, r -> (double) r.rateDeltaRecords() / r.events());
         }
+
+        public double rocksDbMib(ToDoubleFunction<RocksDbMemory> part) {
+            return median(pipelines, r -> part.applyAsDouble(r.rocksDb()) / 1048576.0);
+        }
+
+        public long rocksDbEstimatedKeys() {
+            return Math.round(median(pipelines, r -> r.rocksDb().estimatedKeys()));
+        }
+
+        /** Every flags listing's duration over raidwatch's runs, in milliseconds, sorted. */
+        public long[] listingMillis() {
+            return pipelines.stream().flatMap(r -> r.listingMillis().stream()).mapToLong(Long::longValue).sorted().toArray();
+        }
+    }
+
+    /**
+     * RocksDB's own memory, off the Java heap, summed over the application's persistent stores (Kafka
+     * Streams' properties-based metrics): memtables, block caches, and the index and filter blocks
+     * of the table readers; and how many keys the stores estimate they hold.
+     */
+    public record RocksDbMemory(long memTables, long blockCache, long tableReaders, long estimatedKeys) {
+
+        static RocksDbMemory of(List<StreamsRunner> runners) {
+            return new RocksDbMemory(sum(runners, "size-all-mem-tables"), sum(runners, "block-cache-usage"),
+                    sum(runners, "estimate-table-readers-mem"), sum(runners, "estimate-num-keys"));
+        }
+
+        private static long sum(List<StreamsRunner> runners, String metric) {
+            return (long) runners.stream().flatMap(runner -> BenchmarkRig.metricValues(runner.kafkaStreams().metrics(),
+                    "stream-state-metrics", metric, tags -> true).stream()).mapToDouble(Double::doubleValue).sum();
+        }
     }
 
     /** The median of the values (the mean of the middle two for an even count). */
@@ -170,8 +210,7 @@ public final class ThroughputBenchmark {
     public static Result run(RuleSet rules, Options options, Consumer<String> progress) throws InterruptedException {
         BenchmarkRig.enableThreadCpuTime();
         List<DemoDataset.Event> events = dataset(options.seed(), options.events(), options.raids());
-        int warmUpSize = (int) Math.max(WARM_UP_MIN_EVENTS, Math.min(WARM_UP_MAX_EVENTS, events.size() / 5));
-        List<DemoDataset.Event> warmUp = dataset(options.seed() + 1, warmUpSize, 0);
+        List<DemoDataset.Event> warmUp = dataset(options.seed() + 1, options.warmUpEvents(), 0);
         try (BenchmarkRig rig = BenchmarkRig.start("raidwatch-bench-", options.partitions())) {
             progress.accept(String.format(java.util.Locale.ROOT, "loading %,d events", events.size()));
             Topics topics = rig.topics();
@@ -207,7 +246,7 @@ public final class ThroughputBenchmark {
         String copyPrefix = "bench-copy-" + round + "-";
         rig.createTopic(copyPrefix + topics.raidReports().name(), options.partitions());
         rig.createTopic(copyPrefix + topics.foiUpdates().name(), options.partitions());
-        return measure(rig, "baseline", applicationId, options, props -> passThrough(props, topics, copyPrefix), ends, events, null);
+        return measure(rig, "baseline", applicationId, options, props -> passThrough(props, topics, copyPrefix), ends, events, null, null);
     }
 
     private static Run pipeline(BenchmarkRig rig, RuleSet rules, ThroughputBenchmark.Options options, Topics topics, String round,
@@ -215,7 +254,7 @@ public final class ThroughputBenchmark {
         String applicationId = "bench-raidwatch-" + round;
         CaseTopology.Settings settings = CaseTopology.Settings.live().withInputPartitions(options.partitions());
         return measure(rig, "raidwatch", applicationId, options, props -> CaseTopology.build(props, topics, rules, settings), ends,
-                events, applicationId + "-" + CaseTopology.RATE_DELTAS_TOPIC + "-repartition");
+                events, applicationId + "-" + CaseTopology.RATE_DELTAS_TOPIC + "-repartition", options.listFlags() ? topics : null);
     }
 
     private static TopicNames prefixed(String prefix) {
@@ -279,7 +318,7 @@ public final class ThroughputBenchmark {
      */
     private static Run measure(BenchmarkRig rig, String name, String applicationId, Options options,
                                Function<Properties, Topology> topology, Map<TopicPartition, Long> ends, long events,
-                               String rateDeltasTopic) throws InterruptedException {
+                               String rateDeltasTopic, Topics listed) throws InterruptedException {
         System.gc(); // the previous run's garbage is not this one's heap
         long deadline = System.nanoTime() + options.timeout().toNanos();
         List<StreamsRunner> runners = new ArrayList<>();
@@ -293,14 +332,20 @@ public final class ThroughputBenchmark {
                 }
                 startTogether(applicationId, runners, options.timeout());
                 long running = System.nanoTime();
-                long consumed = rig.awaitInputsConsumed(applicationId, ends, runners, deadline);
+                long consumed;
+                List<Long> listingMillis;
+                try (FlagsListingLoad listing = listed == null ? null : FlagsListingLoad.start(StateQueries.of(runners.get(0), listed))) {
+                    consumed = rig.awaitInputsConsumed(applicationId, ends, runners, deadline);
+                    listingMillis = listing == null ? List.of() : listing.millis();
+                }
                 // Sampled before closing, while the threads are alive; the settling below is idle time.
                 BenchmarkRig.ThreadCpu threadCpu = BenchmarkRig.threadCpu(applicationId);
                 long processCpu = BenchmarkRig.processCpuNanos() - cpuBefore;
                 MemoryWatch.Peaks peaks = memory.peaks();
+                RocksDbMemory rocksDb = RocksDbMemory.of(runners);
                 long rateDeltas = rateDeltasTopic == null ? -1 : settledRecordsSent(runners, rateDeltasTopic, deadline);
                 return new Run(name, events, Duration.ofNanos(running - started), Duration.ofNanos(consumed - running),
-                        threadCpu.streamThreads(), threadCpu.clientThreads(), processCpu, peaks.heap(), peaks.rss(), rateDeltas);
+                        threadCpu.streamThreads(), threadCpu.clientThreads(), processCpu, peaks.heap(), peaks.rss(), rateDeltas, listingMillis, rocksDb);
             } finally {
                 runners.forEach(StreamsRunner::close);
             }

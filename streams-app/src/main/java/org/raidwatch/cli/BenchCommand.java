@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.raidwatch.bench.DatasetFiles;
+import org.raidwatch.bench.FlagsRequestLoad;
 import org.raidwatch.bench.LatencyBenchmark;
 import org.raidwatch.bench.ThroughputBenchmark;
 import org.raidwatch.bench.TimePassingBenchmark;
@@ -28,10 +29,11 @@ import picocli.CommandLine;
                 "  throughput    the synthetic national dataset through a pass-through application and through raidwatch, warmed and alternated: events/s, CPU per event, memory",
                 "  latency       a fresh instance sent events at a steady rate: how long each flag takes to reach a read_committed subscriber",
                 "  dataset       write the synthetic dataset as JSON Lines files, to replay at a chosen size",
+                "  flags         many clients at once asking a running raidwatch for its flags listing: p50, p99, max",
                 "  time-passing  many unanswered FOI requests falling overdue at once: time to raise every flag, punctuation latency, stability",
                 "Run on a quiet machine; the runs must be long enough for the baseline to be more than noise."},
         subcommands = {BenchCommand.Throughput.class, BenchCommand.Latency.class, BenchCommand.TimePassing.class,
-                BenchCommand.Dataset.class})
+                BenchCommand.Dataset.class, BenchCommand.Flags.class})
 final class BenchCommand implements Runnable {
 
     @Spec
@@ -87,6 +89,14 @@ final class BenchCommand implements Runnable {
                 description = "Seed of the synthetic dataset; the same seed gives the same data (default: ${DEFAULT-VALUE}).")
         long seed;
 
+        @Option(names = "--warm-up", paramLabel = "N", defaultValue = "" + ThroughputBenchmark.DEFAULT_WARM_UP_EVENTS,
+                description = "Events both applications run over first, on other topics, to warm the JIT (default: ${DEFAULT-VALUE}).")
+        int warmUp;
+
+        @Option(names = "--list-flags", description = "While raidwatch runs, list its first 1,000 open flags once a second, as a dashboard "
+                + "does; compare with a run without to see what listing costs the stream.")
+        boolean listFlags;
+
         @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30m", converter = DurationConverter.class,
                 description = "Give up when one run takes longer (default: ${DEFAULT-VALUE}).")
         Duration timeout;
@@ -99,14 +109,14 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (events < 1 || (raids != null && raids < 1) || partitions < 1 || threads < 1 || instances < 1 || repeat < 1) {
-                throw new Failures.UsageFailure("--events, --raids, --partitions, --threads, --instances and --repeat must be positive");
+            if (events < 1 || (raids != null && raids < 1) || partitions < 1 || threads < 1 || instances < 1 || repeat < 1 || warmUp < 1) {
+                throw new Failures.UsageFailure("--events, --raids, --partitions, --threads, --instances, --repeat and --warm-up must be positive");
             }
             RuleSet ruleSet = rules.load();
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             ThroughputBenchmark.Options options = new ThroughputBenchmark.Options(raids != null ? 0 : events, raids != null ? raids : 0,
-                    seed, partitions, threads, instances, repeat, timeout);
+                    seed, partitions, threads, instances, repeat, warmUp, listFlags, timeout);
             String setup = String.format(Locale.ROOT, "seed %d, %d partitions, %d instance%s of %d stream thread%s, exactly-once, rule set %s (%s)",
                     seed, partitions, instances, instances == 1 ? "" : "s", threads, threads == 1 ? "" : "s", ruleSet.version(), ruleSet.source());
             if (!json) {
@@ -120,7 +130,10 @@ final class BenchCommand implements Runnable {
                     }));
             List<String> command = new ArrayList<>(raids != null ? List.of("--raids", "" + raids) : List.of("--events", "" + events));
             command.addAll(List.of("--partitions", "" + partitions, "--threads", "" + threads, "--instances", "" + instances,
-                    "--repeat", "" + repeat, "--seed", "" + seed, "--timeout", timeout.toString()));
+                    "--repeat", "" + repeat, "--warm-up", "" + warmUp, "--seed", "" + seed, "--timeout", timeout.toString()));
+            if (listFlags) {
+                command.add("--list-flags");
+            }
             rulesOption(rules, command);
             if (json) {
                 command.add("--json");
@@ -153,7 +166,16 @@ final class BenchCommand implements Runnable {
                     result.pipelineCpuMicrosPerEvent() / result.baselineCpuMicrosPerEvent());
             out.printf(Locale.ROOT, "  %-34s %,12.0f MiB heap, %,.0f MiB resident (the broker's included)%n", "raidwatch's peak memory",
                     result.pipelineHeapPeakMib(), result.pipelineRssPeakMib());
+            out.printf(Locale.ROOT, "  %-34s %,12.0f MiB memtables, %,.0f MiB block caches, %,.0f MiB table readers; %,d keys%n",
+                    "RocksDB at the end (off heap)", result.rocksDbMib(ThroughputBenchmark.RocksDbMemory::memTables),
+                    result.rocksDbMib(ThroughputBenchmark.RocksDbMemory::blockCache),
+                    result.rocksDbMib(ThroughputBenchmark.RocksDbMemory::tableReaders), result.rocksDbEstimatedKeys());
             out.printf(Locale.ROOT, "  %-34s %12.4f per input event%n", "rate-deltas repartition records", result.rateDeltaRecordsPerEvent());
+            if (listFlags) {
+                long[] listings = result.listingMillis();
+                out.printf(Locale.ROOT, "  %-34s %12d, %.0f ms median, %d ms at most%n", "flags listings (1,000 open flags)", listings.length,
+                        LatencyBenchmark.percentile(listings, 50), listings.length == 0 ? -1 : listings[listings.length - 1]);
+            }
             out.println("  command: " + commandLine("throughput", command));
             out.flush();
             return ExitCodes.OK;
@@ -283,6 +305,66 @@ final class BenchCommand implements Runnable {
                     written.raidReports(), written.raidReportRows(), written.foiUpdates(), written.foiUpdateRows());
             console.flush();
             return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "flags", mixinStandardHelpOptions = true, sortOptions = false,
+            header = "How fast a running raidwatch lists flags to many dashboards at once.",
+            description = {
+                    "Sends GET --url from --clients threads at once, --rounds requests each one after the other, to a raidwatch already running "
+                            + "(run, or demo: for example demo --raids 400000 --speed 100000 --http-port 8080 holds about a million flags once fed). "
+                            + "Each request is timed from sending to the answer's last byte.",
+                    "Reports p50, p99 and the maximum, how many flags matched (the answers' total) and the failures.",
+                    "Exit status: 0 measured, every request answered 200; 1 some request failed or was not answered; 2 usage error."})
+    static final class Flags implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--url", paramLabel = "URL", defaultValue = "http://127.0.0.1:8080/api/flags?limit=1000",
+                description = "The listing to ask (default: ${DEFAULT-VALUE}).")
+        java.net.URI url;
+
+        @Option(names = "--clients", paramLabel = "C", defaultValue = "50", description = "Clients asking at once (default: ${DEFAULT-VALUE}).")
+        int clients;
+
+        @Option(names = "--rounds", paramLabel = "N", defaultValue = "20",
+                description = "Requests each client sends, one after the other (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
+                description = "How long one request may take (default: ${DEFAULT-VALUE}).")
+        Duration timeout;
+
+        @Option(names = "--json", description = "Print one line of JSON instead of the summary.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            if (clients < 1 || rounds < 1) {
+                throw new Failures.UsageFailure("--clients and --rounds must be positive");
+            }
+            if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
+                throw new Failures.UsageFailure("--url must be an http or https address, got " + url);
+            }
+            FlagsRequestLoad.Result result = FlagsRequestLoad.run(new FlagsRequestLoad.Options(url, clients, rounds, timeout));
+            PrintWriter out = spec.commandLine().getOut();
+            List<String> command = List.of("--url", url.toString(), "--clients", "" + clients, "--rounds", "" + rounds,
+                    "--timeout", timeout.toString());
+            if (json) {
+                out.println(BenchJson.flags(result, clients, rounds, commandLine("flags", command) + " --json"));
+            } else {
+                out.printf(Locale.ROOT, "raidwatch bench flags: %d clients x %d requests of %s in %.1f s%n", clients, rounds, url,
+                        seconds(result.wall()));
+                out.printf(Locale.ROOT, "  answered          %,d (%,d flags matched; %,d bytes an answer)%n", result.millis().length,
+                        result.total(), result.bytes());
+                out.printf(Locale.ROOT, "  p50 / p99 / max   %.0f / %.0f / %d ms%n", result.percentile(50), result.percentile(99), result.max());
+                out.printf(Locale.ROOT, "  failed            %,d%s%n", result.failures(),
+                        result.firstFailure() == null ? "" : " (first: " + result.firstFailure() + ")");
+                out.println("  command: " + commandLine("flags", command));
+            }
+            out.flush();
+            return result.failures() == 0 ? ExitCodes.OK : ExitCodes.FAILED;
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.raidwatch.bench.FlagsRequestLoad;
 import org.raidwatch.bench.LatencyBenchmark;
 import org.raidwatch.bench.ThroughputBenchmark;
 
@@ -35,6 +36,16 @@ final class BenchJson {
         json.put("heap_peak_mib", round(result.pipelineHeapPeakMib(), 1));
         json.put("rss_peak_mib", round(result.pipelineRssPeakMib(), 1));
         json.put("rate_delta_records_per_event", round(result.rateDeltaRecordsPerEvent(), 4));
+        json.put("rocksdb_mem_tables_mib", round(result.rocksDbMib(ThroughputBenchmark.RocksDbMemory::memTables), 1));
+        json.put("rocksdb_block_cache_mib", round(result.rocksDbMib(ThroughputBenchmark.RocksDbMemory::blockCache), 1));
+        json.put("rocksdb_table_readers_mib", round(result.rocksDbMib(ThroughputBenchmark.RocksDbMemory::tableReaders), 1));
+        json.put("rocksdb_estimated_keys", result.rocksDbEstimatedKeys());
+        if (options.listFlags()) {
+            long[] listings = result.listingMillis();
+            json.put("flag_listings", listings.length);
+            json.put("flag_listing_p50_ms", round(LatencyBenchmark.percentile(listings, 50), 1));
+            json.put("flag_listing_max_ms", listings.length == 0 ? -1 : listings[listings.length - 1]);
+        }
         json.put("pipeline_runs", runs(result.pipelines()));
         json.put("baseline_runs", runs(result.baselines()));
         json.put("java", System.getProperty("java.version"));
@@ -65,6 +76,29 @@ final class BenchJson {
         json.put("max_flag_latency_ms", result.max());
         json.put("slice_s", LatencyBenchmark.SLICE.toSeconds());
         json.put("slice_p99_flag_latency_ms", java.util.Arrays.stream(result.sliceP99Ms()).mapToObj(v -> round(v, 1)).toList());
+        json.put("java", System.getProperty("java.version"));
+        json.put("command", command);
+        try {
+            return JSON.writeValueAsString(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String flags(FlagsRequestLoad.Result result, int clients, int rounds, String command) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("benchmark", "flags");
+        json.put("clients", clients);
+        json.put("rounds", rounds);
+        json.put("answered", result.millis().length);
+        json.put("failed", result.failures());
+        json.put("flags_matched", result.total());
+        json.put("answer_bytes", result.bytes());
+        json.put("p50_ms", round(result.percentile(50), 1));
+        json.put("p99_ms", round(result.percentile(99), 1));
+        json.put("max_ms", result.max());
+        json.put("wall_s", round(result.wall().toNanos() / 1e9, 2));
+        json.put("first_failure", result.firstFailure());
         json.put("java", System.getProperty("java.version"));
         json.put("command", command);
         try {

@@ -4,12 +4,14 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.staticfiles.Location;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.raidwatch.contract.Forces;
 import org.raidwatch.contract.LogText;
@@ -204,12 +206,22 @@ public final class ApiServer implements AutoCloseable {
 
     private void flags(Context ctx) {
         QueryParameters.FlagQuery query = QueryParameters.flagQuery(ctx::queryParam);
-        StateQueries.Page<org.raidwatch.schema.CaseFlag> page = queries().flags(query, query.limit());
+        PreparedAnswer answer = queries().flags(query, query.limit(), FLAGS_JSON);
+        ctx.status(200).contentType(ApiAnswers.JSON);
+        answer.sendTo(ctx);
+    }
+
+    /**
+     * A flags page as the API answers it, plain and gzipped, made once per page and reading
+     * (StateQueries remembers it): fifty dashboards asking at once cost one rendering and one
+     * compression, not fifty.
+     */
+    private static final Function<StateQueries.Page<org.raidwatch.schema.CaseFlag>, PreparedAnswer> FLAGS_JSON = page -> {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("total", page.total());
         body.put("flags", page.items().stream().map(OutputJson::flag).toList());
-        ApiAnswers.json(ctx, 200, body);
-    }
+        return PreparedAnswer.of(OutputJson.write(body).getBytes(StandardCharsets.UTF_8));
+    };
 
     private void caseOf(Context ctx) throws InterruptedException {
         StateQueries state = queries();

@@ -6,15 +6,16 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.raidwatch.schema.CaseFlag;
 
 /**
  * Every flag's latest change, decoded once and held newest first (by when the change was found, then
  * raid and rule), so a listing is one pass that counts the matches and keeps the first ones, with no
- * sort and no copy of the whole. The pages it gave are remembered by filter and limit while it lasts
- * (it is replaced by the next reading of the store): dashboards ask the same question, and fifty of
- * them at once cost one pass.
+ * sort and no copy of the whole. The pages it gave, and what the HTTP side rendered them as, are
+ * remembered by filter and limit while it lasts (it is replaced by the next reading of the store):
+ * dashboards ask the same question, and fifty of them at once cost one pass and one rendering.
  */
 public final class FlagListing {
 
@@ -25,9 +26,13 @@ public final class FlagListing {
     static final int REMEMBERED_PAGES = 256;
 
     private final List<CaseFlag> newestFirst;
-    private final Map<PageKey, StateQueries.Page<CaseFlag>> pages = new ConcurrentHashMap<>();
+    private final Map<PageKey, Remembered> pages = new ConcurrentHashMap<>();
 
     private record PageKey(FlagFilter filter, int limit) {
+    }
+
+    /** A page made once, and what each renderer made of it (the HTTP side's JSON), made once too. */
+    private record Remembered(StateQueries.Page<CaseFlag> page, Map<Function<StateQueries.Page<CaseFlag>, ?>, Object> renderings) {
     }
 
     private FlagListing(List<CaseFlag> newestFirst) {
@@ -50,15 +55,34 @@ public final class FlagListing {
      * same moment wait for one pass.
      */
     public StateQueries.Page<CaseFlag> page(FlagFilter filter, int limit) {
+        Remembered remembered = remembered(filter, limit);
+        return remembered != null ? remembered.page() : matching(filter, limit);
+    }
+
+    /**
+     * The page for the filter and limit as {@code render} makes it, remembered with the page: the
+     * same renderer (the same instance) asked for the same page again gets what it made the first time.
+     */
+    @SuppressWarnings("unchecked")
+    public <R> R rendered(FlagFilter filter, int limit, Function<StateQueries.Page<CaseFlag>, R> render) {
+        Remembered remembered = remembered(filter, limit);
+        if (remembered == null) {
+            return render.apply(matching(filter, limit));
+        }
+        return (R) remembered.renderings().computeIfAbsent(render, r -> render.apply(remembered.page()));
+    }
+
+    /** The remembered page, made now if it is new; null when no more pages can be remembered. */
+    private Remembered remembered(FlagFilter filter, int limit) {
         PageKey key = new PageKey(filter, limit);
-        StateQueries.Page<CaseFlag> remembered = pages.get(key);
+        Remembered remembered = pages.get(key);
         if (remembered != null) {
             return remembered;
         }
         if (pages.size() >= REMEMBERED_PAGES) {
-            return matching(filter, limit);
+            return null;
         }
-        return pages.computeIfAbsent(key, k -> matching(filter, limit));
+        return pages.computeIfAbsent(key, k -> new Remembered(matching(filter, limit), new ConcurrentHashMap<>()));
     }
 
     /** The flags that match, newest first, at most {@code limit} of them, with how many matched in all: one pass, not remembered. */

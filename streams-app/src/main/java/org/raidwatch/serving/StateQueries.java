@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -197,6 +198,14 @@ public final class StateQueries {
      */
     public Page<CaseFlag> flags(FlagFilter filter, int limit) {
         return flagListing().page(filter, limit);
+    }
+
+    /**
+     * As {@link #flags(FlagFilter, int)}, as {@code render} makes the page; the same renderer asking
+     * the same question of the same reading gets what it made the first time.
+     */
+    public <R> R flags(FlagFilter filter, int limit, Function<Page<CaseFlag>, R> render) {
+        return flagListing().rendered(filter, limit, render);
     }
 
     /** Some of the items that matched, and how many matched in all. */

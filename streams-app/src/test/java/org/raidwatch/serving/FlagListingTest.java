@@ -67,6 +67,26 @@ class FlagListingTest {
     }
 
     @Test
+    void a_page_is_rendered_once_per_renderer_and_question() {
+        // Given a listing and a renderer that counts its work
+        FlagListing listing = FlagListing.of(List.of(flag("r-1", "claimed-no-referral", Severity.HIGH, "2021-05-01T10:00:00Z")));
+        java.util.concurrent.atomic.AtomicInteger renderings = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.Function<StateQueries.Page<CaseFlag>, String> render =
+                page -> renderings.incrementAndGet() + ":" + page.total();
+
+        // When the same question is rendered twice by it, and once by another renderer
+        String first = listing.rendered(new BySeverity(Severity.HIGH), 10, render);
+        String again = listing.rendered(new BySeverity(Severity.HIGH), 10, render);
+        String other = listing.rendered(new BySeverity(Severity.HIGH), 10, page -> "other:" + page.total());
+
+        // Then the renderer worked once, and the other renderer got its own rendering
+        assertThat(first).isEqualTo("1:1");
+        assertThat(again).isSameAs(first);
+        assertThat(renderings).hasValue(1);
+        assertThat(other).isEqualTo("other:1");
+    }
+
+    @Test
     void a_limit_of_zero_gives_only_the_count() {
         // Given one flag; when listed with limit 0; then it is counted and none is returned
         StateQueries.Page<CaseFlag> page = FlagListing.of(List.of(flag("r-1", "foi-withheld", Severity.LOW, "2021-05-01T10:00:00Z")))

@@ -311,7 +311,8 @@ final class BenchCommand implements Runnable {
     @Command(name = "flags", mixinStandardHelpOptions = true, sortOptions = false,
             header = "How fast a running raidwatch lists flags to many dashboards at once.",
             description = {
-                    "Sends GET --url from --clients threads at once, --rounds requests each one after the other, to a raidwatch already running "
+                    "Sends GET --url from --clients threads at once, --rounds requests each one after the other (after --warm-up untimed ones), "
+                            + "accepting gzip as browsers do, to a raidwatch already running "
                             + "(run, or demo: for example demo --raids 400000 --speed 100000 --http-port 8080 holds about a million flags once fed). "
                             + "Each request is timed from sending to the answer's last byte.",
                     "Reports p50, p99 and the maximum, how many flags matched (the answers' total) and the failures.",
@@ -332,6 +333,10 @@ final class BenchCommand implements Runnable {
                 description = "Requests each client sends, one after the other (default: ${DEFAULT-VALUE}).")
         int rounds;
 
+        @Option(names = "--warm-up", paramLabel = "N", defaultValue = "2",
+                description = "Untimed requests each client sends first (default: ${DEFAULT-VALUE}).")
+        int warmUp;
+
         @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
                 description = "How long one request may take (default: ${DEFAULT-VALUE}).")
         Duration timeout;
@@ -341,16 +346,16 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (clients < 1 || rounds < 1) {
-                throw new Failures.UsageFailure("--clients and --rounds must be positive");
+            if (clients < 1 || rounds < 1 || warmUp < 0) {
+                throw new Failures.UsageFailure("--clients and --rounds must be positive, --warm-up not negative");
             }
             if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
                 throw new Failures.UsageFailure("--url must be an http or https address, got " + url);
             }
-            FlagsRequestLoad.Result result = FlagsRequestLoad.run(new FlagsRequestLoad.Options(url, clients, rounds, timeout));
+            FlagsRequestLoad.Result result = FlagsRequestLoad.run(new FlagsRequestLoad.Options(url, clients, rounds, warmUp, timeout));
             PrintWriter out = spec.commandLine().getOut();
             List<String> command = List.of("--url", url.toString(), "--clients", "" + clients, "--rounds", "" + rounds,
-                    "--timeout", timeout.toString());
+                    "--warm-up", "" + warmUp, "--timeout", timeout.toString());
             if (json) {
                 out.println(BenchJson.flags(result, clients, rounds, commandLine("flags", command) + " --json"));
             } else {

@@ -33,22 +33,28 @@ record PreparedAnswer(byte[] plain, byte[] gzipped) {
         }
     }
 
-    /** Whether an Accept-Encoding header lists gzip (or *) without refusing it with q=0. */
+    /**
+     * Whether an Accept-Encoding header accepts gzip: listed by name with a weight above zero, or, when
+     * it is not named, covered by {@code *} with a weight above zero.
+     */
     static boolean acceptsGzip(String acceptEncoding) {
+        Boolean named = null;
+        Boolean any = null;
         for (String item : acceptEncoding.split(",")) {
             String[] parts = item.trim().split(";");
             String coding = parts[0].trim();
-            if (!coding.equalsIgnoreCase("gzip") && !coding.equals("*")) {
-                continue;
-            }
+            boolean accepted = true;
             for (int i = 1; i < parts.length; i++) {
-                String parameter = parts[i].trim().replace(" ", "");
-                if (parameter.matches("(?i)q=0(\\.0{0,3})?")) {
-                    return false;
+                if (parts[i].trim().replace(" ", "").matches("(?i)q=0(\\.0{0,3})?")) {
+                    accepted = false;
                 }
             }
-            return true;
+            if (coding.equalsIgnoreCase("gzip") || coding.equalsIgnoreCase("x-gzip")) {
+                named = named == null ? accepted : named || accepted;
+            } else if (coding.equals("*")) {
+                any = accepted;
+            }
         }
-        return false;
+        return named != null ? named : any != null && any;
     }
 }

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -22,11 +23,11 @@ public final class FlagListing {
     static final Comparator<CaseFlag> NEWEST_FIRST = Comparator.comparing(CaseFlag::getChangedAt).reversed()
             .thenComparing(CaseFlag::getRaidId).thenComparing(CaseFlag::getRuleId);
 
-    /** Pages remembered at most; beyond them a listing is computed each time. */
-    static final int REMEMBERED_PAGES = 256;
+    /** Pages remembered at most; when a new question finds them all taken, they are all forgotten. */
+    static final int REMEMBERED_PAGES = 64;
 
     private final List<CaseFlag> newestFirst;
-    private final Map<PageKey, Remembered> pages = new ConcurrentHashMap<>();
+    private final Map<PageKey, CompletableFuture<Remembered>> pages = new ConcurrentHashMap<>();
 
     private record PageKey(FlagFilter filter, int limit) {
     }
@@ -55,8 +56,7 @@ public final class FlagListing {
      * same moment wait for one pass.
      */
     public StateQueries.Page<CaseFlag> page(FlagFilter filter, int limit) {
-        Remembered remembered = remembered(filter, limit);
-        return remembered != null ? remembered.page() : matching(filter, limit);
+        return remembered(filter, limit).page();
     }
 
     /**
@@ -66,23 +66,35 @@ public final class FlagListing {
     @SuppressWarnings("unchecked")
     public <R> R rendered(FlagFilter filter, int limit, Function<StateQueries.Page<CaseFlag>, R> render) {
         Remembered remembered = remembered(filter, limit);
-        if (remembered == null) {
-            return render.apply(matching(filter, limit));
-        }
         return (R) remembered.renderings().computeIfAbsent(render, r -> render.apply(remembered.page()));
     }
 
-    /** The remembered page, made now if it is new; null when no more pages can be remembered. */
+    /**
+     * The remembered page, made now if it is new. The pass runs outside the map's locks; requests for
+     * the same page meanwhile wait for it. Many different questions (a bound of {@link #REMEMBERED_PAGES})
+     * make the listing forget them all, so no question is left without a page and memory stays bounded.
+     */
     private Remembered remembered(FlagFilter filter, int limit) {
         PageKey key = new PageKey(filter, limit);
-        Remembered remembered = pages.get(key);
-        if (remembered != null) {
-            return remembered;
+        CompletableFuture<Remembered> known = pages.get(key);
+        if (known == null) {
+            if (pages.size() >= REMEMBERED_PAGES) {
+                pages.clear();
+            }
+            CompletableFuture<Remembered> mine = new CompletableFuture<>();
+            known = pages.putIfAbsent(key, mine);
+            if (known == null) {
+                try {
+                    mine.complete(new Remembered(matching(filter, limit), new ConcurrentHashMap<>()));
+                } catch (RuntimeException | Error e) {
+                    pages.remove(key, mine);
+                    mine.completeExceptionally(e);
+                    throw e;
+                }
+                return mine.join();
+            }
         }
-        if (pages.size() >= REMEMBERED_PAGES) {
-            return null;
-        }
-        return pages.computeIfAbsent(key, k -> new Remembered(matching(filter, limit), new ConcurrentHashMap<>()));
+        return known.join();
     }
 
     /** The flags that match, newest first, at most {@code limit} of them, with how many matched in all: one pass, not remembered. */

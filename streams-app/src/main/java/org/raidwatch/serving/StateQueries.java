@@ -43,8 +43,10 @@ public final class StateQueries {
     private static final Logger LOG = LoggerFactory.getLogger(StateQueries.class);
     /** How long one reading of the flags store answers flag listings, at least. */
     public static final Duration FLAGS_FRESHNESS = Duration.ofSeconds(1);
-    /** A reading of the flags store is kept at least this many times as long as it took. */
+    /** A reading of the flags store is kept at least this many times as long as it took... */
     private static final int READINGS_AT_MOST_ONE_IN = 20;
+    /** ...but no longer than this: a listing is at most this, and one reading, behind the store. */
+    public static final Duration FLAGS_MAX_FRESHNESS = Duration.ofSeconds(30);
 
     /** Where a key's state lives: this instance, another one (its {@code application.server}), or nowhere known right now. */
     public sealed interface Owner {
@@ -215,21 +217,23 @@ public final class StateQueries {
     /**
      * Every flag's latest change, decoded and sorted. Listing flags reads the whole store, so one
      * reading serves every request until it is {@link #FLAGS_FRESHNESS} old, or twenty times as long
-     * as the reading took, whichever is longer: reading a large store again and again would take the
-     * stream's CPU (at most a twentieth of a core goes to it while listings keep coming). One request
-     * reads at a time; the others meanwhile answer from the reading before, and only the very first
-     * reading is waited for.
+     * as the reading took, whichever is longer, and never longer than {@link #FLAGS_MAX_FRESHNESS}:
+     * reading a large store again and again would take the stream's CPU (below the cap, a twentieth
+     * of a core goes to it while listings keep coming). One request reads at a time; the others
+     * meanwhile answer from the reading before, unless that is more than the cap past its time
+     * (readings have been failing), and wait for the very first reading.
      */
     private FlagListing flagListing() {
         FlagsRead last = lastFlagsRead;
         if (last != null && !last.stale(System.nanoTime())) {
             return last.listing();
         }
-        if (last != null) {
+        if (last != null && !last.tooOldToServe(System.nanoTime())) {
             if (!reading.tryLock()) {
                 return last.listing();
             }
         } else {
+            // No reading yet, or readings have been failing for long: wait for this one and its answer.
             reading.lock();
         }
         try {
@@ -272,13 +276,18 @@ public final class StateQueries {
         }
         FlagListing listing = FlagListing.of(flags);
         long finished = System.nanoTime();
-        long freshFor = Math.max(FLAGS_FRESHNESS.toNanos(), (finished - started) * READINGS_AT_MOST_ONE_IN);
+        long freshFor = Math.min(FLAGS_MAX_FRESHNESS.toNanos(), Math.max(FLAGS_FRESHNESS.toNanos(), (finished - started) * READINGS_AT_MOST_ONE_IN));
         return new FlagsRead(finished + freshFor, listing);
     }
 
     private record FlagsRead(long staleAtNanos, FlagListing listing) {
         boolean stale(long now) {
             return now - staleAtNanos >= 0;
+        }
+
+        /** Stale for so long (every reading since has failed) that other requests should not be answered from it. */
+        boolean tooOldToServe(long now) {
+            return now - staleAtNanos >= FLAGS_MAX_FRESHNESS.toNanos();
         }
     }
 

@@ -33,5 +33,7 @@ class PreparedAnswerTest {
         assertThat(PreparedAnswer.acceptsGzip("gzip; q=0.000")).isFalse();
         assertThat(PreparedAnswer.acceptsGzip("identity")).isFalse();
         assertThat(PreparedAnswer.acceptsGzip("br, deflate")).isFalse();
+        assertThat(PreparedAnswer.acceptsGzip("*;q=0, gzip")).isTrue();
+        assertThat(PreparedAnswer.acceptsGzip("gzip;q=0, *")).isFalse();
     }
 }

@@ -17,7 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -212,9 +212,12 @@ public final class InputFiles {
     private static Map<String, String> jsonObject(String text) throws IOException {
         try (JsonParser parser = JSON.createParser(text)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
+                // Some other value, or none: read it whole, so a malformed one is refused with Jackson's reason.
+                JSON.readTree(text);
                 return null;
             }
-            Map<String, String> values = new HashMap<>();
+            // In the file's order: of two fields that name one column (raidId, raid_id), the later one wins.
+            Map<String, String> values = new LinkedHashMap<>();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 JsonToken value = parser.nextToken();

@@ -23,6 +23,7 @@ final class RowFields {
 
 
     private static final int MAX_REMEMBERED_COLUMNS = 1024;
+    private static final int MAX_REMEMBERED_LENGTH = 64;
     private static final Map<String, String> NORMALISED = new ConcurrentHashMap<>();
 
     private final Map<String, String> cells;
@@ -174,7 +175,7 @@ final class RowFields {
         }
         String normalised = column.trim().replace("_", "").toLowerCase(Locale.ROOT);
         // The same few column names come on every row; a file with endless new ones is not remembered beyond the bound.
-        if (NORMALISED.size() < MAX_REMEMBERED_COLUMNS) {
+        if (NORMALISED.size() < MAX_REMEMBERED_COLUMNS && column.length() <= MAX_REMEMBERED_LENGTH) {
             NORMALISED.put(column, normalised);
         }
         return normalised;

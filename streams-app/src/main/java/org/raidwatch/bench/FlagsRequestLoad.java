@@ -43,7 +43,7 @@ public final class FlagsRequestLoad {
 
     /**
      * @param millis      every answered request's time, sorted
-     * @param failures    requests not answered with 200 (or not at all), with the first reason
+     * @param failures    requests not answered with 200, or not answered before the deadline, with the first reason
      * @param total       the largest {@code total} an answer gave: how many flags matched
      * @param bytes       the size of the last answer as it travelled (compressed, if it was)
      */
@@ -160,8 +160,12 @@ public final class FlagsRequestLoad {
         synchronized (millis) {
             sorted = millis.stream().mapToLong(Long::longValue).sorted().toArray();
         }
+        long expected = (long) options.clients() * options.rounds();
+        long unanswered = expected - sorted.length - failures.get();
         synchronized (firstFailure) {
-            return new Result(sorted, failures.get(), firstFailure[0], total.get(), bytes.get(), wall);
+            String first = firstFailure[0] != null ? firstFailure[0]
+                    : unanswered > 0 ? unanswered + " requests had no answer before the deadline" : null;
+            return new Result(sorted, failures.get() + Math.max(0, unanswered), first, total.get(), bytes.get(), wall);
         }
     }
 }

@@ -48,13 +48,7 @@ final class BenchJson {
         }
         json.put("pipeline_runs", runs(result.pipelines()));
         json.put("baseline_runs", runs(result.baselines()));
-        json.put("java", System.getProperty("java.version"));
-        json.put("command", command);
-        try {
-            return JSON.writeValueAsString(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return line(json, command);
     }
 
     static String latency(LatencyBenchmark.Result result, LatencyBenchmark.Options options, String ruleSetVersion, String command) {
@@ -76,13 +70,7 @@ final class BenchJson {
         json.put("max_flag_latency_ms", result.max());
         json.put("slice_s", LatencyBenchmark.SLICE.toSeconds());
         json.put("slice_p99_flag_latency_ms", java.util.Arrays.stream(result.sliceP99Ms()).mapToObj(v -> round(v, 1)).toList());
-        json.put("java", System.getProperty("java.version"));
-        json.put("command", command);
-        try {
-            return JSON.writeValueAsString(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return line(json, command);
     }
 
     static String flags(FlagsRequestLoad.Result result, int clients, int rounds, String command) {
@@ -99,6 +87,11 @@ final class BenchJson {
         json.put("max_ms", result.max());
         json.put("wall_s", round(result.wall().toNanos() / 1e9, 2));
         json.put("first_failure", result.firstFailure());
+        return line(json, command);
+    }
+
+    /** The line: the fields given, then the Java version and the command that produced them. */
+    private static String line(Map<String, Object> json, String command) {
         json.put("java", System.getProperty("java.version"));
         json.put("command", command);
         try {

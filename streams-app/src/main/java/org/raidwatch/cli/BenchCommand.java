@@ -354,10 +354,11 @@ final class BenchCommand implements Runnable {
             }
             FlagsRequestLoad.Result result = FlagsRequestLoad.run(new FlagsRequestLoad.Options(url, clients, rounds, warmUp, timeout));
             PrintWriter out = spec.commandLine().getOut();
-            List<String> command = List.of("--url", url.toString(), "--clients", "" + clients, "--rounds", "" + rounds,
-                    "--warm-up", "" + warmUp, "--timeout", timeout.toString());
+            List<String> command = new ArrayList<>(List.of("--url", url.toString(), "--clients", "" + clients, "--rounds", "" + rounds,
+                    "--warm-up", "" + warmUp, "--timeout", timeout.toString()));
             if (json) {
-                out.println(BenchJson.flags(result, clients, rounds, commandLine("flags", command) + " --json"));
+                command.add("--json");
+                out.println(BenchJson.flags(result, clients, rounds, commandLine("flags", command)));
             } else {
                 out.printf(Locale.ROOT, "raidwatch bench flags: %d clients x %d requests of %s in %.1f s%n", clients, rounds, url,
                         seconds(result.wall()));

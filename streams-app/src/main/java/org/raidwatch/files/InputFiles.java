@@ -3,7 +3,6 @@ package org.raidwatch.files;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,9 +35,7 @@ import org.raidwatch.serde.AvroClassTrust;
  */
 public final class InputFiles {
 
-    // Rejection messages quote Jackson's own message, not the line: the source need not be kept for locations.
-    private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
-            .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build());
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     static {
         // Rows become generated Avro records, which Avro only creates for trusted classes.

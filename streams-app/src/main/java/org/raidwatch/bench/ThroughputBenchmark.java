@@ -21,6 +21,7 @@ import org.raidwatch.rules.RuleSet;
 import org.raidwatch.runner.StreamsRunner;
 import org.raidwatch.serving.StateQueries;
 import org.raidwatch.topology.CaseTopology;
+import org.raidwatch.topology.FlagStoreChanges;
 import org.raidwatch.topology.Topic;
 import org.raidwatch.topology.TopicNames;
 import org.raidwatch.topology.TopicRole;
@@ -253,8 +254,20 @@ public final class ThroughputBenchmark {
                                 Map<TopicPartition, Long> ends, long events) throws InterruptedException {
         String applicationId = "bench-raidwatch-" + round;
         CaseTopology.Settings settings = CaseTopology.Settings.live().withInputPartitions(options.partitions());
-        return measure(rig, "raidwatch", applicationId, options, props -> CaseTopology.build(props, topics, rules, settings), ends,
-                events, applicationId + "-" + CaseTopology.RATE_DELTAS_TOPIC + "-repartition", options.listFlags() ? topics : null);
+        List<FlagStoreChanges> flagChanges = new ArrayList<>(); // each instance's, in the order they are built
+        return measure(rig, "raidwatch", applicationId, options, props -> {
+            FlagStoreChanges changes = new FlagStoreChanges();
+            flagChanges.add(changes);
+            return CaseTopology.build(props, topics, rules, settings, changes);
+        }, ends, events, applicationId + "-" + CaseTopology.RATE_DELTAS_TOPIC + "-repartition",
+                options.listFlags() ? new Listed(topics, flagChanges) : null);
+    }
+
+    /** What the flags listing of the first instance reads: its topics and the changes its flags store takes. */
+    private record Listed(Topics topics, List<FlagStoreChanges> flagChangesByInstance) {
+        StateQueries queries(StreamsRunner first) {
+            return StateQueries.of(first, topics, flagChangesByInstance.get(0));
+        }
     }
 
     private static TopicNames prefixed(String prefix) {
@@ -318,7 +331,7 @@ public final class ThroughputBenchmark {
      */
     private static Run measure(BenchmarkRig rig, String name, String applicationId, Options options,
                                Function<Properties, Topology> topology, Map<TopicPartition, Long> ends, long events,
-                               String rateDeltasTopic, Topics listed) throws InterruptedException {
+                               String rateDeltasTopic, Listed listed) throws InterruptedException {
         System.gc(); // the previous run's garbage is not this one's heap
         long deadline = System.nanoTime() + options.timeout().toNanos();
         List<StreamsRunner> runners = new ArrayList<>();
@@ -334,7 +347,7 @@ public final class ThroughputBenchmark {
                 long running = System.nanoTime();
                 long consumed;
                 List<Long> listingMillis;
-                try (FlagsListingLoad listing = listed == null ? null : FlagsListingLoad.start(StateQueries.of(runners.get(0), listed))) {
+                try (FlagsListingLoad listing = listed == null ? null : FlagsListingLoad.start(listed.queries(runners.get(0)))) {
                     consumed = rig.awaitInputsConsumed(applicationId, ends, runners, deadline);
                     listingMillis = listing == null ? List.of() : listing.millis();
                 }

@@ -21,6 +21,7 @@ import org.raidwatch.runner.StreamsRunner;
 import org.raidwatch.schema.CaseState;
 import org.raidwatch.serving.ServiceMetrics;
 import org.raidwatch.serving.StateQueries;
+import org.raidwatch.topology.FlagStoreChanges;
 import org.raidwatch.topology.RateVocabulary;
 import org.raidwatch.topology.Topics;
 
@@ -121,10 +122,11 @@ public final class ApiServer implements AutoCloseable {
      * Serves a raidwatch instance: its state through interactive queries (before or after it starts),
      * its metrics, and a live feed of the flagged-cases topic.
      *
+     * @param flagChanges      the changes the stream's flags store takes, which keep its flags listing up
      * @param clientProperties Kafka client settings for the live feed's consumer
      */
-    public void attach(StreamsRunner runner, Topics topics, Map<String, Object> clientProperties) {
-        StateQueries attached = StateQueries.of(runner, topics);
+    public void attach(StreamsRunner runner, Topics topics, FlagStoreChanges flagChanges, Map<String, Object> clientProperties) {
+        StateQueries attached = StateQueries.of(runner, topics, flagChanges);
         metrics.watch(runner, attached, today);
         this.feed = new FlagFeed(clientProperties, topics.flaggedCases());
         this.queries = attached;

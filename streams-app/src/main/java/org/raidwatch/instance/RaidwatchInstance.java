@@ -14,6 +14,7 @@ import org.raidwatch.rules.RuleSet;
 import org.raidwatch.runner.StreamsRunner;
 import org.raidwatch.serving.ServiceMetrics;
 import org.raidwatch.topology.CaseTopology;
+import org.raidwatch.topology.FlagStoreChanges;
 import org.raidwatch.topology.Topics;
 
 /**
@@ -89,9 +90,10 @@ public final class RaidwatchInstance implements AutoCloseable {
         if (api != null) {
             streamsProperties.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, api.endpoint().applicationServer());
         }
-        runner = new StreamsRunner(CaseTopology.build(streamsProperties, topics, rules, settings, metrics), streamsProperties);
+        FlagStoreChanges flagChanges = new FlagStoreChanges();
+        runner = new StreamsRunner(CaseTopology.build(streamsProperties, topics, rules, settings, metrics, flagChanges), streamsProperties);
         if (api != null) {
-            api.attach(runner, topics, clientProperties);
+            api.attach(runner, topics, flagChanges, clientProperties);
         }
         return runner;
     }

@@ -1,6 +1,7 @@
 package org.raidwatch.serving;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -14,9 +15,10 @@ import org.raidwatch.schema.CaseFlag;
 /**
  * Every flag's latest change, decoded once and held newest first (by when the change was found, then
  * raid and rule), so a listing is one pass that counts the matches and keeps the first ones, with no
- * sort and no copy of the whole. The pages it gave, and what the HTTP side rendered them as, are
- * remembered by filter and limit while it lasts (it is replaced by the next reading of the store):
- * dashboards ask the same question, and fifty of them at once cost one pass and one rendering.
+ * sort and no copy of the whole. A listing does not change: flags that changed since make a new one
+ * ({@link #withChanges}), by merging them in rather than sorting again. The pages a listing gave, and
+ * what the HTTP side rendered them as, are remembered by filter and limit while it lasts: dashboards
+ * ask the same question, and fifty of them at once cost one pass and one rendering.
  */
 public final class FlagListing {
 
@@ -26,7 +28,7 @@ public final class FlagListing {
     /** Pages remembered at most; when a new question finds them all taken, they are all forgotten. */
     static final int REMEMBERED_PAGES = 64;
 
-    private final List<CaseFlag> newestFirst;
+    private final CaseFlag[] newestFirst;
     private final Map<PageKey, CompletableFuture<Remembered>> pages = new ConcurrentHashMap<>();
 
     private record PageKey(FlagFilter filter, int limit) {
@@ -36,18 +38,96 @@ public final class FlagListing {
     private record Remembered(StateQueries.Page<CaseFlag> page, Map<Function<StateQueries.Page<CaseFlag>, ?>, Object> renderings) {
     }
 
-    private FlagListing(List<CaseFlag> newestFirst) {
+    private FlagListing(CaseFlag[] newestFirst) {
         this.newestFirst = newestFirst;
     }
 
     public static FlagListing of(Collection<CaseFlag> flags) {
-        List<CaseFlag> sorted = new ArrayList<>(flags);
-        sorted.sort(NEWEST_FIRST);
+        CaseFlag[] sorted = flags.toArray(new CaseFlag[0]);
+        Arrays.sort(sorted, NEWEST_FIRST);
         return new FlagListing(sorted);
     }
 
     public int size() {
-        return newestFirst.size();
+        return newestFirst.length;
+    }
+
+    /**
+     * This listing less some of its flags (each the very object it holds) and with others added, in
+     * order: each one's place is found by binary search and the rest is copied across in runs, so a
+     * few changes to a million flags cost a copy of the references, not a sort or a comparison each.
+     * The pages remembered are not carried over.
+     *
+     * @throws IllegalArgumentException when a flag to take out is not one this listing holds
+     */
+    public FlagListing withChanges(Collection<CaseFlag> removed, Collection<CaseFlag> added) {
+        if (removed.isEmpty() && added.isEmpty()) {
+            return this;
+        }
+        CaseFlag[] old = newestFirst;
+        int[] gone = new int[removed.size()];
+        int g = 0;
+        for (CaseFlag flag : removed) {
+            gone[g++] = positionOf(flag);
+        }
+        Arrays.sort(gone);
+        CaseFlag[] adding = added.toArray(new CaseFlag[0]);
+        Arrays.sort(adding, NEWEST_FIRST);
+        CaseFlag[] merged = new CaseFlag[old.length - gone.length + adding.length];
+        int from = 0;
+        int to = 0;
+        g = 0;
+        for (int a = 0; a <= adding.length; a++) {
+            int until = a < adding.length ? insertionPoint(adding[a]) : old.length;
+            while (from < until) {
+                int stop = g < gone.length && gone[g] < until ? gone[g] : until;
+                System.arraycopy(old, from, merged, to, stop - from);
+                to += stop - from;
+                from = stop;
+                if (g < gone.length && gone[g] == from && from < until) {
+                    from++;
+                    g++;
+                }
+            }
+            if (a < adding.length) {
+                merged[to++] = adding[a];
+            }
+        }
+        return new FlagListing(merged);
+    }
+
+    /** Where this listing holds the very flag given. */
+    private int positionOf(CaseFlag flag) {
+        int found = Arrays.binarySearch(newestFirst, flag, NEWEST_FIRST);
+        if (found >= 0) {
+            // Equal in order is not necessarily the same flag: look around for the very one.
+            for (int i = found; i >= 0 && NEWEST_FIRST.compare(newestFirst[i], flag) == 0; i--) {
+                if (newestFirst[i] == flag) {
+                    return i;
+                }
+            }
+            for (int i = found + 1; i < newestFirst.length && NEWEST_FIRST.compare(newestFirst[i], flag) == 0; i++) {
+                if (newestFirst[i] == flag) {
+                    return i;
+                }
+            }
+        }
+        throw new IllegalArgumentException("the flag for " + flag.getRaidId() + " and " + flag.getRuleId() + " is not in this listing");
+    }
+
+    /** The first place a flag would go in this listing, before any equal to it in order. */
+    private int insertionPoint(CaseFlag flag) {
+        int low = 0;
+        int high = newestFirst.length;
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (NEWEST_FIRST.compare(newestFirst[middle], flag) < 0) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        return low;
     }
 
     /**

@@ -3,8 +3,11 @@ package org.raidwatch.serving;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -26,6 +29,7 @@ import org.raidwatch.schema.CaseState;
 import org.raidwatch.schema.ForceRates;
 import org.raidwatch.serde.SchemaRegistryUnavailableException;
 import org.raidwatch.topology.CaseTopology;
+import org.raidwatch.topology.FlagStoreChanges;
 import org.raidwatch.topology.RateVocabulary;
 import org.raidwatch.topology.Topics;
 import org.slf4j.Logger;
@@ -41,12 +45,13 @@ import org.slf4j.LoggerFactory;
 public final class StateQueries {
 
     private static final Logger LOG = LoggerFactory.getLogger(StateQueries.class);
-    /** How long one reading of the flags store answers flag listings, at least. */
+    /** How long a listing of the flags answers before the changes since are applied to it. */
     public static final Duration FLAGS_FRESHNESS = Duration.ofSeconds(1);
-    /** A reading of the flags store is kept at least this many times as long as it took... */
-    private static final int READINGS_AT_MOST_ONE_IN = 20;
-    /** ...but no longer than this: a listing is at most this, and one reading, behind the store. */
-    public static final Duration FLAGS_MAX_FRESHNESS = Duration.ofSeconds(30);
+    /**
+     * While one request brings the listing up to date, the others answer from the one before, unless
+     * it is this old (bringing it up to date has been failing): then they wait for an answer too.
+     */
+    public static final Duration FLAGS_MAX_STALENESS = Duration.ofSeconds(30);
 
     /** Where a key's state lives: this instance, another one (its {@code application.server}), or nowhere known right now. */
     public sealed interface Owner {
@@ -71,23 +76,33 @@ public final class StateQueries {
     private final KafkaStreams streams;
     private final Topics topics;
     private final HostInfo self;
-    private volatile FlagsRead lastFlagsRead;
-    private final ReentrantLock reading = new ReentrantLock();
+    private final FlagStoreChanges flagChanges;
+    /** Changed only by the request holding {@link #refreshing}. */
+    private final FlagIndex flagIndex = new FlagIndex();
+    private final ReentrantLock refreshing = new ReentrantLock();
+    /** Whether the next refresh must read the flags store whole (the first, or after changes were missed). */
+    private boolean wholeReadingNeeded = true;
+    private volatile Listed listed;
 
-    /** Interactive queries of a running instance's state; it knows itself by its {@code application.server}. */
-    public static StateQueries of(StreamsRunner runner, Topics topics) {
-        return new StateQueries(runner.kafkaStreams(), topics, runner.self());
+    /**
+     * Interactive queries of a running instance's state; it knows itself by its {@code application.server}.
+     *
+     * @param flagChanges the changes the runner's flags store takes (given to its topology), which
+     *                    keep the flags listing up
+     */
+    public static StateQueries of(StreamsRunner runner, Topics topics, FlagStoreChanges flagChanges) {
+        return new StateQueries(runner.kafkaStreams(), topics, runner.self(), flagChanges);
     }
 
     /**
      * @param self this instance's {@code application.server}, as the other instances see it; null when
      *             it has none (a single instance)
      */
-
-    StateQueries(KafkaStreams streams, Topics topics, HostInfo self) {
+    StateQueries(KafkaStreams streams, Topics topics, HostInfo self, FlagStoreChanges flagChanges) {
         this.streams = streams;
         this.topics = topics;
         this.self = self;
+        this.flagChanges = flagChanges;
     }
 
     public KafkaStreams.State state() {
@@ -215,79 +230,100 @@ public final class StateQueries {
     }
 
     /**
-     * Every flag's latest change, decoded and sorted. Listing flags reads the whole store, so one
-     * reading serves every request until it is {@link #FLAGS_FRESHNESS} old, or twenty times as long
-     * as the reading took, whichever is longer, and never longer than {@link #FLAGS_MAX_FRESHNESS}:
-     * reading a large store again and again would take the stream's CPU (below the cap, a twentieth
-     * of a core goes to it while listings keep coming). One request reads at a time; the others
-     * meanwhile answer from the reading before, unless that is more than the cap past its time
-     * (readings have been failing), and wait for the very first reading.
+     * Every flag's latest change, decoded and sorted, at most {@link #FLAGS_FRESHNESS} behind the store.
+     * The store is read whole once; after that, the changes it took since the last listing (which its
+     * processor hands over) are decoded and merged in, so bringing a million flags up to date costs
+     * about what the flags that changed cost. One request brings it up to date at a time; the others
+     * meanwhile answer from the listing before, unless that is {@link #FLAGS_MAX_STALENESS} old
+     * (bringing it up to date has been failing), and wait for the very first.
      */
     private FlagListing flagListing() {
-        FlagsRead last = lastFlagsRead;
-        if (last != null && !last.stale(System.nanoTime())) {
+        Listed last = listed;
+        if (last != null && last.age(System.nanoTime()) < FLAGS_FRESHNESS.toNanos()) {
             return last.listing();
         }
-        if (last != null && !last.tooOldToServe(System.nanoTime())) {
-            if (!reading.tryLock()) {
+        if (last != null && last.age(System.nanoTime()) < FLAGS_MAX_STALENESS.toNanos()) {
+            if (!refreshing.tryLock()) {
                 return last.listing();
             }
         } else {
-            // No reading yet, or readings have been failing for long: wait for this one and its answer.
-            reading.lock();
+            refreshing.lock();
         }
         try {
-            FlagsRead latest = lastFlagsRead;
-            if (latest != null && (latest != last || !latest.stale(System.nanoTime()))) {
-                return latest.listing();
+            Listed latest = listed;
+            if (latest != null && latest != last) {
+                return latest.listing(); // brought up to date while this request waited
             }
-            lastFlagsRead = readFlags();
-            return lastFlagsRead.listing();
+            Listed refreshed = new Listed(refreshedListing(), System.nanoTime());
+            listed = refreshed;
+            return refreshed.listing();
         } finally {
-            reading.unlock();
+            refreshing.unlock();
         }
     }
 
-    private FlagsRead readFlags() {
-        long started = System.nanoTime();
-        List<CaseFlag> flags = new ArrayList<>();
-        var decoder = topics.flaggedCases().valueSerde().deserializer();
-        try (KeyValueIterator<String, byte[]> all = this.<byte[]>store(CaseTopology.FLAGS_STORE, null).all()) {
-            while (all.hasNext()) {
-                var entry = all.next();
-                if (entry.value == null) {
-                    continue;
-                }
-                try {
-                    flags.add(decoder.deserialize(topics.flaggedCases().name(), entry.value));
-                } catch (SerializationException notAFlag) {
-                    // Someone else wrote to flagged-cases: not raidwatch's, so not listed.
-                    LOG.warn("Record {} in flagged-cases is not a flag ({}); flag listings pass it over", LogText.of(entry.key),
-                            LogText.of(notAFlag.getMessage()));
+    /** The flags index brought up to date with the store; called holding {@link #refreshing}. */
+    private FlagListing refreshedListing() {
+        try {
+            if (!wholeReadingNeeded) {
+                FlagStoreChanges.Drained drained = flagChanges.drain();
+                if (drained.complete()) {
+                    Map<String, CaseFlag> latest = new LinkedHashMap<>();
+                    for (FlagStoreChanges.Change change : drained.changes()) {
+                        latest.put(change.key(), change.value() == null ? null : decodedFlag(change.key(), change.value()));
+                    }
+                    flagIndex.apply(latest);
+                    return flagIndex.listing();
                 }
             }
-        } catch (InvalidStateStoreException e) {
-            throw new NotQueryableNow("the flags cannot be read now (" + streams.state() + ")", e);
+            // Follow first: a change the reading misses is then among those applied next time.
+            wholeReadingNeeded = true;
+            flagChanges.follow();
+            flagIndex.replaceAll(wholeFlagsStore());
+            wholeReadingNeeded = false;
+            return flagIndex.listing();
         } catch (RuntimeException e) {
+            wholeReadingNeeded = true; // the changes drained are lost with it: read it whole next time
+            if (e instanceof InvalidStateStoreException) {
+                throw new NotQueryableNow("the flags cannot be read now (" + streams.state() + ")", e);
+            }
             if (SchemaRegistryUnavailableException.isCauseOf(e)) {
                 throw new NotQueryableNow("the schema registry does not answer, so the flags cannot be decoded", e);
             }
             throw e;
         }
-        FlagListing listing = FlagListing.of(flags);
-        long finished = System.nanoTime();
-        long freshFor = Math.min(FLAGS_MAX_FRESHNESS.toNanos(), Math.max(FLAGS_FRESHNESS.toNanos(), (finished - started) * READINGS_AT_MOST_ONE_IN));
-        return new FlagsRead(finished + freshFor, listing);
     }
 
-    private record FlagsRead(long staleAtNanos, FlagListing listing) {
-        boolean stale(long now) {
-            return now - staleAtNanos >= 0;
+    private Map<String, CaseFlag> wholeFlagsStore() {
+        Map<String, CaseFlag> flags = new HashMap<>();
+        try (KeyValueIterator<String, byte[]> all = this.<byte[]>store(CaseTopology.FLAGS_STORE, null).all()) {
+            while (all.hasNext()) {
+                var entry = all.next();
+                CaseFlag flag = entry.value == null ? null : decodedFlag(entry.key, entry.value);
+                if (flag != null) {
+                    flags.put(entry.key, flag);
+                }
+            }
         }
+        return flags;
+    }
 
-        /** Stale for so long (every reading since has failed) that other requests should not be answered from it. */
-        boolean tooOldToServe(long now) {
-            return now - staleAtNanos >= FLAGS_MAX_FRESHNESS.toNanos();
+    /** A flag as the store holds it; null (and a warning) when the record is not one. */
+    private CaseFlag decodedFlag(String key, byte[] value) {
+        try {
+            return topics.flaggedCases().valueSerde().deserializer().deserialize(topics.flaggedCases().name(), value);
+        } catch (SerializationException notAFlag) {
+            // Someone else wrote to flagged-cases: not raidwatch's, so not listed.
+            LOG.warn("Record {} in flagged-cases is not a flag ({}); flag listings pass it over", LogText.of(key),
+                    LogText.of(notAFlag.getMessage()));
+            return null;
+        }
+    }
+
+    /** A listing and when it was brought up to date ({@link System#nanoTime()}). */
+    private record Listed(FlagListing listing, long at) {
+        long age(long now) {
+            return now - at;
         }
     }
 

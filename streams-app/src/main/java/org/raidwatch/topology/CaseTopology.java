@@ -165,7 +165,16 @@ public final class CaseTopology {
      */
     public static Topology build(Properties streamsProperties, Topics topics, RuleSet ruleSet, Settings settings,
                                  ProcessingObserver observer) {
-        return build(streamsProperties, topics, LiveRuleSet.fixed(ruleSet), settings, observer);
+        return build(streamsProperties, topics, LiveRuleSet.fixed(ruleSet), settings, observer, new FlagStoreChanges());
+    }
+
+    /**
+     * @param flagChanges told of every change the global {@code flags} store takes (when the settings
+     *                    keep it), for the instance's listing of flags; one per topology
+     */
+    public static Topology build(Properties streamsProperties, Topics topics, RuleSet ruleSet, Settings settings,
+                                 FlagStoreChanges flagChanges) {
+        return build(streamsProperties, topics, LiveRuleSet.fixed(ruleSet), settings, ProcessingObserver.NONE, flagChanges);
     }
 
     /**
@@ -174,7 +183,7 @@ public final class CaseTopology {
      *              bounded re-evaluation of every case
      */
     public static Topology build(Properties streamsProperties, Topics topics, LiveRuleSet rules, Settings settings,
-                                 ProcessingObserver observer) {
+                                 ProcessingObserver observer, FlagStoreChanges flagChanges) {
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(streamsProperties)));
         // A raid's inputs seldom fall within one commit interval of each other: a record cache in front of the
         // cases and their index would hold nearly every key once, and cost a sorted-map lookup on every read and write.
@@ -193,7 +202,7 @@ public final class CaseTopology {
             builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FLAGS_STORE), Serdes.String(), Serdes.ByteArray())
                             .withLoggingDisabled(),
                     topics.flaggedCases().name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("flags-source"),
-                    LatestFlags::new);
+                    () -> new LatestFlags(flagChanges));
         }
 
         KStream<String, CheckedInput> reports = placed(builder, topics.raidReports().name(), "raid-reports",

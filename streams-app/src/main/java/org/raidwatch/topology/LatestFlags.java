@@ -5,10 +5,18 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** Keeps the latest change of every flag, as read back from the flagged-cases topic, in the global {@code flags} store. */
+/**
+ * Keeps the latest change of every flag, as read back from the flagged-cases topic, in the global
+ * {@code flags} store, and tells the instance's listing of each change the store took.
+ */
 final class LatestFlags implements Processor<String, byte[], Void, Void> {
 
+    private final FlagStoreChanges changes;
     private KeyValueStore<String, byte[]> flags;
+
+    LatestFlags(FlagStoreChanges changes) {
+        this.changes = changes;
+    }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
@@ -25,5 +33,6 @@ final class LatestFlags implements Processor<String, byte[], Void, Void> {
         } else {
             flags.put(record.key(), record.value());
         }
+        changes.changed(record.key(), record.value());
     }
 }

@@ -73,10 +73,12 @@ class ApiIT {
                     HttpEndpoint.anyFreePort("127.0.0.1"))) {
                 int port = app.httpPort();
                 Http http = new Http(port);
-                // Given a running instance that has processed a national dataset
+                // Given a running instance that has processed a national dataset, its flags listed all the while
+                // (so the listing is read whole early on and then kept up with the flags raised since)
                 cluster.send(events);
                 Await.until(Duration.ofMinutes(2), "the flags and rates of " + events.size() + " inputs",
-                        () -> expected.matches(cluster.latestFlags(), cluster.latestRates()),
+                        () -> http.get("/api/flags?status=any&limit=1").status() == 200
+                                & expected.matches(cluster.latestFlags(), cluster.latestRates()),
                         () -> expected.mismatches(cluster.latestFlags(), cluster.latestRates()) + "; " + cluster.offsets());
                 Map<String, ForceRates> rates = cluster.latestRates();
                 Map<String, CaseFlag> flags = cluster.latestFlags();
@@ -130,6 +132,14 @@ class ApiIT {
                         () -> http.get("/api/flags?status=any&limit=1000").json().get("total").asInt() == flags.size(),
                         () -> http.get("/api/flags?status=any&limit=1").body() + " vs " + flags.size() + " on the topic");
                 assertThat(http.get("/api/flags").json().get("total").asInt()).isEqualTo((int) open);
+                List<String> newestOnTopic = flags.values().stream()
+                        .sorted(java.util.Comparator.comparing(CaseFlag::getChangedAt).reversed()
+                                .thenComparing(CaseFlag::getRaidId).thenComparing(CaseFlag::getRuleId))
+                        .limit(1000).map(f -> f.getRaidId() + "|" + f.getRuleId() + "|" + f.getStatus()).toList();
+                List<String> newestListed = new ArrayList<>();
+                http.get("/api/flags?status=any&limit=1000").json().get("flags").forEach(f -> newestListed.add(
+                        f.get("raidId").asText() + "|" + f.get("ruleId").asText() + "|" + f.get("status").asText()));
+                assertThat(newestListed).isEqualTo(newestOnTopic);
                 JsonNode three = http.get("/api/flags?limit=3").json().get("flags");
                 assertThat(three).hasSize(3);
                 assertThat(three.get(0).get("changedAt").asText()).isGreaterThanOrEqualTo(three.get(2).get("changedAt").asText());

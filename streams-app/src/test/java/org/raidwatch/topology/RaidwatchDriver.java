@@ -82,7 +82,7 @@ final class RaidwatchDriver implements AutoCloseable {
         Properties props = StreamsProperties.defaults("raidwatch-test", "unused:9092", TopicNames.DEFAULTS.deadLetters());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/ttd-" + registryScope);
-        topology = CaseTopology.build(props, topics, rules, settings, observer);
+        topology = CaseTopology.build(props, topics, rules, settings, observer, new FlagStoreChanges());
         driver = new TopologyTestDriver(topology, props, START);
         reports = driver.createInputTopic(topics.raidReports().name(), new StringSerializer(),
                 topics.raidReports().valueSerde().serializer());

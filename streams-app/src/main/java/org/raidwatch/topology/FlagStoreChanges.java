@@ -1,0 +1,69 @@
+package org.raidwatch.topology;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The changes the global {@code flags} store takes, handed to whoever keeps a listing of the flags, so
+ * it can keep its listing up by applying them rather than reading the whole store again. One instance
+ * per running topology: the store's processor reports every change it makes; the listing
+ * {@linkplain #follow() follows} (records from now on, after which it reads the store once whole) and
+ * then {@linkplain #drain() drains} what came since, in the order the store took it.
+ * <p>
+ * Nothing is recorded until someone follows, and at most {@link #MAX_PENDING} changes are held: a
+ * listing nobody asks for long enough falls behind, stops being recorded for, and is told so by its
+ * next drain (it reads the store whole again and follows anew). Memory stays bounded either way.
+ */
+public final class FlagStoreChanges {
+
+    /** Changes held at most between two drains; beyond it the follower is told it missed some. */
+    public static final int MAX_PENDING = 200_000;
+
+    /** One change of the store: a flag's latest record under its key, or null when the key was deleted. */
+    public record Change(String key, byte[] value) {
+    }
+
+    /**
+     * What came since the last drain, oldest first; {@code complete} is false when changes were
+     * missed (never followed, or more than {@link #MAX_PENDING} came in between): read the store
+     * whole, after following again.
+     */
+    public record Drained(boolean complete, List<Change> changes) {
+    }
+
+    private List<Change> pending = new ArrayList<>();
+    private boolean followed;
+
+    /**
+     * Records every change from now on, forgetting any held: call before reading the store whole, so
+     * a change the reading misses is among the ones drained next (one it also saw is applied twice,
+     * to the same effect).
+     */
+    public synchronized void follow() {
+        pending = new ArrayList<>();
+        followed = true;
+    }
+
+    /** The changes since the last drain or {@link #follow()}, and whether they are all of them. */
+    public synchronized Drained drain() {
+        if (!followed) {
+            return new Drained(false, List.of());
+        }
+        List<Change> drained = pending;
+        pending = new ArrayList<>();
+        return new Drained(true, drained);
+    }
+
+    /** Called by the store's processor after each change the store took. */
+    synchronized void changed(String key, byte[] value) {
+        if (!followed) {
+            return;
+        }
+        if (pending.size() >= MAX_PENDING) {
+            followed = false;
+            pending = new ArrayList<>();
+            return;
+        }
+        pending.add(new Change(key, value));
+    }
+}

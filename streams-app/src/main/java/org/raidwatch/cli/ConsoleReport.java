@@ -23,11 +23,9 @@ final class ConsoleReport {
                 flag.getRaidId(), flag.getRuleId(), flag.getExplanation());
     }
 
-    static void flagsByRule(PrintWriter out, Collection<CaseFlag> flags) {
-        Map<String, Long> open = new TreeMap<>(flags.stream().filter(f -> f.getStatus() != FlagStatus.RESOLVED)
-                .collect(Collectors.groupingBy(CaseFlag::getRuleId, Collectors.counting())));
-        Map<String, Long> resolved = flags.stream().filter(f -> f.getStatus() == FlagStatus.RESOLVED)
-                .collect(Collectors.groupingBy(CaseFlag::getRuleId, Collectors.counting()));
+    /** Flags by rule, given as counts: those holding now and those resolved. */
+    static void flagsByRule(PrintWriter out, Map<String, Long> holding, Map<String, Long> resolved) {
+        Map<String, Long> open = new TreeMap<>(holding);
         resolved.keySet().forEach(rule -> open.putIfAbsent(rule, 0L));
         out.println("  flags by rule (holding now, resolved):");
         if (open.isEmpty()) {

@@ -35,6 +35,31 @@ final class InputFilesOption {
         }
     }
 
+    /** The files given, each as a path and as the user named it (null for a file not given). */
+    record Sources(Path raids, String raidsFile, Path foi, String foiFile) {
+    }
+
+    /**
+     * The files to read as they are processed (too large to hold, perhaps), once each is known to be
+     * readable; a missing or unreadable one is a usage failure naming it.
+     */
+    Sources sources(CommandSpec spec) {
+        if (raids == null && foi == null) {
+            throw new ParameterException(spec.commandLine(), "give --raids FILE, --foi FILE, or both");
+        }
+        try {
+            if (raids != null) {
+                InputFiles.requireReadable(raids);
+            }
+            if (foi != null) {
+                InputFiles.requireReadable(foi);
+            }
+        } catch (InputFiles.UnreadableFileException e) {
+            throw new Failures.UsageFailure(e.getMessage());
+        }
+        return new Sources(raids, raids == null ? null : raids.toString(), foi, foi == null ? null : foi.toString());
+    }
+
     /** Reads the files; a missing or unreadable one is a usage failure naming it. */
     Read read(CommandSpec spec) {
         if (raids == null && foi == null) {

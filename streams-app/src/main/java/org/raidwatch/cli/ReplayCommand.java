@@ -6,16 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.raidwatch.clients.InputLoader;
-import org.raidwatch.contract.London;
 import org.raidwatch.files.InputFiles;
 import org.raidwatch.local.Replay;
 import org.raidwatch.rules.RuleSet;
-import org.raidwatch.schema.FoiUpdate;
-import org.raidwatch.schema.RaidReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,63 +52,70 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        InputFilesOption.Read read = inputs.read(spec);
+        InputFilesOption.Sources sources = inputs.sources(spec);
         // A rule set that does not build is the user's to read first, before any log line.
         RuleSet ruleSet = rules.load();
-        return ConsoleLogging.divertedWhile(spec.commandLine().getErr(), "replay", () -> replay(read, ruleSet));
+        return ConsoleLogging.divertedWhile(spec.commandLine().getErr(), "replay", () -> replay(sources, ruleSet));
     }
 
-    private int replay(InputFilesOption.Read read, RuleSet ruleSet) throws Exception {
-        LocalDate now = asOf != null ? asOf : latestDate(read.raids(), read.fois());
+    private int replay(InputFilesOption.Sources sources, RuleSet ruleSet) throws Exception {
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
             throw new Failures.UsageFailure("cannot create the output folder " + out + ": " + e.getMessage());
         }
 
+        // The files are read as their rows are sent, and the flags written as they are read back: neither is held.
+        InputFiles.Scanned[] scanned = new InputFiles.Scanned[2];
+        Replay.Rows rows = (reports, updates) -> {
+            if (sources.raids() != null) {
+                scanned[0] = InputFiles.scanRaidReports(sources.raids(), reports);
+            }
+            if (sources.foi() != null) {
+                scanned[1] = InputFiles.scanFoiUpdates(sources.foi(), updates);
+            }
+        };
         Replay.Result result;
-        try {
-            result = Replay.run(ruleSet, now, read.raidsFile(), read.raids(), read.foiFile(), read.fois(), timeout);
+        ReplayOutput.Written written;
+        List<InputFiles.Rejection> rejected = new ArrayList<>();
+        ReplayOutput.FlagsFile flags = new ReplayOutput.FlagsFile(out);
+        try (flags) {
+            result = Replay.run(ruleSet, asOf, sources.raidsFile(), sources.foiFile(), rows, flags::write, timeout);
+            for (InputFiles.Scanned file : scanned) {
+                if (file != null) {
+                    rejected.addAll(file.rejected());
+                }
+            }
+            for (Replay.DeadLetter dead : result.deadLetters()) {
+                rejected.add(new InputFiles.Rejection(dead.file(), dead.line(), dead.reason()));
+            }
+            written = ReplayOutput.write(out, flags.finish(), result, rejected);
         } catch (InputLoader.UndeliveredRecordsException undelivered) {
             PrintWriter err = spec.commandLine().getErr();
             undelivered.failures().forEach(err::println);
             err.printf("raidwatch: %s; the replay stopped and wrote nothing%n", undelivered.getMessage());
             err.flush();
             return ExitCodes.UNDELIVERED;
+        } catch (InputFiles.UnreadableFileException e) {
+            throw new Failures.UsageFailure(e.getMessage());
         }
-
-        List<InputFiles.Rejection> rejected = read.rejected();
-        for (Replay.DeadLetter dead : result.deadLetters()) {
-            rejected.add(new InputFiles.Rejection(dead.file(), dead.line(), dead.reason()));
-        }
-        ReplayOutput.Written written = ReplayOutput.write(out, result, rejected);
 
         PrintWriter console = spec.commandLine().getOut();
-        console.printf("raidwatch replay as of %s with rule set %s (%s)%n", now, ruleSet.version(), ruleSet.source());
-        if (read.raids() != null) {
-            console.printf("  %s: %d rows read, %d rejected%n", read.raidsFile(), read.raids().rowsRead(), read.raids().rejected().size());
+        console.printf("raidwatch replay as of %s with rule set %s (%s)%n", result.asOf(), ruleSet.version(), ruleSet.source());
+        if (scanned[0] != null) {
+            console.printf("  %s: %d rows read, %d rejected%n", sources.raidsFile(), scanned[0].rowsRead(), scanned[0].rejected().size());
         }
-        if (read.fois() != null) {
-            console.printf("  %s: %d rows read, %d rejected%n", read.foiFile(), read.fois().rowsRead(), read.fois().rejected().size());
+        if (scanned[1] != null) {
+            console.printf("  %s: %d rows read, %d rejected%n", sources.foiFile(), scanned[1].rowsRead(), scanned[1].rejected().size());
         }
         if (!result.deadLetters().isEmpty()) {
             console.printf("  %d records could not be evaluated (a rule threw); see rejected.jsonl%n", result.deadLetters().size());
         }
-        ConsoleReport.flagsByRule(console, result.flags());
+        ConsoleReport.flagsByRule(console, flags.holdingByRule(), flags.resolvedByRule());
         ConsoleReport.nationalRates(console, result.rates());
-        console.printf("  wrote %s (%d), %s (%d), %s (%d)%n", written.flags(), result.flags().size(), written.rates(),
+        console.printf("  wrote %s (%d), %s (%d), %s (%d)%n", written.flags(), result.flags(), written.rates(),
                 result.rates().size(), written.rejected(), rejected.size());
         console.flush();
         return rejected.isEmpty() ? ExitCodes.OK : ExitCodes.ROWS_REJECTED;
-    }
-
-    /** The latest date the input mentions: "now" for a replay unless --as-of says otherwise. */
-    static LocalDate latestDate(InputFiles.Contents<RaidReport> raids, InputFiles.Contents<FoiUpdate> fois) {
-        Stream<LocalDate> reportDates = raids == null ? Stream.empty() : raids.accepted().stream().map(InputFiles.Row::record)
-                .flatMap(r -> Stream.of(r.getRaidDate(), r.getReportedAt() == null ? null : LocalDate.ofInstant(r.getReportedAt(), London.ZONE)));
-        Stream<LocalDate> foiDates = fois == null ? Stream.empty() : fois.accepted().stream().map(InputFiles.Row::record)
-                .flatMap(u -> Stream.of(u.getRequestedOn(), u.getRespondedOn()));
-        return Stream.concat(reportDates, foiDates).filter(java.util.Objects::nonNull).max(LocalDate::compareTo)
-                .orElse(London.today());
     }
 }

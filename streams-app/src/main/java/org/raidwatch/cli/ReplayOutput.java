@@ -4,10 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.function.Function;
 import org.raidwatch.files.InputFiles;
 import org.raidwatch.local.Replay;
 import org.raidwatch.schema.CaseFlag;
+import org.raidwatch.schema.FlagStatus;
 import org.raidwatch.schema.ForceRates;
 import org.raidwatch.topology.RateVocabulary;
 
@@ -31,11 +33,71 @@ final class ReplayOutput {
     record Written(Path flags, Path rates, Path rejected) {
     }
 
-    static Written write(Path dir, Replay.Result result, List<InputFiles.Rejection> rejected) throws IOException {
-        Written written = new Written(dir.resolve("flags.jsonl"), dir.resolve("force-rates.jsonl"), dir.resolve("rejected.jsonl"));
-        List<CaseFlag> flags = new ArrayList<>(result.flags());
-        flags.sort(Comparator.comparing(CaseFlag::getRaidId).thenComparing(CaseFlag::getRuleId));
-        writeLines(written.flags(), flags, ReplayOutput::flag);
+    /**
+     * flags.jsonl, written flag by flag as a replay hands them on (by raid id, then rule id), first
+     * under a temporary name: it becomes flags.jsonl only when {@link #finish()} is called, so a replay
+     * that stops half way leaves no flags file that looks whole. Counts the flags by rule as it goes.
+     */
+    static final class FlagsFile implements AutoCloseable {
+        private final Path target;
+        private final Path partial;
+        private final BufferedWriter writer;
+        private final Map<String, Long> holding = new TreeMap<>();
+        private final Map<String, Long> resolved = new TreeMap<>();
+        private int written;
+        private boolean finished;
+
+        FlagsFile(Path dir) throws IOException {
+            this.target = dir.resolve("flags.jsonl");
+            this.partial = dir.resolve("flags.jsonl.partial");
+            this.writer = Files.newBufferedWriter(partial, StandardCharsets.UTF_8);
+        }
+
+        void write(CaseFlag flag) {
+            try {
+                writer.write(JSON.writeValueAsString(flag(flag)));
+                writer.newLine();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + partial + ": " + e.getMessage(), e);
+            }
+            (flag.getStatus() == FlagStatus.RESOLVED ? resolved : holding).merge(flag.getRuleId(), 1L, Long::sum);
+            written++;
+        }
+
+        int written() {
+            return written;
+        }
+
+        /** Flags by rule: those holding now, and those resolved. */
+        Map<String, Long> holdingByRule() {
+            return holding;
+        }
+
+        Map<String, Long> resolvedByRule() {
+            return resolved;
+        }
+
+        /** Every flag is written: the file takes its name. */
+        Path finish() throws IOException {
+            writer.close();
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            finished = true;
+            return target;
+        }
+
+        /** Closes the file; unless finished, removes it. */
+        @Override
+        public void close() throws IOException {
+            writer.close();
+            if (!finished) {
+                Files.deleteIfExists(partial);
+            }
+        }
+    }
+
+    /** Writes force-rates.jsonl and rejected.jsonl beside a finished flags file. */
+    static Written write(Path dir, Path flags, Replay.Result result, List<InputFiles.Rejection> rejected) throws IOException {
+        Written written = new Written(flags, dir.resolve("force-rates.jsonl"), dir.resolve("rejected.jsonl"));
         writeLines(written.rates(), result.rates().stream()
                 .sorted(Comparator.comparing((ForceRates r) -> RateVocabulary.isNational(r) ? "" : r.getForce())
                         .thenComparing(r -> RateVocabulary.isAllTime(r) ? "" : r.getWindow()))

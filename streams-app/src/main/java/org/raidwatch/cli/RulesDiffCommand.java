@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,12 +66,13 @@ final class RulesDiffCommand implements Callable<Integer> {
     }
 
     private int compare(InputFilesOption.Read read, RuleSet current, RuleSet proposed) throws Exception {
-        LocalDate now = asOf != null ? asOf : ReplayCommand.latestDate(read.raids(), read.fois());
         Replay.Result before;
         Replay.Result after;
+        List<CaseFlag> flagsBefore = new ArrayList<>();
+        List<CaseFlag> flagsAfter = new ArrayList<>();
         try {
-            before = Replay.run(current, now, read.raidsFile(), read.raids(), read.foiFile(), read.fois(), timeout);
-            after = Replay.run(proposed, now, read.raidsFile(), read.raids(), read.foiFile(), read.fois(), timeout);
+            before = Replay.run(current, asOf, read.raidsFile(), read.raids(), read.foiFile(), read.fois(), flagsBefore::add, timeout);
+            after = Replay.run(proposed, before.asOf(), read.raidsFile(), read.raids(), read.foiFile(), read.fois(), flagsAfter::add, timeout);
         } catch (InputLoader.UndeliveredRecordsException undelivered) {
             PrintWriter err = spec.commandLine().getErr();
             undelivered.failures().forEach(err::println);
@@ -78,7 +80,8 @@ final class RulesDiffCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.UNDELIVERED;
         }
-        FlagDiff diff = FlagDiff.between(before.flags(), after.flags(), current.ruleIds(), proposed.ruleIds());
+        LocalDate now = before.asOf();
+        FlagDiff diff = FlagDiff.between(flagsBefore, flagsAfter, current.ruleIds(), proposed.ruleIds());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(OutputJson.write(asJson(diff, current, proposed, now, read, before, after)));

@@ -146,26 +146,48 @@ public final class InputLoader implements AutoCloseable {
      * or refused each (at most about {@link #DELIVERY_TIMEOUT_MS} after the last send).
      */
     public Result sendAll(String raidsFile, InputFiles.Contents<RaidReport> raids, String foiFile, InputFiles.Contents<FoiUpdate> fois) {
-        AtomicInteger acknowledged = new AtomicInteger();
-        List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
+        Sending sending = sending();
         if (raids != null) {
-            for (InputFiles.Row<RaidReport> row : raids.accepted()) {
-                send(record(row.record(), raidsFile, row.line()), raidsFile, row.line(), acknowledged, failures);
-            }
+            raids.accepted().forEach(row -> sending.send(row.record(), raidsFile, row.line()));
         }
         if (fois != null) {
-            for (InputFiles.Row<FoiUpdate> row : fois.accepted()) {
-                send(record(row.record(), foiFile, row.line()), foiFile, row.line(), acknowledged, failures);
+            fois.accepted().forEach(row -> sending.send(row.record(), foiFile, row.line()));
+        }
+        return sending.finish();
+    }
+
+    /** Starts sending rows one by one as they are read (a file too large to hold), each outcome kept for {@link Sending#finish()}. */
+    public Sending sending() {
+        return new Sending();
+    }
+
+    /** Rows being sent: each acknowledged or refused by Kafka, which {@link #finish()} waits for and reports. */
+    public final class Sending {
+        private final AtomicInteger acknowledged = new AtomicInteger();
+        private final List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
+
+        private Sending() {
+        }
+
+        public void send(RaidReport report, String file, long line) {
+            InputLoader.this.send(record(report, file, line), file, line, acknowledged, failures);
+        }
+
+        public void send(FoiUpdate update, String file, long line) {
+            InputLoader.this.send(record(update, file, line), file, line, acknowledged, failures);
+        }
+
+        /** Waits until every record sent is acknowledged or has failed: how many were acknowledged, and the failures in file and line order. */
+        public Result finish() {
+            // Returns once every record is acknowledged or has failed; callbacks run before that.
+            producer.flush();
+            List<Failure> sorted;
+            synchronized (failures) {
+                sorted = new ArrayList<>(failures);
             }
+            sorted.sort(Comparator.comparing(Failure::file, Comparator.nullsFirst(Comparator.naturalOrder())).thenComparingLong(Failure::line));
+            return new Result(acknowledged.get(), sorted);
         }
-        // Returns once every record is acknowledged or has failed; callbacks run before that.
-        producer.flush();
-        List<Failure> sorted;
-        synchronized (failures) {
-            sorted = new ArrayList<>(failures);
-        }
-        sorted.sort(Comparator.comparing(Failure::file, Comparator.nullsFirst(Comparator.naturalOrder())).thenComparingLong(Failure::line));
-        return new Result(acknowledged.get(), sorted);
     }
 
     /** Sends one record; its outcome lands in {@code acknowledged} or {@code failures} (from the producer's thread). */

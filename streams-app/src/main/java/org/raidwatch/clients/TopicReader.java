@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,11 +27,18 @@ public final class TopicReader {
     /** Every committed record now in the topic, partition by partition. */
     public static <V> List<ConsumerRecord<byte[], V>> readAll(Map<String, Object> clientProperties, String topic,
                                                                 Deserializer<V> values, Duration timeout) {
+        List<ConsumerRecord<byte[], V>> records = new ArrayList<>();
+        forEachRecord(clientProperties, topic, values, timeout, records::add);
+        return records;
+    }
+
+    /** Hands every committed record now in the topic to {@code each} as it is read, none kept (partition by partition). */
+    public static <V> void forEachRecord(Map<String, Object> clientProperties, String topic, Deserializer<V> values, Duration timeout,
+                                         Consumer<ConsumerRecord<byte[], V>> each) {
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase(Locale.ROOT));
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        List<ConsumerRecord<byte[], V>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], V> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), values)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
                     .map(info -> new TopicPartition(topic, info.partition())).toList();
@@ -42,10 +50,9 @@ public final class TopicReader {
                 if (Instant.now().isAfter(deadline)) {
                     throw new IllegalStateException("reading " + topic + " did not reach its end offsets " + ends + " within " + timeout);
                 }
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                consumer.poll(Duration.ofMillis(200)).forEach(each);
             }
         }
-        return records;
     }
 
     /** The latest value per key (a compacted topic's state), keys decoded as UTF-8, in first-seen order. */

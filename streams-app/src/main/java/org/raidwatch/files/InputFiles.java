@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.raidwatch.contract.InputContract;
 import org.raidwatch.schema.FoiUpdate;
@@ -57,6 +58,10 @@ public final class InputFiles {
     public record Contents<T>(List<Row<T>> accepted, List<Rejection> rejected, int rowsRead) {
     }
 
+    /** What a file held, its accepted rows handed on one by one rather than kept: rejected rows, and how many rows were read and accepted. */
+    public record Scanned(List<Rejection> rejected, int rowsRead, int accepted) {
+    }
+
     /** A file that cannot be read at all (missing, unreadable, not CSV or JSON Lines). */
     public static final class UnreadableFileException extends Exception {
         public UnreadableFileException(String message, Throwable cause) {
@@ -65,11 +70,36 @@ public final class InputFiles {
     }
 
     public static Contents<RaidReport> readRaidReports(Path file) throws UnreadableFileException {
-        return read(file, fields -> accepted(InputContract.check(RowFields.raidReport(fields))));
+        return read(file, InputFiles::raidReport);
     }
 
     public static Contents<FoiUpdate> readFoiUpdates(Path file) throws UnreadableFileException {
-        return read(file, fields -> accepted(InputContract.check(RowFields.foiUpdate(fields))));
+        return read(file, InputFiles::foiUpdate);
+    }
+
+    /** Reads a file of raid reports, handing each accepted row to {@code accepted} as it is read: a million rows are never held at once. */
+    public static Scanned scanRaidReports(Path file, Consumer<Row<RaidReport>> accepted) throws UnreadableFileException {
+        return scan(file, InputFiles::raidReport, accepted);
+    }
+
+    /** As {@link #scanRaidReports}, for FOI updates. */
+    public static Scanned scanFoiUpdates(Path file, Consumer<Row<FoiUpdate>> accepted) throws UnreadableFileException {
+        return scan(file, InputFiles::foiUpdate, accepted);
+    }
+
+    /** A missing or unreadable file, refused before anything is read from any file. */
+    public static void requireReadable(Path file) throws UnreadableFileException {
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new UnreadableFileException(file + ": no such readable file", null);
+        }
+    }
+
+    private static RaidReport raidReport(RowFields fields) {
+        return accepted(InputContract.check(RowFields.raidReport(fields)));
+    }
+
+    private static FoiUpdate foiUpdate(RowFields fields) {
+        return accepted(InputContract.check(RowFields.foiUpdate(fields)));
     }
 
     /** The columns of a raid report row, as the input contract names them. */
@@ -114,17 +144,25 @@ public final class InputFiles {
     }
 
     private static <T> Contents<T> read(Path file, Function<RowFields, T> toRecord) throws UnreadableFileException {
-        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new UnreadableFileException(file + ": no such readable file", null);
-        }
         List<Row<T>> accepted = new ArrayList<>();
+        Scanned scanned = scan(file, toRecord, accepted::add);
+        return new Contents<>(accepted, scanned.rejected(), scanned.rowsRead());
+    }
+
+    private static <T> Scanned scan(Path file, Function<RowFields, T> toRecord, Consumer<Row<T>> accepted) throws UnreadableFileException {
+        requireReadable(file);
         List<Rejection> rejected = new ArrayList<>();
+        int[] acceptedRows = {0};
         RowSink sink = (line, fields) -> {
+            T record;
             try {
-                accepted.add(new Row<>(toRecord.apply(fields), line));
+                record = toRecord.apply(fields);
             } catch (RowFields.RowRejected e) {
                 rejected.add(new Rejection(file.toString(), line, e.getMessage()));
+                return;
             }
+            acceptedRows[0]++;
+            accepted.accept(new Row<>(record, line));
         };
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         int rows;
@@ -133,7 +171,7 @@ public final class InputFiles {
         } catch (IOException e) {
             throw new UnreadableFileException(file + ": cannot be read: " + e.getMessage(), e);
         }
-        return new Contents<>(accepted, rejected, rows);
+        return new Scanned(rejected, rows, acceptedRows[0]);
     }
 
     private interface RowSink {
@@ -151,6 +189,7 @@ public final class InputFiles {
             JsonParser parser = iterator.getParser();
             while (true) {
                 long line = -1;
+                RowFields fields;
                 try {
                     if (!iterator.hasNextValue()) {
                         break;
@@ -159,7 +198,7 @@ public final class InputFiles {
                     line = parser.currentLocation().getLineNr();
                     Map<String, String> values = iterator.nextValue();
                     rows++;
-                    sink.accept(line, RowFields.of(values));
+                    fields = RowFields.of(values);
                 } catch (RuntimeException | IOException e) {
                     // A CSV syntax error (an unclosed quote, say) leaves no safe place to resume.
                     rows++;
@@ -168,6 +207,8 @@ public final class InputFiles {
                             + firstLine(e.getMessage())));
                     break;
                 }
+                // Outside the try: what the sink does with the row (send it, say) is not the file's fault.
+                sink.accept(line, fields);
             }
         }
         return rows;

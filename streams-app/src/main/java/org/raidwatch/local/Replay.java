@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -15,6 +16,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.raidwatch.clients.InputLoader;
 import org.raidwatch.clients.TopicReader;
+import org.raidwatch.contract.London;
 import org.raidwatch.files.InputFiles;
 import org.raidwatch.rules.RuleSet;
 import org.raidwatch.runner.StreamsRunner;
@@ -29,8 +31,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs files through the production topology on a private in-process broker and returns the final
- * state of every flag and rate. "Now" is the as-of date, so a replay is deterministic. It runs
+ * Runs files through the production topology on a private in-process broker and hands on the final
+ * state of every flag and rate. "Now" is the as-of date, so a replay is deterministic. Rows go from
+ * file to broker as they are read, and flags from the broker (through a sorting store on disk) to the
+ * caller, so memory does not grow with the files. It runs
  * at-least-once (a replay that fails is simply run again) with a short commit interval, so it can
  * tell when everything has been processed. Everything it writes lives in one temporary folder,
  * removed when it returns.
@@ -56,25 +60,74 @@ public final class Replay {
     public record DeadLetter(String file, long line, String raidId, String reason, String ruleId) {
     }
 
-    public record Result(List<CaseFlag> flags, List<ForceRates> rates, List<DeadLetter> deadLetters) {
+    /**
+     * What a replay found: the "now" it ran as of, how many flags it handed on, the final rates, and the
+     * records the topology could not process.
+     */
+    public record Result(LocalDate asOf, int flags, List<ForceRates> rates, List<DeadLetter> deadLetters) {
     }
 
+    /** The rows a replay sends: each file's accepted rows in file order, raid reports first, handed on as they are read. */
+    @FunctionalInterface
+    public interface Rows {
+        void each(Consumer<InputFiles.Row<RaidReport>> reports, Consumer<InputFiles.Row<FoiUpdate>> updates)
+                throws InputFiles.UnreadableFileException;
+    }
+
+    /** As {@link #run(RuleSet, LocalDate, String, String, Rows, Consumer, Duration)}, for rows already read. */
     public static Result run(RuleSet rules, LocalDate asOf, String raidsFile, InputFiles.Contents<RaidReport> raids,
-                             String foiFile, InputFiles.Contents<FoiUpdate> fois, Duration timeout) throws InterruptedException {
+                             String foiFile, InputFiles.Contents<FoiUpdate> fois, Consumer<CaseFlag> flagsInOrder, Duration timeout)
+            throws InterruptedException {
+        try {
+            return run(rules, asOf, raidsFile, foiFile, (reports, updates) -> {
+                if (raids != null) {
+                    raids.accepted().forEach(reports);
+                }
+                if (fois != null) {
+                    fois.accepted().forEach(updates);
+                }
+            }, flagsInOrder, timeout);
+        } catch (InputFiles.UnreadableFileException cannotHappen) {
+            throw new IllegalStateException(cannotHappen);
+        }
+    }
+
+    /**
+     * Sends the rows to a private broker as they are read, runs the topology over them and hands every
+     * flag's final state to {@code flagsInOrder}, by raid id then rule id; neither the rows nor the flags
+     * are held in memory, so the files may be larger than the heap.
+     *
+     * @param asOf       "now" for the rules; null for the latest date the rows mention (today when they mention none)
+     * @param raidsFile  the raid reports' file as the user named it (dead letters name it), or null
+     * @param foiFile    the FOI updates' file, likewise
+     * @throws InputLoader.UndeliveredRecordsException when the broker did not take every row (nothing is handed on)
+     */
+    public static Result run(RuleSet rules, LocalDate asOf, String raidsFile, String foiFile, Rows rows, Consumer<CaseFlag> flagsInOrder,
+                             Duration timeout) throws InterruptedException, InputFiles.UnreadableFileException {
         try (LocalStack stack = LocalStack.start("raidwatch-replay-", 1)) {
             Map<String, Object> client = stack.clientProperties();
             TopicNames names = stack.names();
             Topics topics = stack.topics();
             Admin admin = stack.admin();
             long phase = System.nanoTime();
+            LatestDate latest = new LatestDate();
             try (InputLoader loader = new InputLoader(client, topics)) {
-                loader.sendAll(raidsFile, raids, foiFile, fois).requireAllDelivered();
+                InputLoader.Sending sending = loader.sending();
+                rows.each(row -> {
+                    latest.see(row.record());
+                    sending.send(row.record(), raidsFile, row.line());
+                }, row -> {
+                    latest.see(row.record());
+                    sending.send(row.record(), foiFile, row.line());
+                });
+                sending.finish().requireAllDelivered();
             }
+            LocalDate now = asOf != null ? asOf : latest.orToday();
             phase = logPhase("loaded the inputs into the in-process broker", phase);
             Properties props = stack.streamsProperties(APPLICATION_ID);
             props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
             props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) COMMIT_INTERVAL.toMillis());
-            CaseTopology.Settings settings = CaseTopology.Settings.replayAsOf(asOf).withoutFlagsListing();
+            CaseTopology.Settings settings = CaseTopology.Settings.replayAsOf(now).withoutFlagsListing();
             try (StreamsRunner runner = new StreamsRunner(CaseTopology.build(props, topics, rules, settings), props)) {
                 if (!runner.start(timeout)) {
                     throw new IllegalStateException("the replay topology did not start (state " + runner.state() + ")", runner.failure());
@@ -87,16 +140,53 @@ public final class Replay {
                         () -> runner.state() + (runner.failure() == null ? "" : ", failed: " + runner.failure()));
                 phase = logPhase("processed every input", phase);
             }
-            Map<String, CaseFlag> flags = TopicReader.latestByKey(client, names.flaggedCases(),
-                    topics.flaggedCases().valueSerde().deserializer(), timeout, Replay::utf8);
+            int flags = 0;
+            try (FlagsByRaid byRaid = FlagsByRaid.in(stack.workspace().resolve("flags-by-raid"))) {
+                TopicReader.forEachRecord(client, names.flaggedCases(), new ByteArrayDeserializer(), timeout,
+                        record -> byRaid.put(utf8(record.key()), record.value()));
+                var decoder = topics.flaggedCases().valueSerde().deserializer();
+                int[] handed = {0};
+                byRaid.forEachInOrder((key, value) -> {
+                    flagsInOrder.accept(decoder.deserialize(names.flaggedCases(), value));
+                    handed[0]++;
+                });
+                flags = handed[0];
+            }
             Map<String, ForceRates> rates = TopicReader.latestByKey(client, names.forceRates(),
                     topics.forceRates().valueSerde().deserializer(), timeout, Replay::utf8);
             List<DeadLetter> deadLetters = new ArrayList<>();
             for (ConsumerRecord<byte[], byte[]> record : TopicReader.readAll(client, names.deadLetters(), new ByteArrayDeserializer(), timeout)) {
                 deadLetters.add(deadLetter(record));
             }
-            logPhase("read back " + flags.size() + " flags, " + rates.size() + " rates and " + deadLetters.size() + " dead letters", phase);
-            return new Result(List.copyOf(flags.values()), List.copyOf(rates.values()), deadLetters);
+            logPhase("read back and handed on " + flags + " flags, " + rates.size() + " rates and " + deadLetters.size() + " dead letters", phase);
+            return new Result(now, flags, List.copyOf(rates.values()), deadLetters);
+        }
+    }
+
+    /** The latest date rows mention: "now" for a replay unless it is told otherwise. */
+    private static final class LatestDate {
+        private LocalDate latest;
+
+        void see(RaidReport report) {
+            see(report.getRaidDate());
+            if (report.getReportedAt() != null) {
+                see(LocalDate.ofInstant(report.getReportedAt(), London.ZONE));
+            }
+        }
+
+        void see(FoiUpdate update) {
+            see(update.getRequestedOn());
+            see(update.getRespondedOn());
+        }
+
+        private void see(LocalDate date) {
+            if (date != null && (latest == null || date.isAfter(latest))) {
+                latest = date;
+            }
+        }
+
+        LocalDate orToday() {
+            return latest != null ? latest : London.today();
         }
     }
 

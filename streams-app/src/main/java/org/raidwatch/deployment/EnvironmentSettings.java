@@ -45,7 +45,7 @@ final class EnvironmentSettings {
      * container image's JVM options, and the compose stack's topic script's own (so one set of
      * variables can serve the script and raidwatch).
      */
-    static final Set<String> LAUNCHER_VARIABLES = Set.of("RAIDWATCH_JAVA_OPTS", "RAIDWATCH_TOPICS_WAIT", "RAIDWATCH_TOPICS_COMMAND_CONFIG");
+    static final Set<String> LAUNCHER_VARIABLES = Set.of("RAIDWATCH_JAVA_OPTS", "RAIDWATCH_HEAP_OPTS", "RAIDWATCH_TOPICS_WAIT", "RAIDWATCH_TOPICS_COMMAND_CONFIG");
 
     /**
      * The names Kubernetes gives the variables it injects for each Service: {@code <SERVICE>_SERVICE_HOST},

@@ -93,8 +93,8 @@ class EnvironmentSettingsTest {
     }
 
     @Test
-    void the_launchers_own_variable_is_not_a_setting() {
-        RaidwatchConfig config = RaidwatchConfig.load(null, with(Map.of("RAIDWATCH_JAVA_OPTS", "-Xmx2g")));
+    void the_launchers_own_variables_are_not_settings() {
+        RaidwatchConfig config = RaidwatchConfig.load(null, with(Map.of("RAIDWATCH_JAVA_OPTS", "-Xss1m", "RAIDWATCH_HEAP_OPTS", "-Xmx2g")));
 
         assertThat(config.kafkaProperties()).isEmpty();
     }

@@ -45,8 +45,8 @@ public class FlagListingBenchmarks {
 
     private List<CaseFlag> decoded;
     private FlagListing listing;
-    private List<CaseFlag> changedBefore;
-    private List<CaseFlag> changedAfter;
+    private List<ListedFlag> changedBefore;
+    private List<ListedFlag> changedAfter;
 
     @Setup(Level.Trial)
     public void prepare() {
@@ -63,19 +63,21 @@ public class FlagListingBenchmarks {
                     .setSourceUrl("https://news.example/raids/" + i).setFoiReference("FOI-" + i)
                     .setRuleSetVersion("sha256:0123456789abcdef").setChangedAt(start.plusSeconds(random.nextLong(315_360_000L))).build());
         }
-        listing = FlagListing.of(decoded);
+        List<ListedFlag> listed = decoded.stream().map(ListedFlag::of).toList();
+        listing = FlagListing.ofListed(listed);
         changedBefore = new ArrayList<>();
         changedAfter = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
-            CaseFlag before = decoded.get(random.nextInt(flags));
+            ListedFlag before = listed.get(random.nextInt(flags));
             if (!changedBefore.contains(before)) {
                 changedBefore.add(before);
                 // Built field by field: a builder copied from a record deep-copies through Avro's trusted-class check.
-                changedAfter.add(CaseFlag.newBuilder().setRaidId(before.getRaidId()).setRuleId(before.getRuleId())
-                        .setStatus(FlagStatus.RESOLVED).setSeverity(before.getSeverity()).setForce(before.getForce())
-                        .setRaidDate(before.getRaidDate()).setExplanation(before.getExplanation()).setEvidence(Map.of())
-                        .setSourceUrl(before.getSourceUrl()).setFoiReference(before.getFoiReference())
-                        .setRuleSetVersion(before.getRuleSetVersion()).setChangedAt(start.plusSeconds(315_360_000L + i)).build());
+                CaseFlag was = before.flag();
+                changedAfter.add(ListedFlag.of(CaseFlag.newBuilder().setRaidId(was.getRaidId()).setRuleId(was.getRuleId())
+                        .setStatus(FlagStatus.RESOLVED).setSeverity(was.getSeverity()).setForce(was.getForce())
+                        .setRaidDate(was.getRaidDate()).setExplanation(was.getExplanation()).setEvidence(Map.of())
+                        .setSourceUrl(was.getSourceUrl()).setFoiReference(was.getFoiReference())
+                        .setRuleSetVersion(was.getRuleSetVersion()).setChangedAt(start.plusSeconds(315_360_000L + i)).build()));
             }
         }
     }

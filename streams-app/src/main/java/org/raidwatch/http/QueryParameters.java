@@ -16,6 +16,7 @@ import org.raidwatch.schema.CaseFlag;
 import org.raidwatch.schema.FlagStatus;
 import org.raidwatch.schema.Severity;
 import org.raidwatch.serving.FlagFilter;
+import org.raidwatch.serving.ListedFlag;
 import org.raidwatch.topology.RateVocabulary;
 
 /** The API's query parameters, checked: each wrong value is a {@link BadRequest} saying what is accepted. */
@@ -74,7 +75,7 @@ final class QueryParameters {
             implements FlagFilter {
 
         @Override
-        public boolean test(CaseFlag flag) {
+        public boolean test(ListedFlag flag) {
             return statuses.contains(flag.getStatus())
                     && (severities.isEmpty() || severities.contains(flag.getSeverity()))
                     && (force == null || force.equals(flag.getForce()) || Forces.ALL.equals(force))

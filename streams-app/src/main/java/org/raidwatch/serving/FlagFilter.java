@@ -1,7 +1,6 @@
 package org.raidwatch.serving;
 
 import java.util.function.Predicate;
-import org.raidwatch.schema.CaseFlag;
 
 /**
  * Which flags a listing wants, as a value: equal filters match the same flags (a record of the
@@ -9,5 +8,5 @@ import org.raidwatch.schema.CaseFlag;
  * looking at every flag again. A lambda works but is equal only to itself, so it is remembered
  * only for as long as the same instance asks again.
  */
-public interface FlagFilter extends Predicate<CaseFlag> {
+public interface FlagFilter extends Predicate<ListedFlag> {
 }

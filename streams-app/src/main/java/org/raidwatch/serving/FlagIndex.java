@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.raidwatch.schema.CaseFlag;
 
 /**
  * The latest change of every flag by its key in the flags store, and the listing of them newest first,
@@ -13,8 +12,8 @@ import org.raidwatch.schema.CaseFlag;
  */
 final class FlagIndex {
 
-    private final Map<String, CaseFlag> byKey = new HashMap<>();
-    private FlagListing listing = FlagListing.of(List.of());
+    private final Map<String, ListedFlag> byKey = new HashMap<>();
+    private FlagListing listing = FlagListing.ofListed(List.of());
 
     /** The flags as of the last change applied. */
     FlagListing listing() {
@@ -22,21 +21,21 @@ final class FlagIndex {
     }
 
     /** Every flag, by key, as a whole reading of the store found them. */
-    void replaceAll(Map<String, CaseFlag> flags) {
+    void replaceAll(Map<String, ListedFlag> flags) {
         byKey.clear();
         byKey.putAll(flags);
-        listing = FlagListing.of(byKey.values());
+        listing = FlagListing.ofListed(byKey.values());
     }
 
     /**
      * Changes taken by the store since, the latest per key, in any order: a key's flag, or null when
      * the key is gone (or holds no flag).
      */
-    void apply(Map<String, CaseFlag> latestByKey) {
-        List<CaseFlag> removed = new ArrayList<>();
-        List<CaseFlag> added = new ArrayList<>();
-        for (Map.Entry<String, CaseFlag> change : latestByKey.entrySet()) {
-            CaseFlag before = change.getValue() == null ? byKey.remove(change.getKey()) : byKey.put(change.getKey(), change.getValue());
+    void apply(Map<String, ListedFlag> latestByKey) {
+        List<ListedFlag> removed = new ArrayList<>();
+        List<ListedFlag> added = new ArrayList<>();
+        for (Map.Entry<String, ListedFlag> change : latestByKey.entrySet()) {
+            ListedFlag before = change.getValue() == null ? byKey.remove(change.getKey()) : byKey.put(change.getKey(), change.getValue());
             if (before != null) {
                 removed.add(before);
             }

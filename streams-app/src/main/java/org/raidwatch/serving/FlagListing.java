@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.raidwatch.schema.CaseFlag;
@@ -22,28 +23,37 @@ import org.raidwatch.schema.CaseFlag;
  */
 public final class FlagListing {
 
-    static final Comparator<CaseFlag> NEWEST_FIRST = Comparator.comparing(CaseFlag::getChangedAt).reversed()
-            .thenComparing(CaseFlag::getRaidId).thenComparing(CaseFlag::getRuleId);
+    static final Comparator<ListedFlag> NEWEST_FIRST = Comparator.comparingLong(ListedFlag::changedAtMillis).reversed()
+            .thenComparing(ListedFlag::getRaidId).thenComparing(ListedFlag::getRuleId);
 
     /** Pages remembered at most; when a new question finds them all taken, they are all forgotten. */
     static final int REMEMBERED_PAGES = 64;
 
-    private final CaseFlag[] newestFirst;
+    private final ListedFlag[] newestFirst;
     private final Map<PageKey, CompletableFuture<Remembered>> pages = new ConcurrentHashMap<>();
 
     private record PageKey(FlagFilter filter, int limit) {
     }
 
-    /** A page made once, and what each renderer made of it (the HTTP side's JSON), made once too. */
-    private record Remembered(StateQueries.Page<CaseFlag> page, Map<Function<StateQueries.Page<CaseFlag>, ?>, Object> renderings) {
+    /** A page made once, what each renderer made of it (the HTTP side's JSON), made once too, and how often it was asked for. */
+    private record Remembered(StateQueries.Page<CaseFlag> page, Map<Function<StateQueries.Page<CaseFlag>, ?>, Object> renderings,
+                              AtomicInteger asked) {
     }
 
-    private FlagListing(CaseFlag[] newestFirst) {
+    /** Pages of the listing before that a new listing makes before it is put in use, at most. */
+    static final int PREPARED_PAGES = 8;
+
+    private FlagListing(ListedFlag[] newestFirst) {
         this.newestFirst = newestFirst;
     }
 
+    /** A listing of flags in hand, each held as it is. */
     public static FlagListing of(Collection<CaseFlag> flags) {
-        CaseFlag[] sorted = flags.toArray(new CaseFlag[0]);
+        return ofListed(flags.stream().map(ListedFlag::of).toList());
+    }
+
+    public static FlagListing ofListed(Collection<ListedFlag> flags) {
+        ListedFlag[] sorted = flags.toArray(new ListedFlag[0]);
         Arrays.sort(sorted, NEWEST_FIRST);
         return new FlagListing(sorted);
     }
@@ -60,20 +70,20 @@ public final class FlagListing {
      *
      * @throws IllegalArgumentException when a flag to take out is not one this listing holds
      */
-    public FlagListing withChanges(Collection<CaseFlag> removed, Collection<CaseFlag> added) {
+    public FlagListing withChanges(Collection<ListedFlag> removed, Collection<ListedFlag> added) {
         if (removed.isEmpty() && added.isEmpty()) {
             return this;
         }
-        CaseFlag[] old = newestFirst;
+        ListedFlag[] old = newestFirst;
         int[] gone = new int[removed.size()];
         int g = 0;
-        for (CaseFlag flag : removed) {
+        for (ListedFlag flag : removed) {
             gone[g++] = positionOf(flag);
         }
         Arrays.sort(gone);
-        CaseFlag[] adding = added.toArray(new CaseFlag[0]);
+        ListedFlag[] adding = added.toArray(new ListedFlag[0]);
         Arrays.sort(adding, NEWEST_FIRST);
-        CaseFlag[] merged = new CaseFlag[old.length - gone.length + adding.length];
+        ListedFlag[] merged = new ListedFlag[old.length - gone.length + adding.length];
         int from = 0;
         int to = 0;
         g = 0;
@@ -97,7 +107,7 @@ public final class FlagListing {
     }
 
     /** Where this listing holds the very flag given. */
-    private int positionOf(CaseFlag flag) {
+    private int positionOf(ListedFlag flag) {
         int found = Arrays.binarySearch(newestFirst, flag, NEWEST_FIRST);
         if (found >= 0) {
             // Equal in order is not necessarily the same flag: look around for the very one.
@@ -116,7 +126,7 @@ public final class FlagListing {
     }
 
     /** The first place a flag would go in this listing, before any equal to it in order. */
-    private int insertionPoint(CaseFlag flag) {
+    private int insertionPoint(ListedFlag flag) {
         int low = 0;
         int high = newestFirst.length;
         while (low < high) {
@@ -165,23 +175,56 @@ public final class FlagListing {
             known = pages.putIfAbsent(key, mine);
             if (known == null) {
                 try {
-                    mine.complete(new Remembered(matching(filter, limit), new ConcurrentHashMap<>()));
+                    mine.complete(new Remembered(matching(filter, limit), new ConcurrentHashMap<>(), new AtomicInteger()));
                 } catch (RuntimeException | Error e) {
                     pages.remove(key, mine);
                     mine.completeExceptionally(e);
                     throw e;
                 }
-                return mine.join();
+                known = mine;
             }
         }
-        return known.join();
+        Remembered remembered = known.join();
+        remembered.asked().incrementAndGet();
+        return remembered;
     }
 
-    /** The flags that match, newest first, at most {@code limit} of them, with how many matched in all: one pass, not remembered. */
-    public StateQueries.Page<CaseFlag> matching(Predicate<CaseFlag> filter, int limit) {
-        List<CaseFlag> items = new ArrayList<>(Math.min(Math.max(limit, 0), 1024));
+    /**
+     * Makes in this listing, before it answers anyone, the pages most asked for in the listing it
+     * replaces ({@link #PREPARED_PAGES} at most), with what each renderer made of them: when flags
+     * keep changing, each new listing then answers the dashboards' usual questions at once, and the
+     * one pass per question is made by whoever brings the listing up to date, not by a crowd of
+     * requests waiting for it.
+     */
+    public void prepareLike(FlagListing previous) {
+        if (previous == null || previous == this) {
+            return;
+        }
+        List<Map.Entry<PageKey, Remembered>> asked = new ArrayList<>();
+        previous.pages.forEach((key, future) -> {
+            if (future.isDone() && !future.isCompletedExceptionally()) {
+                asked.add(Map.entry(key, future.join()));
+            }
+        });
+        asked.sort(Comparator.comparingInt((Map.Entry<PageKey, Remembered> e) -> e.getValue().asked().get()).reversed());
+        for (Map.Entry<PageKey, Remembered> question : asked.subList(0, Math.min(PREPARED_PAGES, asked.size()))) {
+            PageKey key = question.getKey();
+            Remembered made = remembered(key.filter(), key.limit());
+            made.asked().decrementAndGet(); // made ahead, not asked for
+            for (Function<StateQueries.Page<CaseFlag>, ?> render : question.getValue().renderings().keySet()) {
+                made.renderings().computeIfAbsent(render, r -> render.apply(made.page()));
+            }
+        }
+    }
+
+    /**
+     * The flags that match, newest first, at most {@code limit} of them (each made whole), with how
+     * many matched in all: one pass, not remembered.
+     */
+    public StateQueries.Page<CaseFlag> matching(Predicate<ListedFlag> filter, int limit) {
+        List<ListedFlag> items = new ArrayList<>(Math.min(Math.max(limit, 0), 1024));
         int total = 0;
-        for (CaseFlag flag : newestFirst) {
+        for (ListedFlag flag : newestFirst) {
             if (filter.test(flag)) {
                 if (total < limit) {
                     items.add(flag);
@@ -189,6 +232,6 @@ public final class FlagListing {
                 total++;
             }
         }
-        return new StateQueries.Page<>(total, List.copyOf(items));
+        return new StateQueries.Page<>(total, items.stream().map(ListedFlag::flag).toList());
     }
 }

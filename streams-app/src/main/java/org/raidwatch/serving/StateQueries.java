@@ -233,8 +233,9 @@ public final class StateQueries {
      * Every flag's latest change, decoded and sorted, at most {@link #FLAGS_FRESHNESS} behind the store.
      * The store is read whole once; after that, the changes it took since the last listing (which its
      * processor hands over) are decoded and merged in, so bringing a million flags up to date costs
-     * about what the flags that changed cost. One request brings it up to date at a time; the others
-     * meanwhile answer from the listing before, unless that is {@link #FLAGS_MAX_STALENESS} old
+     * about what the flags that changed cost. One request brings it up to date at a time, and makes
+     * the pages most asked for of the listing before in it ({@link FlagListing#prepareLike}); the
+     * others meanwhile answer from the listing before, unless that is {@link #FLAGS_MAX_STALENESS} old
      * (bringing it up to date has been failing), and wait for the very first.
      */
     private FlagListing flagListing() {
@@ -254,7 +255,16 @@ public final class StateQueries {
             if (latest != null && latest != last) {
                 return latest.listing(); // brought up to date while this request waited
             }
-            Listed refreshed = new Listed(refreshedListing(), System.nanoTime());
+            FlagListing next = refreshedListing();
+            if (last != null) {
+                try {
+                    next.prepareLike(last.listing());
+                } catch (RuntimeException e) {
+                    // A page that cannot be made now is made, or fails, when it is asked for.
+                    LOG.debug("A flags page could not be made ahead", e);
+                }
+            }
+            Listed refreshed = new Listed(next, System.nanoTime());
             listed = refreshed;
             return refreshed.listing();
         } finally {
@@ -268,7 +278,7 @@ public final class StateQueries {
             if (!wholeReadingNeeded) {
                 FlagStoreChanges.Drained drained = flagChanges.drain();
                 if (drained.complete()) {
-                    Map<String, CaseFlag> latest = new LinkedHashMap<>();
+                    Map<String, ListedFlag> latest = new LinkedHashMap<>();
                     for (FlagStoreChanges.Change change : drained.changes()) {
                         latest.put(change.key(), change.value() == null ? null : decodedFlag(change.key(), change.value()));
                     }
@@ -294,12 +304,12 @@ public final class StateQueries {
         }
     }
 
-    private Map<String, CaseFlag> wholeFlagsStore() {
-        Map<String, CaseFlag> flags = new HashMap<>();
+    private Map<String, ListedFlag> wholeFlagsStore() {
+        Map<String, ListedFlag> flags = new HashMap<>();
         try (KeyValueIterator<String, byte[]> all = this.<byte[]>store(CaseTopology.FLAGS_STORE, null).all()) {
             while (all.hasNext()) {
                 var entry = all.next();
-                CaseFlag flag = entry.value == null ? null : decodedFlag(entry.key, entry.value);
+                ListedFlag flag = entry.value == null ? null : decodedFlag(entry.key, entry.value);
                 if (flag != null) {
                     flags.put(entry.key, flag);
                 }
@@ -308,16 +318,20 @@ public final class StateQueries {
         return flags;
     }
 
-    /** A flag as the store holds it; null (and a warning) when the record is not one. */
-    private CaseFlag decodedFlag(String key, byte[] value) {
+    /** A flag as the store holds it, to be listed; null (and a warning) when the record is not one. */
+    private ListedFlag decodedFlag(String key, byte[] value) {
         try {
-            return topics.flaggedCases().valueSerde().deserializer().deserialize(topics.flaggedCases().name(), value);
+            return ListedFlag.of(decoded(value), value, this::decoded);
         } catch (SerializationException notAFlag) {
             // Someone else wrote to flagged-cases: not raidwatch's, so not listed.
             LOG.warn("Record {} in flagged-cases is not a flag ({}); flag listings pass it over", LogText.of(key),
                     LogText.of(notAFlag.getMessage()));
             return null;
         }
+    }
+
+    private CaseFlag decoded(byte[] value) {
+        return topics.flaggedCases().valueSerde().deserializer().deserialize(topics.flaggedCases().name(), value);
     }
 
     /** A listing and when it was brought up to date ({@link System#nanoTime()}). */

@@ -19,7 +19,11 @@ import org.raidwatch.topology.Topics;
 
 class FlagIndexTest {
 
-    private static CaseFlag flag(String raidId, String ruleId, FlagStatus status, long changedAtSecond) {
+    private static ListedFlag flag(String raidId, String ruleId, FlagStatus status, long changedAtSecond) {
+        return ListedFlag.of(caseFlag(raidId, ruleId, status, changedAtSecond));
+    }
+
+    private static CaseFlag caseFlag(String raidId, String ruleId, FlagStatus status, long changedAtSecond) {
         return CaseFlag.newBuilder().setRaidId(raidId).setRuleId(ruleId).setStatus(status).setSeverity(Severity.HIGH)
                 .setForce("Kent Police").setRaidDate(LocalDate.of(2021, 3, 4)).setExplanation("explained")
                 .setEvidence(Map.of()).setSourceUrl("https://news.example/" + raidId)
@@ -35,7 +39,7 @@ class FlagIndexTest {
     void a_flag_that_changes_moves_to_its_new_place_and_a_deleted_one_leaves_the_listing() {
         // Given three flags listed newest first
         FlagIndex index = new FlagIndex();
-        Map<String, CaseFlag> held = new HashMap<>();
+        Map<String, ListedFlag> held = new HashMap<>();
         held.put("r-1|a", flag("r-1", "a", FlagStatus.RAISED, 10));
         held.put("r-2|a", flag("r-2", "a", FlagStatus.RAISED, 20));
         held.put("r-3|a", flag("r-3", "a", FlagStatus.RAISED, 30));
@@ -43,7 +47,7 @@ class FlagIndexTest {
         FlagListing before = index.listing();
 
         // When the oldest is resolved later than all of them, and the newest's key is deleted
-        Map<String, CaseFlag> changes = new LinkedHashMap<>();
+        Map<String, ListedFlag> changes = new LinkedHashMap<>();
         changes.put("r-1|a", flag("r-1", "a", FlagStatus.RESOLVED, 40));
         changes.put("r-3|a", null);
         index.apply(changes);
@@ -59,7 +63,7 @@ class FlagIndexTest {
         // Given a thousand flags, many found at the same second, and rounds of random changes to them
         Random random = new Random(17);
         FlagIndex index = new FlagIndex();
-        Map<String, CaseFlag> truth = new HashMap<>();
+        Map<String, ListedFlag> truth = new HashMap<>();
         for (int i = 0; i < 1000; i++) {
             String raid = "r-" + random.nextInt(400);
             String rule = "rule-" + random.nextInt(3);
@@ -69,13 +73,13 @@ class FlagIndexTest {
 
         for (int round = 0; round < 200; round++) {
             // When some keys get a new flag (at a time that may be older, equal or newer) and some are deleted
-            Map<String, CaseFlag> changes = new LinkedHashMap<>();
+            Map<String, ListedFlag> changes = new LinkedHashMap<>();
             int count = random.nextInt(round % 10 == 0 ? 300 : 6);
             for (int c = 0; c < count; c++) {
                 String raid = "r-" + random.nextInt(500);
                 String rule = "rule-" + random.nextInt(3);
                 String key = Topics.flagKey(raid, rule);
-                CaseFlag changed = random.nextInt(5) == 0 ? null
+                ListedFlag changed = random.nextInt(5) == 0 ? null
                         : flag(raid, rule, random.nextBoolean() ? FlagStatus.UPDATED : FlagStatus.RESOLVED, random.nextInt(60));
                 changes.put(key, changed);
                 if (changed == null) {
@@ -87,14 +91,14 @@ class FlagIndexTest {
             index.apply(changes);
 
             // Then the listing is exactly what sorting every flag afresh gives
-            assertThat(listed(index.listing())).as("after round %d", round).isEqualTo(listed(FlagListing.of(truth.values())));
+            assertThat(listed(index.listing())).as("after round %d", round).isEqualTo(listed(FlagListing.ofListed(truth.values())));
         }
     }
 
     @Test
     void taking_out_a_flag_the_listing_does_not_hold_is_refused() {
         // Given a listing of one flag
-        FlagListing listing = FlagListing.of(new ArrayList<>(List.of(flag("r-1", "a", FlagStatus.RAISED, 10))));
+        FlagListing listing = FlagListing.ofListed(new ArrayList<>(List.of(flag("r-1", "a", FlagStatus.RAISED, 10))));
 
         // When an equal copy (not the flag it holds) is to be taken out, Then it is refused
         assertThatThrownBy(() -> listing.withChanges(List.of(flag("r-1", "a", FlagStatus.RAISED, 10)), List.of()))

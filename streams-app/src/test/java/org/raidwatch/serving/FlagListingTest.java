@@ -42,7 +42,7 @@ class FlagListingTest {
     /** A filter with value equality, as the API's query is. */
     private record BySeverity(Severity severity) implements FlagFilter {
         @Override
-        public boolean test(CaseFlag flag) {
+        public boolean test(ListedFlag flag) {
             return flag.getSeverity() == severity;
         }
     }
@@ -93,5 +93,49 @@ class FlagListingTest {
                 .page(f -> true, 0);
         assertThat(page.total()).isEqualTo(1);
         assertThat(page.items()).isEmpty();
+    }
+
+    @Test
+    void a_flag_held_as_its_record_is_made_whole_only_when_it_is_on_a_page() {
+        // Given three flags held as their records' bytes, with a decoder that counts its work
+        List<CaseFlag> flags = List.of(flag("r-1", "foi-withheld", Severity.LOW, "2021-05-01T10:00:00Z"),
+                flag("r-2", "foi-withheld", Severity.HIGH, "2021-05-02T10:00:00Z"),
+                flag("r-3", "foi-withheld", Severity.LOW, "2021-05-03T10:00:00Z"));
+        java.util.concurrent.atomic.AtomicInteger decoded = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.Function<byte[], CaseFlag> decoder = record -> {
+            decoded.incrementAndGet();
+            return flags.get(record[0]);
+        };
+        FlagListing listing = FlagListing.ofListed(List.of(ListedFlag.of(flags.get(0), new byte[] {0}, decoder),
+                ListedFlag.of(flags.get(1), new byte[] {1}, decoder), ListedFlag.of(flags.get(2), new byte[] {2}, decoder)));
+
+        // When the low-severity flags are listed one at a time
+        StateQueries.Page<CaseFlag> page = listing.matching(f -> f.getSeverity() == Severity.LOW, 1);
+
+        // Then both are counted from what the listing holds, and only the newest is decoded, whole
+        assertThat(page.total()).isEqualTo(2);
+        assertThat(page.items()).containsExactly(flags.get(2));
+        assertThat(decoded).hasValue(1);
+    }
+
+    @Test
+    void a_new_listing_makes_the_pages_asked_of_the_one_it_replaces_before_anyone_asks_again() {
+        // Given a listing whose high-severity page was asked for and rendered, and a renderer that counts its work
+        FlagListing before = FlagListing.of(List.of(flag("r-1", "claimed-no-referral", Severity.HIGH, "2021-05-01T10:00:00Z")));
+        java.util.concurrent.atomic.AtomicInteger renderings = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.Function<StateQueries.Page<CaseFlag>, String> render =
+                page -> renderings.incrementAndGet() + ":" + page.total();
+        before.rendered(new BySeverity(Severity.HIGH), 10, render);
+
+        // When a listing with one more flag replaces it, made like it
+        FlagListing after = FlagListing.of(List.of(flag("r-1", "claimed-no-referral", Severity.HIGH, "2021-05-01T10:00:00Z"),
+                flag("r-2", "claimed-no-referral", Severity.HIGH, "2021-05-02T10:00:00Z")));
+        after.prepareLike(before);
+        int renderedAhead = renderings.get();
+
+        // Then the page was rendered ahead, with the new flag, and asking for it renders nothing more
+        assertThat(renderedAhead).isEqualTo(2);
+        assertThat(after.rendered(new BySeverity(Severity.HIGH), 10, render)).isEqualTo("2:2");
+        assertThat(renderings).hasValue(2);
     }
 }

@@ -3,9 +3,9 @@ package org.raidwatch.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.raidwatch.schema.CaseFlag;
 import org.raidwatch.schema.FlagStatus;
 import org.raidwatch.serving.FlagFilter;
+import org.raidwatch.serving.ListedFlag;
 import org.raidwatch.serving.StateQueries;
 
 /**
@@ -21,7 +21,7 @@ final class FlagsListingLoad implements AutoCloseable {
     /** The dashboard's question: the flags that hold (raised or updated). */
     private record OpenFlags() implements FlagFilter {
         @Override
-        public boolean test(CaseFlag flag) {
+        public boolean test(ListedFlag flag) {
             return flag.getStatus() != FlagStatus.RESOLVED;
         }
     }

@@ -60,7 +60,8 @@ public final class ThroughputBenchmark {
      * @param instances  Kafka Streams instances of each application in this process, each with {@code threads} stream threads
      * @param repeat     how many times each application runs over the inputs
      * @param warmUpEvents events in the dataset both applications run over first, untimed
-     * @param listFlags  while raidwatch runs, list its first 1,000 open flags once a second, as a dashboard does
+     * @param listFlags  run raidwatch a second time in every round, listing its first 1,000 open flags once a
+     *                   second as a dashboard does, to measure what listing costs the stream
      */
     public record Options(long events, int raids, long seed, int partitions, int threads, int instances, int repeat, int warmUpEvents,
                           boolean listFlags, Duration timeout) {
@@ -107,8 +108,24 @@ public final class ThroughputBenchmark {
      * @param warmUpEvents events in the warm-up dataset both applications ran over first, untimed
      * @param baselines    the pass-through's runs, in order
      * @param pipelines    raidwatch's runs, in order (each ran right after the baseline run of the same index)
+     * @param listed       raidwatch's runs with its flags listed once a second, one a round (before the plain
+     *                     run in even rounds, after it in odd ones); empty unless asked for
      */
-    public record Result(long events, long raidReports, Duration load, long warmUpEvents, List<Run> baselines, List<Run> pipelines) {
+    public record Result(long events, long raidReports, Duration load, long warmUpEvents, List<Run> baselines, List<Run> pipelines,
+                         List<Run> listed) {
+
+        public double listedEventsPerSecond() {
+            return median(listed, Run::eventsPerSecond);
+        }
+
+        /** The median over the rounds of how much lower the listed run's throughput was than the plain one's (0.05: 5% lower). */
+        public double listingCost() {
+            List<Double> costs = new ArrayList<>();
+            for (int i = 0; i < listed.size(); i++) {
+                costs.add(1 - listed.get(i).eventsPerSecond() / pipelines.get(i).eventsPerSecond());
+            }
+            return median(costs, c -> c);
+        }
 
         public double baselineEventsPerSecond() {
             return median(baselines, Run::eventsPerSecond);
@@ -155,9 +172,9 @@ public final class ThroughputBenchmark {
             return Math.round(median(pipelines, r -> r.rocksDb().estimatedKeys()));
         }
 
-        /** Every flags listing's duration over raidwatch's runs, in milliseconds, sorted. */
+        /** Every flags listing's duration over raidwatch's listed runs, in milliseconds, sorted. */
         public long[] listingMillis() {
-            return pipelines.stream().flatMap(r -> r.listingMillis().stream()).mapToLong(Long::longValue).sorted().toArray();
+            return listed.stream().flatMap(r -> r.listingMillis().stream()).mapToLong(Long::longValue).sorted().toArray();
         }
     }
 
@@ -225,19 +242,27 @@ public final class ThroughputBenchmark {
             load(rig, warmUpTopics, warmUp);
             Map<TopicPartition, Long> warmUpEnds = loadedEnds(rig, warmUpTopics, warmUp.size());
             baseline(rig, options, warmUpTopics, "warm-up", warmUpEnds, warmUp.size());
-            pipeline(rig, rules, options, warmUpTopics, "warm-up", warmUpEnds, warmUp.size());
+            pipeline(rig, rules, options, warmUpTopics, "warm-up", warmUpEnds, warmUp.size(), options.listFlags());
 
             List<Run> baselines = new ArrayList<>();
             List<Run> pipelines = new ArrayList<>();
+            List<Run> listed = new ArrayList<>();
             for (int round = 1; round <= options.repeat(); round++) {
                 progress.accept("round " + round + " of " + options.repeat() + ": baseline");
                 baselines.add(baseline(rig, options, topics, "" + round, ends, events.size()));
-                progress.accept("round " + round + " of " + options.repeat() + ": raidwatch");
                 // Each raidwatch run writes outputs of its own, so none starts with another's flags in its global store.
+                boolean listedFirst = options.listFlags() && round % 2 == 0;
+                if (listedFirst) {
+                    listed.add(listedPipeline(rig, rules, options, round, ends, events.size(), progress));
+                }
+                progress.accept("round " + round + " of " + options.repeat() + ": raidwatch");
                 Topics runTopics = rig.topicsNamed(inputsWithOutputsPrefixed("run-" + round + "-"), options.partitions());
-                pipelines.add(pipeline(rig, rules, options, runTopics, "" + round, ends, events.size()));
+                pipelines.add(pipeline(rig, rules, options, runTopics, "" + round, ends, events.size(), false));
+                if (options.listFlags() && !listedFirst) {
+                    listed.add(listedPipeline(rig, rules, options, round, ends, events.size(), progress));
+                }
             }
-            return new Result(events.size(), raidReports, load, warmUp.size(), baselines, pipelines);
+            return new Result(events.size(), raidReports, load, warmUp.size(), baselines, pipelines, listed);
         }
     }
 
@@ -250,8 +275,15 @@ public final class ThroughputBenchmark {
         return measure(rig, "baseline", applicationId, options, props -> passThrough(props, topics, copyPrefix), ends, events, null, null);
     }
 
+    private static Run listedPipeline(BenchmarkRig rig, RuleSet rules, ThroughputBenchmark.Options options, int round,
+                                      Map<TopicPartition, Long> ends, long events, Consumer<String> progress) throws InterruptedException {
+        progress.accept("round " + round + " of " + options.repeat() + ": raidwatch, its flags listed once a second");
+        Topics runTopics = rig.topicsNamed(inputsWithOutputsPrefixed("listed-" + round + "-"), options.partitions());
+        return pipeline(rig, rules, options, runTopics, "listed-" + round, ends, events, true);
+    }
+
     private static Run pipeline(BenchmarkRig rig, RuleSet rules, ThroughputBenchmark.Options options, Topics topics, String round,
-                                Map<TopicPartition, Long> ends, long events) throws InterruptedException {
+                                Map<TopicPartition, Long> ends, long events, boolean listFlags) throws InterruptedException {
         String applicationId = "bench-raidwatch-" + round;
         CaseTopology.Settings settings = CaseTopology.Settings.live().withInputPartitions(options.partitions());
         List<FlagStoreChanges> flagChanges = new ArrayList<>(); // each instance's, in the order they are built
@@ -260,7 +292,7 @@ public final class ThroughputBenchmark {
             flagChanges.add(changes);
             return CaseTopology.build(props, topics, rules, settings, changes);
         }, ends, events, applicationId + "-" + CaseTopology.RATE_DELTAS_TOPIC + "-repartition",
-                options.listFlags() ? new Listed(topics, flagChanges) : null);
+                listFlags ? new Listed(topics, flagChanges) : null);
     }
 
     /** What the flags listing of the first instance reads: its topics and the changes its flags store takes. */

@@ -41,6 +41,8 @@ final class BenchJson {
         json.put("rocksdb_table_readers_mib", round(result.rocksDbMib(ThroughputBenchmark.RocksDbMemory::tableReaders), 1));
         json.put("rocksdb_estimated_keys", result.rocksDbEstimatedKeys());
         if (options.listFlags()) {
+            json.put("listed_events_per_s", round(result.listedEventsPerSecond(), 1));
+            json.put("listing_cost", round(result.listingCost(), 4));
             long[] listings = result.listingMillis();
             json.put("flag_listings", listings.length);
             json.put("flag_listing_p50_ms", round(LatencyBenchmark.percentile(listings, 50), 1));
@@ -48,6 +50,9 @@ final class BenchJson {
         }
         json.put("pipeline_runs", runs(result.pipelines()));
         json.put("baseline_runs", runs(result.baselines()));
+        if (options.listFlags()) {
+            json.put("listed_runs", runs(result.listed()));
+        }
         return line(json, command);
     }
 

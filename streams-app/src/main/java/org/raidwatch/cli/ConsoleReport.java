@@ -5,9 +5,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import org.raidwatch.schema.CaseFlag;
-import org.raidwatch.schema.FlagStatus;
 import org.raidwatch.schema.ForceRates;
 import org.raidwatch.topology.RateVocabulary;
 

@@ -89,7 +89,9 @@ final class ReplayCommand implements Callable<Integer> {
             for (Replay.DeadLetter dead : result.deadLetters()) {
                 rejected.add(new InputFiles.Rejection(dead.file(), dead.line(), dead.reason()));
             }
-            written = ReplayOutput.write(out, flags.finish(), result, rejected);
+            // The rates and rejected rows first: flags.jsonl takes its name last, once every output is written.
+            written = ReplayOutput.write(out, result, rejected);
+            flags.finish();
         } catch (InputLoader.UndeliveredRecordsException undelivered) {
             PrintWriter err = spec.commandLine().getErr();
             undelivered.failures().forEach(err::println);

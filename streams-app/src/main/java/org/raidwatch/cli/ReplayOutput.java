@@ -95,9 +95,9 @@ final class ReplayOutput {
         }
     }
 
-    /** Writes force-rates.jsonl and rejected.jsonl beside a finished flags file. */
-    static Written write(Path dir, Path flags, Replay.Result result, List<InputFiles.Rejection> rejected) throws IOException {
-        Written written = new Written(flags, dir.resolve("force-rates.jsonl"), dir.resolve("rejected.jsonl"));
+    /** Writes force-rates.jsonl and rejected.jsonl (flags.jsonl is {@link FlagsFile}'s, finished after them). */
+    static Written write(Path dir, Replay.Result result, List<InputFiles.Rejection> rejected) throws IOException {
+        Written written = new Written(dir.resolve("flags.jsonl"), dir.resolve("force-rates.jsonl"), dir.resolve("rejected.jsonl"));
         writeLines(written.rates(), result.rates().stream()
                 .sorted(Comparator.comparing((ForceRates r) -> RateVocabulary.isNational(r) ? "" : r.getForce())
                         .thenComparing(r -> RateVocabulary.isAllTime(r) ? "" : r.getWindow()))

@@ -35,8 +35,13 @@ final class FlagsByRaid implements AutoCloseable {
     private int batched;
 
     private FlagsByRaid(Path folder) throws RocksDBException {
-        this.options = new Options().setCreateIfMissing(true);
-        this.db = RocksDB.open(options, folder.toString());
+        this.options = new Options().setCreateIfMissing(true).setErrorIfExists(true);
+        try {
+            this.db = RocksDB.open(options, folder.toString());
+        } catch (RocksDBException | RuntimeException e) {
+            options.close();
+            throw e;
+        }
         // Temporary: nothing here needs to survive a crash, so no write-ahead log.
         this.writes = new WriteOptions().setDisableWAL(true);
     }
@@ -78,6 +83,10 @@ final class FlagsByRaid implements AutoCloseable {
             for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
                 each.accept(topicKey(iterator.key()), iterator.value());
             }
+            // isValid() is false at the end and on an error alike: an error must not pass for the end.
+            iterator.status();
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("cannot read the flags back from the sorting store: " + e.getMessage(), e);
         }
     }
 

@@ -14,9 +14,9 @@ import java.util.function.Predicate;
 import org.raidwatch.schema.CaseFlag;
 
 /**
- * Every flag's latest change, decoded once and held newest first (by when the change was found, then
- * raid and rule), so a listing is one pass that counts the matches and keeps the first ones, with no
- * sort and no copy of the whole. A listing does not change: flags that changed since make a new one
+ * Every flag's latest change, held newest first (by when the change was found, then raid and rule)
+ * as a {@link ListedFlag}, so a listing is one pass that counts the matches and keeps the first ones,
+ * with no sort and no copy of the whole; only the flags on a page are decoded whole. A listing does not change: flags that changed since make a new one
  * ({@link #withChanges}), by merging them in rather than sorting again. The pages a listing gave, and
  * what the HTTP side rendered them as, are remembered by filter and limit while it lasts: dashboards
  * ask the same question, and fifty of them at once cost one pass and one rendering.
@@ -202,7 +202,8 @@ public final class FlagListing {
         }
         List<Map.Entry<PageKey, Remembered>> asked = new ArrayList<>();
         previous.pages.forEach((key, future) -> {
-            if (future.isDone() && !future.isCompletedExceptionally()) {
+            // Only pages someone asked for: one made ahead and never asked for is not made again.
+            if (future.isDone() && !future.isCompletedExceptionally() && future.join().asked().get() > 0) {
                 asked.add(Map.entry(key, future.join()));
             }
         });

@@ -83,6 +83,8 @@ public final class StateQueries {
     /** Whether the next refresh must read the flags store whole (the first, or after changes were missed). */
     private boolean wholeReadingNeeded = true;
     private volatile Listed listed;
+    /** Makes a listed flag whole again from its record (one for every flag listed). */
+    private final Function<byte[], CaseFlag> flagDecoder = this::decoded;
 
     /**
      * Interactive queries of a running instance's state; it knows itself by its {@code application.server}.
@@ -214,7 +216,7 @@ public final class StateQueries {
      * {@code limit} of them, with how many matched in all.
      */
     public Page<CaseFlag> flags(FlagFilter filter, int limit) {
-        return flagListing().page(filter, limit);
+        return decodingPage(() -> flagListing().page(filter, limit));
     }
 
     /**
@@ -222,7 +224,19 @@ public final class StateQueries {
      * the same question of the same reading gets what it made the first time.
      */
     public <R> R flags(FlagFilter filter, int limit, Function<Page<CaseFlag>, R> render) {
-        return flagListing().rendered(filter, limit, render);
+        return decodingPage(() -> flagListing().rendered(filter, limit, render));
+    }
+
+    /** A page's flags are decoded whole as it is made: a registry that does not answer then makes the listing not queryable now. */
+    private static <R> R decodingPage(java.util.function.Supplier<R> page) {
+        try {
+            return page.get();
+        } catch (RuntimeException e) {
+            if (!(e instanceof NotQueryableNow) && SchemaRegistryUnavailableException.isCauseOf(e)) {
+                throw new NotQueryableNow("the schema registry does not answer, so the flags cannot be decoded", e);
+            }
+            throw e;
+        }
     }
 
     /** Some of the items that matched, and how many matched in all. */
@@ -230,13 +244,17 @@ public final class StateQueries {
     }
 
     /**
-     * Every flag's latest change, decoded and sorted, at most {@link #FLAGS_FRESHNESS} behind the store.
+     * Every flag's latest change, sorted, brought up to date with the store when it is more than
+     * {@link #FLAGS_FRESHNESS} old and asked for.
      * The store is read whole once; after that, the changes it took since the last listing (which its
      * processor hands over) are decoded and merged in, so bringing a million flags up to date costs
      * about what the flags that changed cost. One request brings it up to date at a time, and makes
      * the pages most asked for of the listing before in it ({@link FlagListing#prepareLike}); the
      * others meanwhile answer from the listing before, unless that is {@link #FLAGS_MAX_STALENESS} old
-     * (bringing it up to date has been failing), and wait for the very first.
+     * (bringing it up to date has been failing), and wait for the very first. So a listing is a second
+     * behind the store, plus however long bringing it up to date takes (milliseconds for the changes
+     * of a second; about 1.7 s for the whole reading of a million flags), or up to the staleness bound
+     * while that fails.
      */
     private FlagListing flagListing() {
         Listed last = listed;
@@ -255,6 +273,7 @@ public final class StateQueries {
             if (latest != null && latest != last) {
                 return latest.listing(); // brought up to date while this request waited
             }
+            long upToDateAt = System.nanoTime(); // before the changes are drained: the listing's age counts from here
             FlagListing next = refreshedListing();
             if (last != null) {
                 try {
@@ -264,7 +283,7 @@ public final class StateQueries {
                     LOG.debug("A flags page could not be made ahead", e);
                 }
             }
-            Listed refreshed = new Listed(next, System.nanoTime());
+            Listed refreshed = new Listed(next, upToDateAt);
             listed = refreshed;
             return refreshed.listing();
         } finally {
@@ -321,7 +340,7 @@ public final class StateQueries {
     /** A flag as the store holds it, to be listed; null (and a warning) when the record is not one. */
     private ListedFlag decodedFlag(String key, byte[] value) {
         try {
-            return ListedFlag.of(decoded(value), value, this::decoded);
+            return ListedFlag.of(decoded(value), value, flagDecoder);
         } catch (SerializationException notAFlag) {
             // Someone else wrote to flagged-cases: not raidwatch's, so not listed.
             LOG.warn("Record {} in flagged-cases is not a flag ({}); flag listings pass it over", LogText.of(key),

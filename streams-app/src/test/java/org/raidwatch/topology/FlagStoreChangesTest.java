@@ -56,4 +56,27 @@ class FlagStoreChangesTest {
         changes.changed("r-y|a", new byte[] {1});
         assertThat(changes.drain().changes()).extracting(FlagStoreChanges.Change::key).containsExactly("r-y|a");
     }
+
+    @Test
+    void a_follower_that_does_not_drain_for_a_minute_or_sixty_four_mebibytes_is_told_it_missed_changes() {
+        // Given a follower, and a clock
+        long[] now = {0};
+        FlagStoreChanges changes = new FlagStoreChanges(() -> now[0]);
+        changes.follow();
+
+        // When a change comes more than a minute after it last drained
+        now[0] = FlagStoreChanges.MAX_UNDRAINED.toNanos() + 1;
+        changes.changed("r-1|a", new byte[] {1});
+
+        // Then its next drain says it missed changes
+        assertThat(changes.drain().complete()).isFalse();
+
+        // And when records larger in all than the bytes held at most come between two drains, the same
+        changes.follow();
+        byte[] large = new byte[1024 * 1024];
+        for (int i = 0; i <= FlagStoreChanges.MAX_PENDING_BYTES / large.length; i++) {
+            changes.changed("r-" + i + "|a", large);
+        }
+        assertThat(changes.drain().complete()).isFalse();
+    }
 }

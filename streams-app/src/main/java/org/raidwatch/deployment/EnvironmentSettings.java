@@ -100,7 +100,7 @@ final class EnvironmentSettings {
                 if (!LAUNCHER_VARIABLES.contains(name) && !KUBERNETES_SERVICE_VARIABLE.matcher(name).matches()) {
                     throw new InvalidConfigException("unknown environment variable " + name + "; raidwatch's are "
                             + settings.stream().map(Setting::environment).toList() + ", RAIDWATCH_KAFKA_<NAME> for a Kafka"
-                            + " property and RAIDWATCH_JAVA_OPTS for the JVM");
+                            + " property, and RAIDWATCH_HEAP_OPTS and RAIDWATCH_JAVA_OPTS for the JVM");
                 }
             } else if (name.startsWith(OLD_KAFKA_PREFIX)) {
                 String property = property(name.substring(OLD_KAFKA_PREFIX.length()));

@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.raidwatch.schema.CaseFlag;
 import org.raidwatch.schema.FlagStatus;
@@ -39,6 +41,11 @@ class FlagListingTest {
         assertThat(listing.page(f -> true, 10).items()).extracting(CaseFlag::getRaidId).containsExactly("r-3", "r-2", "r-2", "r-1");
     }
 
+    /** A renderer that counts its work: "<how many renderings so far>:<total>". */
+    private static Function<StateQueries.Page<CaseFlag>, String> countingRenderer(AtomicInteger renderings) {
+        return page -> renderings.incrementAndGet() + ":" + page.total();
+    }
+
     /** A filter with value equality, as the API's query is. */
     private record BySeverity(Severity severity) implements FlagFilter {
         @Override
@@ -70,9 +77,8 @@ class FlagListingTest {
     void a_page_is_rendered_once_per_renderer_and_question() {
         // Given a listing and a renderer that counts its work
         FlagListing listing = FlagListing.of(List.of(flag("r-1", "claimed-no-referral", Severity.HIGH, "2021-05-01T10:00:00Z")));
-        java.util.concurrent.atomic.AtomicInteger renderings = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.function.Function<StateQueries.Page<CaseFlag>, String> render =
-                page -> renderings.incrementAndGet() + ":" + page.total();
+        AtomicInteger renderings = new AtomicInteger();
+        Function<StateQueries.Page<CaseFlag>, String> render = countingRenderer(renderings);
 
         // When the same question is rendered twice by it, and once by another renderer
         String first = listing.rendered(new BySeverity(Severity.HIGH), 10, render);
@@ -101,8 +107,8 @@ class FlagListingTest {
         List<CaseFlag> flags = List.of(flag("r-1", "foi-withheld", Severity.LOW, "2021-05-01T10:00:00Z"),
                 flag("r-2", "foi-withheld", Severity.HIGH, "2021-05-02T10:00:00Z"),
                 flag("r-3", "foi-withheld", Severity.LOW, "2021-05-03T10:00:00Z"));
-        java.util.concurrent.atomic.AtomicInteger decoded = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.function.Function<byte[], CaseFlag> decoder = record -> {
+        AtomicInteger decoded = new AtomicInteger();
+        Function<byte[], CaseFlag> decoder = record -> {
             decoded.incrementAndGet();
             return flags.get(record[0]);
         };
@@ -122,9 +128,8 @@ class FlagListingTest {
     void a_new_listing_makes_the_pages_asked_of_the_one_it_replaces_before_anyone_asks_again() {
         // Given a listing whose high-severity page was asked for and rendered, and a renderer that counts its work
         FlagListing before = FlagListing.of(List.of(flag("r-1", "claimed-no-referral", Severity.HIGH, "2021-05-01T10:00:00Z")));
-        java.util.concurrent.atomic.AtomicInteger renderings = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.function.Function<StateQueries.Page<CaseFlag>, String> render =
-                page -> renderings.incrementAndGet() + ":" + page.total();
+        AtomicInteger renderings = new AtomicInteger();
+        Function<StateQueries.Page<CaseFlag>, String> render = countingRenderer(renderings);
         before.rendered(new BySeverity(Severity.HIGH), 10, render);
 
         // When a listing with one more flag replaces it, made like it

@@ -33,8 +33,8 @@ public final class FlagStoreChanges {
 
     /**
      * What came since the last drain, oldest first; {@code complete} is false when changes were
-     * missed (never followed, or more than {@link #MAX_PENDING} came in between): read the store
-     * whole, after following again.
+     * missed (never followed, or more came in between than is held: by count, bytes or time): read
+     * the store whole, after following again.
      */
     public record Drained(boolean complete, List<Change> changes) {
     }

@@ -16,6 +16,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.raidwatch.clients.InputLoader;
 import org.raidwatch.clients.TopicReader;
+import org.raidwatch.contract.LatestDate;
 import org.raidwatch.contract.London;
 import org.raidwatch.files.InputFiles;
 import org.raidwatch.rules.RuleSet;
@@ -122,7 +123,7 @@ public final class Replay {
                 });
                 sending.finish().requireAllDelivered();
             }
-            LocalDate now = asOf != null ? asOf : latest.orToday();
+            LocalDate now = asOf != null ? asOf : latest.latest() != null ? latest.latest() : London.today();
             phase = logPhase("loaded the inputs into the in-process broker", phase);
             Properties props = stack.streamsProperties(APPLICATION_ID);
             props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
@@ -140,17 +141,12 @@ public final class Replay {
                         () -> runner.state() + (runner.failure() == null ? "" : ", failed: " + runner.failure()));
                 phase = logPhase("processed every input", phase);
             }
-            int flags = 0;
+            int flags;
             try (FlagsByRaid byRaid = FlagsByRaid.in(stack.workspace().resolve("flags-by-raid"))) {
                 TopicReader.forEachRecord(client, names.flaggedCases(), new ByteArrayDeserializer(), timeout,
                         record -> byRaid.put(utf8(record.key()), record.value()));
                 var decoder = topics.flaggedCases().valueSerde().deserializer();
-                int[] handed = {0};
-                byRaid.forEachInOrder((key, value) -> {
-                    flagsInOrder.accept(decoder.deserialize(names.flaggedCases(), value));
-                    handed[0]++;
-                });
-                flags = handed[0];
+                flags = byRaid.forEachInOrder((key, value) -> flagsInOrder.accept(decoder.deserialize(names.flaggedCases(), value)));
             }
             Map<String, ForceRates> rates = TopicReader.latestByKey(client, names.forceRates(),
                     topics.forceRates().valueSerde().deserializer(), timeout, Replay::utf8);
@@ -160,33 +156,6 @@ public final class Replay {
             }
             logPhase("read back and handed on " + flags + " flags, " + rates.size() + " rates and " + deadLetters.size() + " dead letters", phase);
             return new Result(now, flags, List.copyOf(rates.values()), deadLetters);
-        }
-    }
-
-    /** The latest date rows mention: "now" for a replay unless it is told otherwise. */
-    private static final class LatestDate {
-        private LocalDate latest;
-
-        void see(RaidReport report) {
-            see(report.getRaidDate());
-            if (report.getReportedAt() != null) {
-                see(LocalDate.ofInstant(report.getReportedAt(), London.ZONE));
-            }
-        }
-
-        void see(FoiUpdate update) {
-            see(update.getRequestedOn());
-            see(update.getRespondedOn());
-        }
-
-        private void see(LocalDate date) {
-            if (date != null && (latest == null || date.isAfter(latest))) {
-                latest = date;
-            }
-        }
-
-        LocalDate orToday() {
-            return latest != null ? latest : London.today();
         }
     }
 

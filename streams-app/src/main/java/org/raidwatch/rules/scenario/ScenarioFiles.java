@@ -18,11 +18,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.raidwatch.contract.InputContract;
-import org.raidwatch.contract.London;
+import org.raidwatch.contract.LatestDate;
 import org.raidwatch.files.InputFiles;
 import org.raidwatch.schema.FoiUpdate;
 import org.raidwatch.schema.RaidReport;
@@ -324,10 +323,11 @@ public final class ScenarioFiles {
 
     /** The default "today": the latest date the case mentions, as a replay's default --as-of is the latest date in its input. */
     static LocalDate latestDate(RaidReport report, FoiUpdate foi) {
-        return Stream.of(report.getRaidDate(),
-                        report.getReportedAt() == null ? null : LocalDate.ofInstant(report.getReportedAt(), London.ZONE),
-                        foi == null ? null : foi.getRequestedOn(),
-                        foi == null ? null : foi.getRespondedOn())
-                .filter(Objects::nonNull).max(LocalDate::compareTo).orElseThrow();
+        LatestDate latest = new LatestDate();
+        latest.see(report);
+        if (foi != null) {
+            latest.see(foi);
+        }
+        return latest.latest();
     }
 }

@@ -62,12 +62,10 @@ final class InputFilesOption {
 
     /** Reads the files; a missing or unreadable one is a usage failure naming it. */
     Read read(CommandSpec spec) {
-        if (raids == null && foi == null) {
-            throw new ParameterException(spec.commandLine(), "give --raids FILE, --foi FILE, or both");
-        }
+        Sources sources = sources(spec);
         try {
-            return new Read(raids == null ? null : raids.toString(), raids == null ? null : InputFiles.readRaidReports(raids),
-                    foi == null ? null : foi.toString(), foi == null ? null : InputFiles.readFoiUpdates(foi));
+            return new Read(sources.raidsFile(), raids == null ? null : InputFiles.readRaidReports(raids),
+                    sources.foiFile(), foi == null ? null : InputFiles.readFoiUpdates(foi));
         } catch (InputFiles.UnreadableFileException e) {
             throw new Failures.UsageFailure(e.getMessage());
         }

@@ -44,7 +44,6 @@ final class ReplayOutput {
         private final BufferedWriter writer;
         private final Map<String, Long> holding = new TreeMap<>();
         private final Map<String, Long> resolved = new TreeMap<>();
-        private int written;
         private boolean finished;
 
         FlagsFile(Path dir) throws IOException {
@@ -61,11 +60,6 @@ final class ReplayOutput {
                 throw new UncheckedIOException("cannot write " + partial + ": " + e.getMessage(), e);
             }
             (flag.getStatus() == FlagStatus.RESOLVED ? resolved : holding).merge(flag.getRuleId(), 1L, Long::sum);
-            written++;
-        }
-
-        int written() {
-            return written;
         }
 
         /** Flags by rule: those holding now, and those resolved. */
@@ -78,11 +72,10 @@ final class ReplayOutput {
         }
 
         /** Every flag is written: the file takes its name. */
-        Path finish() throws IOException {
+        void finish() throws IOException {
             writer.close();
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             finished = true;
-            return target;
         }
 
         /** Closes the file; unless finished, removes it. */

@@ -214,7 +214,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /**
-     * A flags page as the API answers it, plain and gzipped, made once per page and reading
+     * A flags page as the API answers it, plain and gzipped, made once per page of a listing
      * (StateQueries remembers it): fifty dashboards asking at once cost one rendering and one
      * compression, not fifty.
      */

@@ -72,22 +72,25 @@ final class FlagsByRaid implements AutoCloseable {
         }
     }
 
-    /** Every flag held, by raid id then rule id, as its topic key and latest record. */
-    void forEachInOrder(BiConsumer<String, byte[]> each) {
+    /** Every flag held, by raid id then rule id, as its topic key and latest record; how many there were. */
+    int forEachInOrder(BiConsumer<String, byte[]> each) {
         try {
             flushBatch();
         } catch (RocksDBException e) {
             throw new IllegalStateException("cannot keep a flag in the sorting store: " + e.getMessage(), e);
         }
+        int handed = 0;
         try (RocksIterator iterator = db.newIterator()) {
             for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
                 each.accept(topicKey(iterator.key()), iterator.value());
+                handed++;
             }
             // isValid() is false at the end and on an error alike: an error must not pass for the end.
             iterator.status();
         } catch (RocksDBException e) {
             throw new IllegalStateException("cannot read the flags back from the sorting store: " + e.getMessage(), e);
         }
+        return handed;
     }
 
     private void flushBatch() throws RocksDBException {

@@ -58,9 +58,6 @@ public final class FlagListing {
         return new FlagListing(sorted);
     }
 
-    public int size() {
-        return newestFirst.length;
-    }
 
     /**
      * This listing less some of its flags (each the very object it holds) and with others added, in

@@ -48,7 +48,7 @@ public final class InputContract {
                 nonNegative("revision", report.getRevision()),
                 date("raid_date", report.getRaidDate()),
                 timestamp("reported_at", report.getReportedAt()),
-                length("source_url", report.getSourceUrl(), MAX_URL_LENGTH),
+                text("source_url", report.getSourceUrl(), MAX_URL_LENGTH),
                 nonNegative("claimed_victims", report.getClaimedVictims()),
                 nonNegative("claimed_arrests", report.getClaimedArrests()));
         if (problem != null) {
@@ -107,9 +107,6 @@ public final class InputContract {
         if (value.indexOf('|') >= 0) {
             return "raid_id '" + LogText.of(value) + "' contains '|', which separates the parts of raidwatch's keys (<raid id>|<rule id>)";
         }
-        if (value.chars().anyMatch(Character::isISOControl)) {
-            return "raid_id contains a control character (a line break, tab or the like)";
-        }
         return null;
     }
 
@@ -117,12 +114,34 @@ public final class InputContract {
         if (value == null || value.isBlank()) {
             return field + " is missing";
         }
-        return length(field, value, MAX_ID_LENGTH);
+        return text(field, value, MAX_ID_LENGTH);
     }
 
-    private static String length(String field, String value, int max) {
-        return value != null && value.length() > max
-                ? field + " is " + value.length() + " characters long, more than " + max : null;
+    /**
+     * A text field that reaches terminals, logs, chat messages and HTML: bounded, and without control
+     * characters (line breaks, tabs, escape sequences that move a terminal's cursor) or the Unicode
+     * line and paragraph separators, which would let a value forge a line of output.
+     */
+    private static String text(String field, String value, int max) {
+        if (value == null) {
+            return null;
+        }
+        if (value.length() > max) {
+            return field + " is " + value.length() + " characters long, more than " + max;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (isForbidden(c)) {
+                return field + " contains a control character (" + LogText.of(String.valueOf(c)) + " at position " + (i + 1)
+                        + "); ids and URLs may hold none (line breaks, tabs, terminal escape sequences and the like)";
+            }
+        }
+        return null;
+    }
+
+    /** Whether a character is refused in ids and URLs: C0 and C1 controls, DEL, U+2028 and U+2029. */
+    public static boolean isForbidden(char c) {
+        return Character.isISOControl(c) || c == '\u2028' || c == '\u2029';
     }
 
     private static String nonNegative(String field, Integer value) {

@@ -96,7 +96,21 @@ class InputFilesTest {
         assertThat(foiRejection("F-2,r|2,Kent,2020-09-01,REQUESTED,,,,,,,"))
                 .startsWith("raid_id 'r|2' contains '|'");
         assertThat(raidRejection("\"r\t2\",0,Kent,2020-03-04,,,true,,,"))
-                .isEqualTo("raid_id contains a control character (a line break, tab or the like)");
+                .isEqualTo("raid_id contains a control character (\\t at position 2); ids and URLs may hold none"
+                        + " (line breaks, tabs, terminal escape sequences and the like)");
+    }
+
+    @Test
+    void an_foi_reference_or_source_url_holding_a_control_character_is_rejected() throws Exception {
+        // Given an escape sequence that would clear a terminal, and a line break that would forge a line of output
+        // When rows carry them in the FOI reference and the source URL
+        // Then each row is rejected, naming the field
+        assertThat(foiRejection("F\u001b[2J,r-2,Kent,2020-09-01,REQUESTED,,,,,,,"))
+                .startsWith("foi_id contains a control character (\\u001b at position 2)");
+        assertThat(raidRejection("r-2,0,Kent,2020-03-04,,https://news.example/a\u0007b,true,,,"))
+                .startsWith("source_url contains a control character (\\u0007 at position 23)");
+        assertThat(raidRejection("r-2,0,Kent,2020-03-04,,https://news.example/a\u2028b,true,,,"))
+                .startsWith("source_url contains a control character (\\u2028 at position 23)");
     }
 
     @Test
@@ -142,9 +156,11 @@ class InputFilesTest {
                         + "r-2,0,Kent,2020-03-04,,\"two\nlines\",true,,,\n"
                         + "r-3,0,Atlantis,2020-03-04,,,true,,,\n");
 
-        assertThat(contents.accepted()).extracting(InputFiles.Row::line).containsExactly(2L, 3L);
+        assertThat(contents.accepted()).extracting(InputFiles.Row::line).containsExactly(2L);
         assertThat(contents.accepted().get(0).record().getSourceUrl()).isEqualTo("https://news.example/a,b");
-        assertThat(contents.rejected()).singleElement().satisfies(r -> assertThat(r.line()).isEqualTo(5));
+        // A line break inside a source URL is refused, and the row after it still has its own line number.
+        assertThat(contents.rejected()).extracting(InputFiles.Rejection::line).containsExactly(3L, 5L);
+        assertThat(contents.rejected().get(0).reason()).startsWith("source_url contains a control character (\\n at position 4)");
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
+import org.raidwatch.contract.LogText;
 import org.raidwatch.schema.CaseFlag;
 import org.raidwatch.schema.ForceRates;
 import org.raidwatch.topology.RateVocabulary;
@@ -17,8 +18,9 @@ final class ConsoleReport {
 
     /** One line per flag change: severity, status, force, raid, rule, explanation. */
     static String flagLine(CaseFlag flag) {
-        return String.format("%-6s %-8s %-30s %-10s %-34s %s", flag.getSeverity(), flag.getStatus(), flag.getForce(),
-                flag.getRaidId(), flag.getRuleId(), flag.getExplanation());
+        // Every text field escaped: a flag read from a topic need not have passed this release's input contract.
+        return String.format("%-6s %-8s %-30s %-10s %-34s %s", flag.getSeverity(), flag.getStatus(), LogText.whole(flag.getForce()),
+                LogText.whole(flag.getRaidId()), LogText.whole(flag.getRuleId()), LogText.whole(flag.getExplanation()));
     }
 
     /** Flags by rule, given as counts: those holding now and those resolved. */

@@ -18,13 +18,25 @@ public final class LogText {
 
     /** The value as it may appear in a log line; "null" for null. */
     public static String of(Object value) {
+        return escaped(value, MAX_LENGTH);
+    }
+
+    /**
+     * The value whole, with its control characters encoded as in {@link #of}: for a terminal line
+     * that shows a field in full (a flag's explanation), where cutting it would lose what it says.
+     */
+    public static String whole(Object value) {
+        return escaped(value, Integer.MAX_VALUE);
+    }
+
+    private static String escaped(Object value, int maxLength) {
         if (value == null) {
             return "null";
         }
         String text = value.toString();
-        StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_LENGTH) + 16);
+        StringBuilder out = new StringBuilder(Math.min(text.length(), maxLength) + 16);
         int shown = 0;
-        for (int i = 0; i < text.length() && shown < MAX_LENGTH; i++, shown++) {
+        for (int i = 0; i < text.length() && shown < maxLength; i++, shown++) {
             char c = text.charAt(i);
             switch (c) {
                 case '\r' -> out.append("\\r");
@@ -39,7 +51,7 @@ public final class LogText {
                 }
             }
         }
-        if (text.length() > MAX_LENGTH) {
+        if (text.length() > maxLength) {
             out.append("...(").append(text.length()).append(" characters)");
         }
         return out.toString();

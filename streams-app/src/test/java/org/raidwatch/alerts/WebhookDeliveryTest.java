@@ -55,8 +55,8 @@ class WebhookDeliveryTest {
     @Test
     void nothing_from_the_inputs_becomes_chat_markup() {
         // Given a raid id and explanation carrying Slack and Markdown markup, and an article "URL" that is a Slack link
-        CaseFlag flag = CaseFlag.newBuilder(flag("See [the official report](https://evil.example) @all & <!here>", "<https://evil.example|BBC>"))
-                .setRaidId("R2 <!channel>").build();
+        CaseFlag flag = flag("See [the official report](https://evil.example) @all & <!here>", "<https://evil.example|BBC>");
+        flag.setRaidId("R2 <!channel>");
 
         // When the chat line is made
         String text = WebhookDelivery.text(flag);

@@ -1,7 +1,11 @@
 package org.raidwatch.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +18,7 @@ import org.raidwatch.alerts.FlagFilter;
 import org.raidwatch.alerts.FlagSubscription;
 import org.raidwatch.alerts.WebhookDelivery;
 import org.raidwatch.contract.Forces;
+import org.raidwatch.contract.LogText;
 import org.raidwatch.deployment.Deployment;
 import org.raidwatch.deployment.RaidwatchConfig;
 import org.raidwatch.deployment.TopicSetup;
@@ -152,22 +157,30 @@ final class AlertsCommand implements Runnable {
         }
     }
 
+    /** The environment variable the webhook's URL may come from, instead of the command line. */
+    static final String WEBHOOK_URL_VARIABLE = "RAIDWATCH_WEBHOOK_URL";
+
     @Command(name = "webhook", mixinStandardHelpOptions = true, sortOptions = false,
             header = "POST each flag change to a URL as JSON, at least once.",
             description = {
                     "POSTs each flag change that passes the filters to --url as {\"text\": \"<one line: severity, status, rule, raid, force, explanation, source>\", \"flag\": {<the change, as alerts tail --json prints it>}}; chat webhooks (Slack, Mattermost and the like) show the text.",
                     "At least once: a change's offset is committed only once the URL answered 2xx (changes the filters leave out are committed as skipped). Any other answer, or none within --timeout, is logged and retried, waiting --backoff, doubling up to --max-backoff, for as long as it takes; the changes behind it on its partition wait, so a flag's changes always arrive in order. A restart with the same --group delivers from the first change not yet accepted, so a change is never lost; one in flight when it stopped may arrive twice.",
                     "A group that never ran starts with the changes written from now on, or with --from-beginning from the earliest change in the topic; once the group has committed, it always resumes where it stopped.",
-                    "Counts of delivered, skipped and failed attempts are logged every minute and printed on exit. Only the URL's scheme and host are ever printed: chat webhooks carry their secret in the path.",
+                    "The URL comes from --url-file, --url or the environment variable RAIDWATCH_WEBHOOK_URL (when neither option is given). Counts of delivered, skipped and failed attempts are logged every minute and printed on exit. Only the URL's scheme and host are ever printed: chat webhooks carry their secret in the path.",
                     "Exit status: 0 stopped on request (Ctrl-C, SIGTERM); 1 unexpected error; 2 usage error, invalid setting, or no flagged-cases topic; 4 Kafka or the schema registry could not be reached."})
     static final class Webhook implements Callable<Integer> {
 
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--url", paramLabel = "URL", required = true, converter = UrlConverter.class,
-                description = "Where to POST, http:// or https://.")
-        URI url;
+        @Option(names = "--url", paramLabel = "URL",
+                description = "Where to POST, http:// or https://. Visible to other users in the process list: prefer --url-file or "
+                        + WEBHOOK_URL_VARIABLE + " for a URL that carries a secret.")
+        String urlOption;
+
+        @Option(names = "--url-file", paramLabel = "FILE",
+                description = "Read the URL from this file's first line (e.g. a mounted secret).")
+        Path urlFile;
 
         @Mixin
         DeploymentOptions deployment;
@@ -204,6 +217,7 @@ final class AlertsCommand implements Runnable {
                 throw new Failures.UsageFailure("--max-backoff (" + maxBackoff.toMillis() + " ms) must not be shorter than --backoff ("
                         + backoff.toMillis() + " ms)");
             }
+            URI url = url(System.getenv(WEBHOOK_URL_VARIABLE));
             RaidwatchConfig settings = deployment.settings();
             Topic<String, CaseFlag> topic = flaggedCases(settings, deployment.connectTimeout);
             FlagFilter filter = filters.filter();
@@ -224,6 +238,38 @@ final class AlertsCommand implements Runnable {
                                 + " delivers it" : "");
                 out.flush();
             });
+        }
+
+        /** The URL from --url, --url-file or the environment (one of them), checked; no message repeats it. */
+        URI url(String fromEnvironment) {
+            if (urlOption != null && urlFile != null) {
+                throw new Failures.UsageFailure("give the webhook URL once: --url or --url-file, not both");
+            }
+            String text;
+            String from;
+            if (urlFile != null) {
+                try (var lines = Files.lines(urlFile, StandardCharsets.UTF_8)) {
+                    text = lines.map(String::trim).filter(line -> !line.isEmpty()).findFirst()
+                            .orElseThrow(() -> new Failures.UsageFailure("--url-file " + urlFile + " holds no URL"));
+                } catch (IOException | java.io.UncheckedIOException e) {
+                    throw new Failures.UsageFailure("cannot read --url-file " + urlFile + ": " + LogText.rootCause(e));
+                }
+                from = "--url-file " + urlFile;
+            } else if (urlOption != null) {
+                text = urlOption;
+                from = "--url";
+            } else if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+                text = fromEnvironment;
+                from = WEBHOOK_URL_VARIABLE;
+            } else {
+                throw new Failures.UsageFailure("give the webhook URL: --url-file FILE or " + WEBHOOK_URL_VARIABLE
+                        + " (neither shows it in the process list), or --url URL");
+            }
+            try {
+                return WebhookDelivery.checkedUrl(text);
+            } catch (IllegalArgumentException e) {
+                throw new Failures.UsageFailure(from + ": " + e.getMessage());
+            }
         }
 
         /**
@@ -328,14 +374,4 @@ final class AlertsCommand implements Runnable {
         }
     }
 
-    static final class UrlConverter implements ITypeConverter<URI> {
-        @Override
-        public URI convert(String value) {
-            try {
-                return WebhookDelivery.checkedUrl(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
-        }
-    }
 }

@@ -160,10 +160,27 @@ class AlertsIT {
         assertUsageError(List.of("alerts", "tail", "--status", "OPEN"),
                 "Invalid value for option '--status'", "expected RAISED, UPDATED or RESOLVED, got 'OPEN'");
         assertUsageError(List.of("alerts", "webhook", "--url", "ftp://hooks.example.org/x"),
-                "Invalid value for option '--url'", "expected an http:// or https:// URL with a host");
-        assertUsageError(List.of("alerts", "webhook"), "Missing required option: '--url=URL'");
+                "raidwatch: --url: expected an http:// or https:// URL with a host");
+        assertUsageError(List.of("alerts", "webhook"), "raidwatch: give the webhook URL: --url-file FILE or RAIDWATCH_WEBHOOK_URL");
+        assertUsageError(List.of("alerts", "webhook", "--url", "https://hooks.example.org/x", "--url-file", "hook.txt"),
+                "raidwatch: give the webhook URL once: --url or --url-file, not both");
         assertUsageError(List.of("alerts", "webhook", "--url", "https://hooks.example.org/x", "--backoff", "10s", "--max-backoff", "1s"),
                 "raidwatch: --max-backoff (1000 ms) must not be shorter than --backoff (10000 ms)");
+    }
+
+    @Test
+    void a_webhook_url_read_from_a_file_is_never_printed_even_when_refused(@TempDir Path dir) throws IOException {
+        // Given a file holding a URL with a secret, but with a space in it
+        Path file = dir.resolve("hook.txt");
+        Files.writeString(file, "\n  https://hooks.example.org/services/T0/s3cret s3cret\n");
+
+        // When the webhook is started with it, Then it is refused, and the secret appears nowhere in the output
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), "alerts", "webhook", "--url-file", file.toString());
+        assertThat(exit).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("raidwatch: --url-file " + file + ": the webhook URL is not a URL");
+        assertThat(out + err.toString()).doesNotContain("s3cret");
     }
 
     @Test

@@ -70,6 +70,10 @@ final class RulesPublishCommand implements Callable<Integer> {
         try {
             privateKey = RuleSigningKeys.readPrivate(keyFile);
             publicKey = RuleSigningKeys.publicBeside(keyFile);
+            RuleSigningKeys.exposure(keyFile).ifPresent(warning -> {
+                spec.commandLine().getErr().println("raidwatch: warning: " + warning);
+                spec.commandLine().getErr().flush();
+            });
         } catch (IOException e) {
             throw new Failures.UsageFailure(e.getMessage());
         }

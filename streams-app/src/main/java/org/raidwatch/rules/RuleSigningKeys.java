@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -19,6 +20,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Ed25519 keys for signing published rule sets, from the JDK, as PEM files: the private key
@@ -53,14 +56,39 @@ public final class RuleSigningKeys {
             }
         }
         Files.writeString(publicFile, pem(PUBLIC, keys.getPublic().getEncoded()), StandardCharsets.US_ASCII);
-        Files.createFile(privateFile);
-        try {
-            Files.setPosixFilePermissions(privateFile, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException notPosix) {
-            // a file system without POSIX permissions: the folder's own protection applies
-        }
+        createOwnerOnly(privateFile);
         Files.writeString(privateFile, pem(PRIVATE, keys.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
         return List.of(privateFile, publicFile);
+    }
+
+    /**
+     * Creates an empty file that only its owner can read or write from the moment it exists (the
+     * permissions are given to the creating call, so no other user can open it in between); refuses
+     * an existing file. On a file system without POSIX permissions, the folder's own protection applies.
+     */
+    static void createOwnerOnly(Path file) throws IOException {
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createFile(file);
+        }
+    }
+
+    /**
+     * Who besides its owner may read or change a private key file: a warning to print (with the fix),
+     * or empty when no one may (or the file system has no POSIX permissions).
+     */
+    public static Optional<String> exposure(Path privateFile) throws IOException {
+        Set<PosixFilePermission> permissions;
+        try {
+            permissions = Files.getPosixFilePermissions(privateFile);
+        } catch (UnsupportedOperationException notPosix) {
+            return Optional.empty();
+        }
+        boolean exposed = permissions.stream().anyMatch(p -> p.name().startsWith("GROUP_") || p.name().startsWith("OTHERS_"));
+        return exposed ? Optional.of("the private key " + privateFile + " can be read or changed by users other than its owner ("
+                + PosixFilePermissions.toString(permissions) + "); anyone who reads it can sign rule sets: chmod 600 " + privateFile)
+                : Optional.empty();
     }
 
     public static PrivateKey readPrivate(Path file) throws IOException {

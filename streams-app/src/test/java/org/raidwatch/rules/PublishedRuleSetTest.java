@@ -111,6 +111,31 @@ class PublishedRuleSetTest {
     }
 
     @Test
+    void a_private_key_file_is_owner_only_from_the_moment_it_exists(@TempDir Path folder) throws IOException {
+        // When the key's file is created (before a byte of the key is written)
+        Path file = folder.resolve("analysts.key");
+        RuleSigningKeys.createOwnerOnly(file);
+
+        // Then no one but its owner could have opened it at any point
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(Files.size(file)).isZero();
+    }
+
+    @Test
+    void a_private_key_readable_by_others_is_warned_about_with_the_fix(@TempDir Path folder) throws IOException {
+        RuleSigningKeys.write(RuleSigningKeys.generate(), folder, "analysts");
+        Path key = folder.resolve("analysts.key");
+        assertThat(RuleSigningKeys.exposure(key)).isEmpty();
+
+        // Given the key copied about and left readable by the group and others
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+
+        // Then publishing with it warns, saying how to close it
+        assertThat(RuleSigningKeys.exposure(key)).hasValueSatisfying(warning -> assertThat(warning)
+                .contains("can be read or changed by users other than its owner (rw-r--r--)").endsWith("chmod 600 " + key));
+    }
+
+    @Test
     void keygen_writes_a_private_key_only_its_owner_reads_and_never_overwrites(@TempDir Path folder) throws IOException {
         KeyPair keys = RuleSigningKeys.generate();
 

@@ -46,7 +46,7 @@ import picocli.CommandLine;
                 "Subscribers to the flagged-cases topic of a running deployment. Each is a Kafka consumer group of its own (--group), reads only committed flag changes (read_committed) and commits its position as it goes, so a restart resumes where it stopped.",
                 "  tail     print each flag change as a line (or JSON with --json)",
                 "  webhook  POST each flag change as JSON to a URL, at least once (chat webhooks show its \"text\")",
-                "Exit status: 0 stopped on request (Ctrl-C, SIGTERM) or at --max/--idle-timeout; 1 unexpected error; 2 usage error, invalid setting, or no flagged-cases topic; 4 Kafka or the schema registry could not be reached."},
+                "Exit status: 0 stopped on request (Ctrl-C, SIGTERM) or at --max/--idle-timeout; 1 unexpected error; 2 usage error, invalid setting, or no flagged-cases topic; 4 Kafka or the schema registry could not be reached; 6 Kafka or the registry refused the credentials."},
         subcommands = {AlertsCommand.Tail.class, AlertsCommand.Webhook.class})
 final class AlertsCommand implements Runnable {
 
@@ -88,7 +88,7 @@ final class AlertsCommand implements Runnable {
                     "Prints one line per flag change (a flag RAISED, UPDATED or RESOLVED on a raid) that passes the filters (severity, force, rule, status); with --json, the change as one JSON object per line. Each line is flushed as it is printed. Runs until Ctrl-C or SIGTERM, or --max / --idle-timeout.",
                     "Starts where its consumer group (--group) last stopped; a group that never ran starts with the changes written from now on. --from-beginning prints the whole topic first, whatever the group read before. flagged-cases is compacted: from the beginning means the latest change of every flag plus any history not compacted away yet.",
                     "Terminals that share a group share the topic's partitions, each seeing only its part: give each its own --group.",
-                    "Exit status: 0 stopped on request or at --max/--idle-timeout; 1 unexpected error; 2 usage error, invalid setting, or no flagged-cases topic; 4 Kafka or the schema registry could not be reached."})
+                    "Exit status: 0 stopped on request or at --max/--idle-timeout; 1 unexpected error; 2 usage error, invalid setting, or no flagged-cases topic; 4 Kafka or the schema registry could not be reached; 6 Kafka or the registry refused the credentials."})
     static final class Tail implements Callable<Integer> {
 
         @Spec
@@ -167,7 +167,7 @@ final class AlertsCommand implements Runnable {
                     "At least once: a change's offset is committed only once the URL answered 2xx (changes the filters leave out are committed as skipped). Any other answer, or none within --timeout, is logged and retried, waiting --backoff, doubling up to --max-backoff, for as long as it takes; the changes behind it on its partition wait, so a flag's changes always arrive in order. A restart with the same --group delivers from the first change not yet accepted, so a change is never lost; one in flight when it stopped may arrive twice.",
                     "A group that never ran starts with the changes written from now on, or with --from-beginning from the earliest change in the topic; once the group has committed, it always resumes where it stopped.",
                     "The URL comes from --url-file, --url or the environment variable RAIDWATCH_WEBHOOK_URL (when neither option is given). Counts of delivered, skipped and failed attempts are logged every minute and printed on exit. Only the URL's scheme and host are ever printed: chat webhooks carry their secret in the path.",
-                    "Exit status: 0 stopped on request (Ctrl-C, SIGTERM); 1 unexpected error; 2 usage error, invalid setting, or no flagged-cases topic; 4 Kafka or the schema registry could not be reached."})
+                    "Exit status: 0 stopped on request (Ctrl-C, SIGTERM); 1 unexpected error; 2 usage error, invalid setting, or no flagged-cases topic; 4 Kafka or the schema registry could not be reached; 6 Kafka or the registry refused the credentials."})
     static final class Webhook implements Callable<Integer> {
 
         @Spec

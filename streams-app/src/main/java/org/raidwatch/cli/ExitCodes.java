@@ -18,6 +18,12 @@ public final class ExitCodes {
      * each is listed as file:line: reason. produce sent the others; replay wrote no output.
      */
     public static final int UNDELIVERED = 5;
+    /**
+     * The schema registry or Kafka refused raidwatch's credentials (HTTP 401 or 403, or a Kafka
+     * authentication or authorization failure): retrying will not help until the settings change,
+     * so a supervisor should not restart the process in a loop.
+     */
+    public static final int CREDENTIALS_REFUSED = 6;
 
     private ExitCodes() {
     }

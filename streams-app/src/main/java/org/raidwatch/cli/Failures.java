@@ -42,6 +42,10 @@ final class Failures implements IExecutionExceptionHandler {
             err.println("raidwatch: a Kafka setting is not valid: " + invalid.getMessage());
             return ExitCodes.USAGE;
         }
+        if (refusedCredentials(error)) {
+            err.println("raidwatch: " + error.getMessage());
+            return ExitCodes.CREDENTIALS_REFUSED;
+        }
         if (error instanceof TopicSetup.BrokerUnreachableException || error instanceof SchemaRegistryException) {
             err.println("raidwatch: " + error.getMessage());
             return ExitCodes.UNREACHABLE;
@@ -51,6 +55,23 @@ final class Failures implements IExecutionExceptionHandler {
             err.println("  caused by: " + cause);
         }
         return ExitCodes.FAILED;
+    }
+
+    /**
+     * Whether an error, or any of its causes, is the schema registry or Kafka refusing raidwatch's
+     * credentials: {@link ExitCodes#CREDENTIALS_REFUSED}, not a failure a restart could mend.
+     */
+    static boolean refusedCredentials(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof SchemaRegistryException registry && (registry.httpStatus() == 401 || registry.httpStatus() == 403)) {
+                return true;
+            }
+            if (cause instanceof org.apache.kafka.common.errors.AuthenticationException
+                    || cause instanceof org.apache.kafka.common.errors.AuthorizationException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A problem with what the user asked for: a file, a setting, an option's value. */

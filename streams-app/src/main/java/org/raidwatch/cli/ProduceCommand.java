@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
         description = {
                 "Loads files of raid reports and FOI updates (CSV or JSON Lines) into a running deployment's input topics, with the same validation as replay. Rejected rows are listed on stderr as file:line: reason, and written to --rejected as JSON Lines when given.",
                 "A record counts as sent once Kafka has acknowledged it. A record Kafka refuses, or does not acknowledge within delivery.timeout.ms (default 2 minutes), is listed on stderr as file:line: reason.",
-                "Exit status: 0 every row sent; 3 some rows rejected (the rest sent); 5 some records could not be delivered to Kafka (each listed; the rest sent); 2 usage error, unreadable file or invalid setting; 4 Kafka or the registry could not be reached, or the input topics have no leader."})
+                "Exit status: 0 every row sent; 3 some rows rejected (the rest sent); 5 some records could not be delivered to Kafka (each listed; the rest sent); 2 usage error, unreadable file or invalid setting; 4 Kafka or the registry could not be reached, or the input topics have no leader; 6 Kafka or the registry refused the credentials."})
 final class ProduceCommand implements Callable<Integer> {
 
     @Spec

@@ -46,7 +46,7 @@ import picocli.CommandLine.Spec;
         description = {
                 "Builds the rule set in DIR (every problem as file:line: message), signs its files with --key, and writes them to the compacted rules topic (raidwatch.rules.topic, default raidwatch-rules; created if missing). Every instance that trusts the key (raidwatch.rules.trusted.keys) verifies the signature, builds the set off its stream threads, puts it in force between two records and re-evaluates every case under it: flags of a removed or changed rule are RESOLVED or UPDATED, new ones RAISED, each tagged with the new version.",
                 "Before publishing, the set must build and its scenarios (DIR/tests, else DIR/../tests, as rules check finds them; published with the set) must pass: the instances run them too, and refuse a set whose scenarios fail.",
-                "Exit status: 0 published; 1 a scenario failed (nothing published); 2 the set does not build, its scenario files cannot be used, or a usage error (key, settings); 4 Kafka could not be reached."})
+                "Exit status: 0 published; 1 a scenario failed (nothing published); 2 the set does not build, its scenario files cannot be used, or a usage error (key, settings); 4 Kafka could not be reached; 6 Kafka refused the credentials."})
 final class RulesPublishCommand implements Callable<Integer> {
 
     @Spec

@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
         description = {
                 "Runs raidwatch against a Kafka cluster and a Confluent-compatible schema registry until stopped; Ctrl-C or SIGTERM shut it down cleanly. Settings come from --config and the environment (see the README's configuration reference). Creates missing topics. Exactly-once by default.",
                 "Serves the dashboard, the query API, /health, /ready and /metrics on port 8080 of 127.0.0.1 unless told otherwise (--http-port 0 turns it off).",
-                "Exit status: 0 stopped on request; 1 the stream could not start or stopped on an unexpected error (whatever thread failed); 2 invalid setting or rule set; 4 Kafka or the registry could not be reached."})
+                "Exit status: 0 stopped on request; 1 the stream could not start or stopped on an unexpected error (whatever thread failed); 2 invalid setting or rule set; 4 Kafka or the registry could not be reached; 6 Kafka or the registry refused the credentials."})
 final class RunCommand implements Callable<Integer> {
 
 
@@ -119,7 +119,7 @@ final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println(runner.failure() == null
                     ? "raidwatch: the stream did not start running within " + startupTimeout.toSeconds() + " s (state " + runner.state() + ")"
                     : "raidwatch: the stream could not start: " + runner.failure());
-            return ExitCodes.FAILED;
+            return Failures.refusedCredentials(runner.failure()) ? ExitCodes.CREDENTIALS_REFUSED : ExitCodes.FAILED;
         }
         RuleSet inForce = instance.rules().current();
         out.printf("raidwatch running: application %s, Kafka %s, registry %s, rule set %s (%s); %s. Ctrl-C or SIGTERM stops it.%n",
@@ -138,7 +138,7 @@ final class RunCommand implements Callable<Integer> {
         if (runner.failure() != null && signal.withdraw()) {
             stop.run();
             spec.commandLine().getErr().println("raidwatch: the stream stopped on an unexpected error: " + runner.failure());
-            return ExitCodes.FAILED;
+            return Failures.refusedCredentials(runner.failure()) ? ExitCodes.CREDENTIALS_REFUSED : ExitCodes.FAILED;
         }
         signal.awaitStopped();
         return ExitCodes.OK;

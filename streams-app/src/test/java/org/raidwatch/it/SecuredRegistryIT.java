@@ -143,7 +143,7 @@ class SecuredRegistryIT {
     }
 
     @Test
-    void a_wrong_password_stops_run_at_start_up_with_exit_4_naming_the_host_but_not_the_password() throws Exception {
+    void a_wrong_password_stops_run_at_start_up_with_its_own_exit_status_naming_the_host_but_not_the_password() throws Exception {
         String wrong = "Wr0ng-" + PASSWORD;
         Path config = config("wrong", names("wrong"), proxy.url("/basic"),
                 "basic.auth.credentials.source=USER_INFO\nbasic.auth.user.info=raidwatch:" + wrong + "\n", truststoreJks);
@@ -151,7 +151,8 @@ class SecuredRegistryIT {
 
         Finished run = finish(launch("run", "--config", config.toString(), "--connect-timeout", "10s"), Duration.ofSeconds(60));
 
-        assertThat(run.exit()).as("run exit; it printed:%n%s", run.output()).isEqualTo(ExitCodes.UNREACHABLE);
+        // A wrong password is not an outage: a supervisor restarting on exit 4 would loop forever
+        assertThat(run.exit()).as("run exit; it printed:%n%s", run.output()).isEqualTo(ExitCodes.CREDENTIALS_REFUSED);
         assertThat(run.output()).contains("refused raidwatch's credentials (HTTP 401").contains("127.0.0.1:" + proxy.port())
                 .doesNotContain(wrong);
         assertThat(proxy.refused()).isGreaterThan(refusedBefore);

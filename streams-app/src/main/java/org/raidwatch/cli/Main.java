@@ -17,6 +17,12 @@ public final class Main {
     /** Runs a command line and returns its exit status (see {@link ExitCodes}). */
     public static int execute(String... args) {
         AvroClassTrust.install();
+        try {
+            ConsoleLogging.chooseFormat(System.getenv());
+        } catch (Failures.UsageFailure e) {
+            System.err.println("raidwatch: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
         return commandLine().execute(args);
     }
 

@@ -42,10 +42,11 @@ final class EnvironmentSettings {
 
     /**
      * Variables that are not raidwatch's settings but share its prefix: the launcher's and the
-     * container image's JVM options, and the compose stack's topic script's own (so one set of
-     * variables can serve the script and raidwatch).
+     * container image's JVM options, the compose stack's topic script's own (so one set of
+     * variables can serve the script and raidwatch), the log format and the alert webhook's URL.
      */
-    static final Set<String> LAUNCHER_VARIABLES = Set.of("RAIDWATCH_JAVA_OPTS", "RAIDWATCH_HEAP_OPTS", "RAIDWATCH_TOPICS_WAIT", "RAIDWATCH_TOPICS_COMMAND_CONFIG");
+    static final Set<String> LAUNCHER_VARIABLES = Set.of("RAIDWATCH_JAVA_OPTS", "RAIDWATCH_HEAP_OPTS", "RAIDWATCH_TOPICS_WAIT",
+            "RAIDWATCH_TOPICS_COMMAND_CONFIG", "RAIDWATCH_LOG_FORMAT", "RAIDWATCH_WEBHOOK_URL");
 
     /**
      * The names Kubernetes gives the variables it injects for each Service: {@code <SERVICE>_SERVICE_HOST},

@@ -25,7 +25,7 @@ final class FlagsByRaid implements AutoCloseable {
     private static final int BATCH = 10_000;
 
     static {
-        RocksDB.loadLibrary();
+        org.raidwatch.runner.RocksDbLibrary.load();
     }
 
     private final Options options;

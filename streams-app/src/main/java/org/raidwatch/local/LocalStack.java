@@ -29,18 +29,20 @@ public final class LocalStack implements AutoCloseable {
     private final String registryScope;
     private final String registryUrl;
     private final EmbeddedKafka kafka;
-    /** Whether closing the stack stops the broker and deletes the folder (false: they were given). */
-    private final boolean owned;
+    /** The folder closing the stack deletes, after stopping the broker; null when they were given. */
+    private final TemporaryFolders.Owned folder;
     private final Admin admin;
     private final TopicNames names = TopicNames.DEFAULTS;
     private final Topics topics;
 
-    private LocalStack(Path workspace, String registryScope, String registryUrl, EmbeddedKafka kafka, boolean owned, Admin admin) {
+    /** @param folder the stack's own folder, deleted on closing, with its broker and registry; null when they were given */
+    private LocalStack(Path workspace, TemporaryFolders.Owned folder, String registryScope, String registryUrl, EmbeddedKafka kafka,
+                       Admin admin) {
         this.workspace = workspace;
+        this.folder = folder;
         this.registryScope = registryScope;
         this.registryUrl = registryUrl;
         this.kafka = kafka;
-        this.owned = owned;
         this.admin = admin;
         this.topics = Topics.create(names, SchemaRegistries.forUrl(registryUrl));
     }
@@ -56,7 +58,8 @@ public final class LocalStack implements AutoCloseable {
 
     /** As {@link #start(String, int)}, telling {@code starting} the folder before the broker starts (it takes a moment). */
     public static LocalStack start(String prefix, int partitions, java.util.function.Consumer<Path> starting) {
-        Path workspace = TemporaryFolders.create(prefix);
+        TemporaryFolders.Owned folder = TemporaryFolders.create(prefix);
+        Path workspace = folder.path();
         String registryScope = prefix + UUID.randomUUID();
         EmbeddedKafka kafka = null;
         Admin admin = null;
@@ -64,7 +67,7 @@ public final class LocalStack implements AutoCloseable {
             starting.accept(workspace);
             kafka = EmbeddedKafka.start(workspace.resolve("kafka"), false);
             admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
-            LocalStack stack = new LocalStack(workspace, registryScope, "mock://" + registryScope, kafka, true, admin);
+            LocalStack stack = new LocalStack(workspace, folder, registryScope, "mock://" + registryScope, kafka, admin);
             TopicSetup.createMissing(admin, stack.names, partitions, (short) 1, 30_000);
             return stack;
         } catch (RuntimeException | Error e) {
@@ -75,7 +78,7 @@ public final class LocalStack implements AutoCloseable {
                 kafka.close();
             }
             InMemorySchemaRegistry.dropScope(registryScope);
-            TemporaryFolders.delete(workspace);
+            folder.close();
             throw e;
         }
     }
@@ -90,7 +93,7 @@ public final class LocalStack implements AutoCloseable {
     public static LocalStack on(EmbeddedKafka kafka, String registryUrl, int partitions) {
         Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
         try {
-            LocalStack stack = new LocalStack(kafka.logDir().getParent(), null, registryUrl, kafka, false, admin);
+            LocalStack stack = new LocalStack(kafka.logDir().getParent(), null, null, registryUrl, kafka, admin);
             TopicSetup.createMissing(admin, stack.names, partitions, (short) 1, 30_000);
             return stack;
         } catch (RuntimeException | Error e) {
@@ -143,12 +146,12 @@ public final class LocalStack implements AutoCloseable {
         try {
             admin.close(java.time.Duration.ofSeconds(5));
         } finally {
-            if (owned) {
+            if (folder != null) {
                 try {
                     kafka.close();
                 } finally {
                     InMemorySchemaRegistry.dropScope(registryScope);
-                    TemporaryFolders.delete(workspace);
+                    folder.close();
                 }
             }
         }

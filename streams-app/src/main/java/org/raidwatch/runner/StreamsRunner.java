@@ -39,6 +39,7 @@ public final class StreamsRunner implements AutoCloseable {
     private final boolean rebuildsGlobalStores;
 
     public StreamsRunner(Topology topology, Properties properties) {
+        RocksDbLibrary.load();
         this.globalStores = GlobalStoreGuard.of(properties);
         this.rebuildsGlobalStores = globalStores.beforeStart();
         this.streams = new KafkaStreams(topology, properties);

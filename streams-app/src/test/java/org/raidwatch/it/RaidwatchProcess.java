@@ -29,18 +29,38 @@ public final class RaidwatchProcess implements AutoCloseable {
 
     /** Starts {@code raidwatch ARGS}; its output goes to {@code dir/NAME.log} (replaced). */
     public static RaidwatchProcess start(Path dir, String name, String... args) throws IOException {
+        return start(dir, name, List.of("-Djava.io.tmpdir=" + dir), args);
+    }
+
+    /** As {@link #start(Path, String, String...)}, with these JVM options instead of the test's folder as the temporary folder. */
+    public static RaidwatchProcess start(Path dir, String name, List<String> jvmOptions, String... args) throws IOException {
         assertThat(JAR).as("the runnable jar, built in the package phase").exists();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Djava.io.tmpdir=" + dir, "-jar", JAR.toString()));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", JAR.toString()));
         command.addAll(List.of(args));
         Path log = dir.resolve(name + ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new RaidwatchProcess(process, log);
     }
 
+    /** Waits until the command has printed a line matching the pattern; fails the test if it exits first or takes longer. */
+    public RaidwatchProcess awaitOutput(Duration timeout, String what, java.util.regex.Pattern line) throws InterruptedException {
+        Await.until(timeout, log.getFileName() + " to print " + what,
+                () -> output().lines().anyMatch(l -> line.matcher(l).find()) || !process.isAlive(), this::tail);
+        assertThat(process.isAlive()).as("%s alive; it printed:%n%s", log.getFileName(), tail()).isTrue();
+        return this;
+    }
+
     /** Runs {@code raidwatch ARGS} to its end (at most the timeout) and returns its exit status. */
     public static Finished run(Path dir, String name, Duration timeout, String... args) throws IOException, InterruptedException {
-        try (RaidwatchProcess started = start(dir, name, args)) {
+        return run(dir, name, timeout, List.of("-Djava.io.tmpdir=" + dir), args);
+    }
+
+    /** As {@link #run(Path, String, Duration, String...)}, with these JVM options instead of the test's folder as the temporary folder. */
+    public static Finished run(Path dir, String name, Duration timeout, List<String> jvmOptions, String... args)
+            throws IOException, InterruptedException {
+        try (RaidwatchProcess started = start(dir, name, jvmOptions, args)) {
             boolean ended = started.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             assertThat(ended).as("raidwatch %s ended within %d s; it printed:%n%s", String.join(" ", args), timeout.toSeconds(),
                     started.output()).isTrue();

@@ -41,6 +41,7 @@ public record RaidwatchConfig(
         boolean autoRegisterSchemas,
         boolean useLatestVersion,
         HttpEndpoint http,
+        HttpLimits httpLimits,
         PublishedRules publishedRules,
         Map<String, String> kafkaProperties) {
 
@@ -92,7 +93,15 @@ public record RaidwatchConfig(
             new Setting("raidwatch.http.address", "RAIDWATCH_HTTP_ADDRESS", HttpEndpoint.DEFAULT_ADDRESS,
                     "address the HTTP server listens on: 127.0.0.1 this machine only, 0.0.0.0 every interface"),
             new Setting("raidwatch.http.advertised.host", "RAIDWATCH_HTTP_ADVERTISED_HOST", null,
-                    "host name the other instances reach this one's HTTP server by (default: the address, or this machine's name for 0.0.0.0); becomes application.server"));
+                    "host name the other instances reach this one's HTTP server by (default: the address, or this machine's name for 0.0.0.0); becomes application.server"),
+            new Setting("raidwatch.http.allowed.hosts", "RAIDWATCH_HTTP_ALLOWED_HOSTS", null,
+                    "further names the HTTP server answers in a request's Host (a proxy's public name), comma separated; besides loopback names, IP addresses, the address and the advertised host; * answers any"),
+            new Setting("raidwatch.http.feed.max.connections", "RAIDWATCH_HTTP_FEED_MAX_CONNECTIONS", String.valueOf(HttpLimits.DEFAULT_FEED_CONNECTIONS),
+                    "live-feed connections (/api/feed) open at once, in all; more are answered 503"),
+            new Setting("raidwatch.http.feed.max.connections.per.client", "RAIDWATCH_HTTP_FEED_MAX_CONNECTIONS_PER_CLIENT",
+                    String.valueOf(HttpLimits.DEFAULT_FEED_CONNECTIONS_PER_CLIENT), "live-feed connections open at once from one client address"),
+            new Setting("raidwatch.http.max.requests.per.second", "RAIDWATCH_HTTP_MAX_REQUESTS_PER_SECOND", String.valueOf(HttpLimits.DEFAULT_REQUESTS_PER_SECOND),
+                    "requests per second one client address may make of /api and /metrics, with a burst of as many; more are answered 429; 0: no limit"));
 
     /** How raidwatch creates its topics; listed after the topics' names. */
     private static final List<Setting> TOPIC_CREATION_SETTINGS = List.of(
@@ -182,6 +191,7 @@ public record RaidwatchConfig(
                 positive(own, "raidwatch.topic.replication").map(Integer::shortValue),
                 autoRegister, useLatestVersion,
                 http(own),
+                httpLimits(own),
                 publishedRules(own),
                 Map.copyOf(kafka));
     }
@@ -207,13 +217,34 @@ public record RaidwatchConfig(
     public String toString() {
         return "RaidwatchConfig[bootstrapServers=" + bootstrapServers + ", registry=" + registry + ", applicationId=" + applicationId
                 + ", stateDir=" + stateDir + ", rulesFolder=" + rulesFolder + ", topicNames=" + topicNames + ", http=" + http
-                + ", publishedRules=" + publishedRules + ", kafkaProperties=" + new java.util.TreeSet<>(kafkaProperties.keySet()) + "]";
+                + ", httpLimits=" + httpLimits + ", publishedRules=" + publishedRules + ", kafkaProperties=" + new java.util.TreeSet<>(kafkaProperties.keySet()) + "]";
     }
 
     /** The same settings with another HTTP endpoint (the command line's --http-port and --http-address win). */
     public RaidwatchConfig withHttp(HttpEndpoint endpoint) {
         return new RaidwatchConfig(bootstrapServers, registry, applicationId, stateDir, rulesFolder, topicNames, partitions,
-                replication, autoRegisterSchemas, useLatestVersion, endpoint, publishedRules, kafkaProperties);
+                replication, autoRegisterSchemas, useLatestVersion, endpoint, httpLimits, publishedRules, kafkaProperties);
+    }
+
+    private static HttpLimits httpLimits(Map<String, String> own) {
+        String hosts = own.get("raidwatch.http.allowed.hosts");
+        return new HttpLimits(hosts == null ? List.of() : java.util.Arrays.asList(hosts.split(",")),
+                wholeNumber(own, "raidwatch.http.feed.max.connections", 1),
+                wholeNumber(own, "raidwatch.http.feed.max.connections.per.client", 1),
+                wholeNumber(own, "raidwatch.http.max.requests.per.second", 0));
+    }
+
+    private static int wholeNumber(Map<String, String> own, String key, int least) {
+        String value = value(own, key);
+        try {
+            int number = Integer.parseInt(value.trim());
+            if (number < least) {
+                throw new NumberFormatException();
+            }
+            return number;
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigException(key + " must be a whole number from " + least + " up, got: " + LogText.of(value));
+        }
     }
 
     private static PublishedRules publishedRules(Map<String, String> own) {

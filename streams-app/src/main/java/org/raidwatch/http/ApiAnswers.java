@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * How the API answers: JSON bodies, errors as {@code {"error": "..."}}, and what each failure maps
  * to: a bad request 400, state that cannot be read now 503 with {@code Retry-After}, anything
- * unexpected 500 (logged).
+ * unexpected 500, whose answer holds a reference to the logged failure and none of its text; a request
+ * the {@link RequestGuard} refused its own status (421, 429, 503).
  */
 final class ApiAnswers {
 
@@ -25,6 +26,12 @@ final class ApiAnswers {
     /** The exception mapping of every route. */
     static void mapErrors(RoutesConfig routes) {
         routes.exception(QueryParameters.BadRequest.class, (e, ctx) -> json(ctx, 400, error(e.getMessage())));
+        routes.exception(RequestGuard.Refused.class, (e, ctx) -> {
+            if (e.retryAfter() != null) {
+                ctx.header("Retry-After", e.retryAfter());
+            }
+            json(ctx, e.status(), error(e.getMessage()));
+        });
         routes.exception(StateQueries.NotQueryableNow.class, (e, ctx) -> unavailable(ctx, e.getMessage()));
         routes.exception(Exception.class, (e, ctx) -> {
             String request;
@@ -33,8 +40,11 @@ final class ApiAnswers {
             } catch (RuntimeException recycled) {
                 return; // the client is gone (a closed live feed): nobody to answer
             }
-            LOG.warn("HTTP {} failed: {}", LogText.of(request), e.toString(), e);
-            json(ctx, 500, error("internal error: " + e.getMessage()));
+            // The answer names the failure by a reference only: an exception's text can tell a caller about the
+            // inside (paths, hosts, settings); the log, which the reference finds, has all of it.
+            String reference = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffffffffL);
+            LOG.warn("HTTP {} failed (reference {}): {}", LogText.of(request), reference, LogText.of(e.toString()), e);
+            json(ctx, 500, error("internal error (reference " + reference + " in the server's log)"));
         });
     }
 

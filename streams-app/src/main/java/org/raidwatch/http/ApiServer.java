@@ -2,7 +2,7 @@ package org.raidwatch.http;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.sse.SseClient;
+import io.javalin.http.sse.SseHandler;
 import io.javalin.http.staticfiles.Location;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -16,6 +16,7 @@ import java.util.function.Supplier;
 import org.raidwatch.contract.Forces;
 import org.raidwatch.contract.LogText;
 import org.raidwatch.deployment.HttpEndpoint;
+import org.raidwatch.deployment.HttpLimits;
 import org.raidwatch.json.OutputJson;
 import org.raidwatch.runner.StreamsRunner;
 import org.raidwatch.schema.CaseState;
@@ -56,13 +57,20 @@ public final class ApiServer implements AutoCloseable {
     private final RatesGathering gathering = new RatesGathering(forwarding);
     private final Javalin app;
     private final HttpEndpoint endpoint;
+    private final HttpLimits limits;
+    private final RequestGuard guard;
+    /** The flags page renderer: one object for the server's life, as the listing remembers renderings by renderer. */
+    private final Function<StateQueries.Page<org.raidwatch.schema.CaseFlag>, PreparedAnswer> flagsJson;
     private volatile StreamsRunner runner;
     private volatile StateQueries queries;
     private volatile FlagFeed feed;
 
-    private ApiServer(HttpEndpoint requested, ServiceMetrics metrics, Supplier<LocalDate> today) {
+    private ApiServer(HttpEndpoint requested, HttpLimits limits, ServiceMetrics metrics, Supplier<LocalDate> today) {
         this.metrics = metrics;
         this.today = today;
+        this.limits = limits;
+        this.guard = new RequestGuard(requested, limits);
+        this.flagsJson = this::renderFlags;
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -71,6 +79,12 @@ public final class ApiServer implements AutoCloseable {
             config.staticFiles.add("/web", Location.CLASSPATH);
             config.staticFiles.enableWebjars();
             config.routes.before(ctx -> {
+                try {
+                    guard.check(ctx);
+                } catch (RequestGuard.Refused refused) {
+                    metrics.httpRefused(refused.status() == 421 ? "host" : "rate");
+                    throw refused;
+                }
                 ctx.header("X-Content-Type-Options", "nosniff");
                 ctx.header("Referrer-Policy", "no-referrer");
                 ctx.header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline';"
@@ -84,7 +98,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/api/vocabulary", ctx -> ApiAnswers.json(ctx, 200, VOCABULARY));
             config.routes.get("/api/flags", this::flags);
             config.routes.get("/api/cases/{raidId}", this::caseOf);
-            config.routes.sse("/api/feed", this::feed);
+            config.routes.get("/api/feed", this::feed);
             for (String unknown : List.of("/api", "/api/", "/api/<rest>")) {
                 config.routes.get(unknown, ctx -> ApiAnswers.json(ctx, 404, ApiAnswers.error("no such API path: " + ctx.path()
                         + "; the API has /api/rates, /api/flags, /api/cases/{raidId}, /api/forces, /api/vocabulary and /api/feed")));
@@ -110,7 +124,12 @@ public final class ApiServer implements AutoCloseable {
      * @throws CannotListenException when the address and port cannot be bound; the message says which
      */
     public static ApiServer start(HttpEndpoint endpoint, ServiceMetrics metrics, Supplier<LocalDate> today) {
-        return new ApiServer(endpoint, metrics, today);
+        return start(endpoint, HttpLimits.DEFAULTS, metrics, today);
+    }
+
+    /** As {@link #start(HttpEndpoint, ServiceMetrics, Supplier)}, with these limits against abuse. */
+    public static ApiServer start(HttpEndpoint endpoint, HttpLimits limits, ServiceMetrics metrics, Supplier<LocalDate> today) {
+        return new ApiServer(endpoint, limits, metrics, today);
     }
 
     /** Where it listens: the endpoint asked for, with the port it got (set {@code application.server} from it). */
@@ -128,7 +147,7 @@ public final class ApiServer implements AutoCloseable {
     public void attach(StreamsRunner runner, Topics topics, FlagStoreChanges flagChanges, Map<String, Object> clientProperties) {
         StateQueries attached = StateQueries.of(runner, topics, flagChanges);
         metrics.watch(runner, attached, today);
-        this.feed = new FlagFeed(clientProperties, topics.flaggedCases());
+        this.feed = new FlagFeed(clientProperties, topics.flaggedCases(), limits);
         this.queries = attached;
         this.runner = runner;
     }
@@ -167,13 +186,32 @@ public final class ApiServer implements AutoCloseable {
         ApiAnswers.json(ctx, ready ? 200 : 503, body);
     }
 
-    private void feed(SseClient client) {
-        FlagFeed current = feed;
-        if (current == null) {
-            client.close(); // the page's EventSource tries again in a few seconds
+    /**
+     * The live feed: a stream of server-sent events, once the feed admits one more connection from
+     * this client address; beyond its bounds, 503 before the stream starts (whose status is 200 at once).
+     */
+    private void feed(Context ctx) throws Exception {
+        String accept = ctx.header("Accept");
+        if (accept == null || !accept.contains("text/event-stream")) {
+            ApiAnswers.json(ctx, 406, ApiAnswers.error("the live feed is a stream of server-sent events: ask with Accept: text/event-stream"));
             return;
         }
-        current.connect(client);
+        FlagFeed current = feed;
+        if (current == null) {
+            throw new RequestGuard.Refused(503, "raidwatch is starting; try again shortly", "5");
+        }
+        String client = ctx.ip();
+        String refused = current.admit(client);
+        if (refused != null) {
+            metrics.httpRefused("feed");
+            throw new RequestGuard.Refused(503, refused + "; try again later", "30");
+        }
+        try {
+            new SseHandler(sse -> current.connect(sse, client)).handle(ctx);
+        } catch (Exception | Error e) {
+            current.release(client);
+            throw e;
+        }
     }
 
     private void rates(Context ctx) throws InterruptedException {
@@ -208,7 +246,7 @@ public final class ApiServer implements AutoCloseable {
 
     private void flags(Context ctx) {
         QueryParameters.FlagQuery query = QueryParameters.flagQuery(ctx::queryParam);
-        PreparedAnswer answer = queries().flags(query, query.limit(), FLAGS_JSON);
+        PreparedAnswer answer = queries().flags(query, query.limit(), flagsJson);
         ctx.status(200).contentType(ApiAnswers.JSON);
         answer.sendTo(ctx);
     }
@@ -218,12 +256,13 @@ public final class ApiServer implements AutoCloseable {
      * (StateQueries remembers it): fifty dashboards asking at once cost one rendering and one
      * compression, not fifty.
      */
-    private static final Function<StateQueries.Page<org.raidwatch.schema.CaseFlag>, PreparedAnswer> FLAGS_JSON = page -> {
+    private PreparedAnswer renderFlags(StateQueries.Page<org.raidwatch.schema.CaseFlag> page) {
+        metrics.flagPageMade();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("total", page.total());
         body.put("flags", page.items().stream().map(OutputJson::flag).toList());
         return PreparedAnswer.of(OutputJson.write(body).getBytes(StandardCharsets.UTF_8));
-    };
+    }
 
     private void caseOf(Context ctx) throws InterruptedException {
         StateQueries state = queries();

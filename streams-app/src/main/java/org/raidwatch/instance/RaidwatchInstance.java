@@ -7,6 +7,7 @@ import java.util.Properties;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.StreamsConfig;
 import org.raidwatch.deployment.HttpEndpoint;
+import org.raidwatch.deployment.HttpLimits;
 import org.raidwatch.http.ApiServer;
 import org.raidwatch.ruledelivery.RuleSetSubscription;
 import org.raidwatch.rules.LiveRuleSet;
@@ -51,10 +52,15 @@ public final class RaidwatchInstance implements AutoCloseable {
 
     /** As {@link #listen(RuleSet, HttpEndpoint, Supplier)}, with a rule set in force that the caller may replace. */
     public static RaidwatchInstance listen(LiveRuleSet rules, HttpEndpoint http, Supplier<LocalDate> today) {
+        return listen(rules, http, HttpLimits.DEFAULTS, today);
+    }
+
+    /** As {@link #listen(LiveRuleSet, HttpEndpoint, Supplier)}, the HTTP server held to these limits. */
+    public static RaidwatchInstance listen(LiveRuleSet rules, HttpEndpoint http, HttpLimits limits, Supplier<LocalDate> today) {
         ServiceMetrics metrics = new ServiceMetrics(rules.current());
         rules.onReplace(metrics::ruleSetInForce);
         try {
-            return new RaidwatchInstance(rules, metrics, http.enabled() ? ApiServer.start(http, metrics, today) : null);
+            return new RaidwatchInstance(rules, metrics, http.enabled() ? ApiServer.start(http, limits, metrics, today) : null);
         } catch (RuntimeException | Error e) {
             metrics.close();
             throw e;

@@ -45,6 +45,7 @@ public final class ServiceMetrics implements ProcessingObserver, AutoCloseable {
     private final Map<String, Counter> flagChanges = new ConcurrentHashMap<>();
     private final Map<DeadLetterReason, Counter> deadLetters = new ConcurrentHashMap<>();
     private final Timer ruleEvaluation;
+    private final Counter flagPagesMade;
     private final MultiGauge rates;
     private final MultiGauge rateCounts;
     private final List<AutoCloseable> binders = new ArrayList<>();
@@ -65,6 +66,12 @@ public final class ServiceMetrics implements ProcessingObserver, AutoCloseable {
         ruleEvaluation = Timer.builder("raidwatch.rule.evaluation")
                 .description("Time to run the rules on one case")
                 .register(registry);
+        flagPagesMade = Counter.builder("raidwatch.http.flag.pages.made")
+                .description("Pages of the flags listing rendered for /api/flags: one per question and listing, however many ask at once")
+                .register(registry);
+        for (String reason : List.of("host", "rate", "feed")) {
+            httpRefused(reason, 0);
+        }
         rates = MultiGauge.builder("raidwatch.rate")
                 .description("A force's (or ALL's) rate over a window: rate=no_referral, no_victims or foi_answered (absent while its denominator is 0)")
                 .register(registry);
@@ -100,6 +107,21 @@ public final class ServiceMetrics implements ProcessingObserver, AutoCloseable {
                 flagChanged(ruleId, status, 0);
             }
         }
+    }
+
+    /** A page of the flags listing was rendered for the API. */
+    public void flagPageMade() {
+        flagPagesMade.increment();
+    }
+
+    /** The HTTP server refused a request before answering it: reason host (421), rate (429) or feed (503, the live feed full). */
+    public void httpRefused(String reason) {
+        httpRefused(reason, 1);
+    }
+
+    private void httpRefused(String reason, int count) {
+        Counter.builder("raidwatch.http.refused").description("Requests the HTTP server refused, by reason: host (421), rate (429), feed (503)")
+                .tag("reason", reason).register(registry).increment(count);
     }
 
     /** A published rule set was refused (reason: unsigned, untrusted-key, bad-signature, does-not-build, ...). */

@@ -1,0 +1,136 @@
+package org.raidwatch.http;
+
+import io.javalin.http.Context;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.raidwatch.contract.LogText;
+import org.raidwatch.deployment.HttpEndpoint;
+import org.raidwatch.deployment.HttpLimits;
+
+/**
+ * Checks every request before it is answered: its {@code Host} must be a name this server answers
+ * for, so that a web page whose name was rebound to this machine's address cannot read the API (DNS
+ * rebinding: the browser sends the page's own name), and a client address may make only so many
+ * requests a second of the routes that read state.
+ *
+ * <p>Answered for: loopback names ({@code localhost}, {@code *.localhost}), any IP address (a
+ * rebinding page always names itself, never an address), the address the server listens on, the
+ * host it advertises to the other instances, and {@link HttpLimits#allowedHosts()}. {@code /health}
+ * and {@code /ready}, which tell nothing of the data, are answered for any host (probes send
+ * whatever they were given).
+ */
+final class RequestGuard {
+
+    /** A request refused before it reached its route: its status, why, and when to try again (null: not). */
+    static final class Refused extends RuntimeException {
+        private final int status;
+        private final String retryAfter;
+
+        Refused(int status, String message, String retryAfter) {
+            super(message, null, false, false);
+            this.status = status;
+            this.retryAfter = retryAfter;
+        }
+
+        int status() {
+            return status;
+        }
+
+        String retryAfter() {
+            return retryAfter;
+        }
+    }
+
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    /** Client addresses remembered at most; past this, those whose allowance is whole again are forgotten. */
+    private static final int CLIENTS = 10_000;
+
+    private final HttpEndpoint endpoint;
+    private final HttpLimits limits;
+    private final Map<String, Allowance> allowances = new ConcurrentHashMap<>();
+
+    RequestGuard(HttpEndpoint endpoint, HttpLimits limits) {
+        this.endpoint = endpoint;
+        this.limits = limits;
+    }
+
+    /** @throws Refused 421 for a host this server does not answer for, 429 for a client over its rate */
+    void check(Context ctx) {
+        String path = ctx.path();
+        if (path.equals("/health") || path.equals("/ready")) {
+            return;
+        }
+        String host = ctx.header("Host");
+        if (host != null && !answersFor(host)) {
+            throw new Refused(421, "this server does not answer for the host '" + LogText.of(host) + "'; if that is its name (a"
+                    + " proxy's, say), add it to raidwatch.http.allowed.hosts", null);
+        }
+        if (limits.requestsPerSecond() > 0 && (path.startsWith("/api/") || path.equals("/metrics"))) {
+            String client = ctx.ip();
+            if (allowances.size() > CLIENTS) {
+                long now = System.nanoTime();
+                allowances.values().removeIf(allowance -> allowance.isWhole(now));
+            }
+            if (!allowances.computeIfAbsent(client, c -> new Allowance(limits.requestsPerSecond())).take(System.nanoTime())) {
+                throw new Refused(429, "more than " + limits.requestsPerSecond() + " requests a second from " + LogText.of(client)
+                        + " (raidwatch.http.max.requests.per.second)", "1");
+            }
+        }
+    }
+
+    /** Whether a request's {@code Host} (with or without its port) names this server. */
+    boolean answersFor(String hostHeader) {
+        if (limits.anyHost()) {
+            return true;
+        }
+        String host = hostOnly(hostHeader.trim().toLowerCase(Locale.ROOT));
+        if (host.isEmpty()) {
+            return false;
+        }
+        if (host.equals("localhost") || host.endsWith(".localhost") || IPV4.matcher(host).matches() || host.startsWith("[")) {
+            return true;
+        }
+        return host.equals(endpoint.address().toLowerCase(Locale.ROOT)) || host.equals(endpoint.advertisedHost().toLowerCase(Locale.ROOT))
+                || limits.allowedHosts().contains(host);
+    }
+
+    /** {@code name:port} to {@code name}; {@code [v6]:port} to {@code [v6]}. */
+    private static String hostOnly(String host) {
+        if (host.startsWith("[")) {
+            int end = host.indexOf(']');
+            return end < 0 ? "" : host.substring(0, end + 1);
+        }
+        int colon = host.lastIndexOf(':');
+        String name = colon < 0 ? host : host.substring(0, colon);
+        return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+    }
+
+    /** A client's requests: a bucket of a second's worth, refilled continuously. */
+    private static final class Allowance {
+        private final double perSecond;
+        private double left;
+        private long at;
+
+        Allowance(int perSecond) {
+            this.perSecond = perSecond;
+            this.left = perSecond;
+            this.at = System.nanoTime();
+        }
+
+        synchronized boolean take(long now) {
+            left = Math.min(perSecond, left + (now - at) * perSecond / 1e9);
+            at = now;
+            if (left < 1) {
+                return false;
+            }
+            left--;
+            return true;
+        }
+
+        synchronized boolean isWhole(long now) {
+            return left + (now - at) * perSecond / 1e9 >= perSecond;
+        }
+    }
+}

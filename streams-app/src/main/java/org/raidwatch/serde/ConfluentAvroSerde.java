@@ -31,8 +31,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * ({@code <topic>-value}, {@code <topic>-key}). The reader fetches the writer's schema by id (once)
  * and resolves it to the generated class, so records written with older or newer compatible
  * schemas decode. Anything that is not such a record fails with a {@link SerializationException};
- * a writer schema id the registry does not know (error_code 40403) is remembered for five minutes,
- * so a flood of bogus ids costs one registry call each. A registry that cannot be reached is not the record's fault: that failure
+ * a writer schema must pass {@link WriterSchemaVetting} first. A writer schema id the registry does
+ * not know (error_code 40403) is asked for again a few times within a budget, then remembered for a
+ * minute, as is a refused schema, so a flood of bogus ids costs one registry call each. A registry
+ * that cannot be reached is not the record's fault: that failure
  * stays a {@link SchemaRegistryUnavailableException}, so the stream retries instead of
  * dead-lettering a good record.
  */
@@ -62,7 +64,26 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
                 }
             });
     private static final int MAX_REMEMBERED_UNKNOWN_IDS = 10_000;
-    private static final java.time.Duration REMEMBER_UNKNOWN_IDS = java.time.Duration.ofMinutes(5);
+    /** How long an unknown or refused writer id is answered from memory. */
+    static final java.time.Duration REMEMBER_UNKNOWN_IDS = java.time.Duration.ofMinutes(1);
+    /** Writer schemas refused (unparsable, unresolvable, unbounded to decode), remembered as unknown ids are. */
+    private final Map<Integer, Unknown> badWriterIds = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Integer, Unknown> eldest) {
+                    return size() > MAX_REMEMBERED_UNKNOWN_IDS;
+                }
+            });
+    /** Readers kept at most, one per writer id; past that they are made again as needed. */
+    static final int MAX_READERS = 1_000;
+    /** Pauses before asking again for an id the registry does not know: 350 ms per id at most. */
+    static final long[] UNKNOWN_ID_PAUSES_MS = {50, 100, 200};
+    /**
+     * The stream thread's time all unknown ids may take: 250 ms a second, up to 500 ms saved up, so one
+     * new id after a quiet spell gets its whole budget and a flood of bogus ids is soon final at once.
+     */
+    static final long UNKNOWN_ID_WAIT_PER_SECOND_MS = 250;
+    private final WaitAllowance unknownIdTime = new WaitAllowance(UNKNOWN_ID_WAIT_PER_SECOND_MS, 2 * UNKNOWN_ID_WAIT_PER_SECOND_MS);
 
     private record Unknown(String answer, long sinceNanos) {
     }
@@ -252,29 +273,7 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
                     + data[0] + " (expected 0)");
         }
         int writerId = ByteBuffer.wrap(data, 1, 4).getInt();
-        Unknown unknown = unknownWriterIds.get(writerId);
-        if (unknown != null && System.nanoTime() - unknown.sinceNanos() < REMEMBER_UNKNOWN_IDS.toNanos()) {
-            throw new SerializationException("cannot get writer schema " + writerId + " for a record on topic " + topic
-                    + ": " + unknown.answer());
-        }
-        DatumReader<T> reader;
-        try {
-            reader = readersByWriterId.computeIfAbsent(writerId,
-                    id -> new SpecificDatumReader<>(registry.schemaById(id), readerSchema));
-        } catch (SchemaRegistryUnavailableException e) {
-            throw e;
-        } catch (SchemaRegistryException e) {
-            if (!e.isUnknownSchema()) {
-                // No answer, a 5xx, a refused credential, a wrong address: the registry's trouble, never the record's.
-                throw new SchemaRegistryUnavailableException("cannot get writer schema " + writerId + ": " + e.getMessage(), e);
-            }
-            unknownWriterIds.put(writerId, new Unknown(e.getMessage(), System.nanoTime()));
-            throw new SerializationException("cannot get writer schema " + writerId + " for a record on topic " + topic
-                    + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            throw new SerializationException("writer schema " + writerId + " cannot be read as "
-                    + type.getSimpleName() + ": " + e.getMessage(), e);
-        }
+        DatumReader<T> reader = reader(writerId, topic);
         try {
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, HEADER_LENGTH, data.length - HEADER_LENGTH, DECODER.get());
             DECODER.set(decoder);
@@ -289,6 +288,117 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("corrupt Avro " + type.getSimpleName() + " on topic " + topic
                     + " (writer schema " + writerId + "): " + e, e);
+        }
+    }
+
+    /**
+     * The reader for records written with this writer id: made once per id (at most
+     * {@value #MAX_READERS} kept), from a writer schema that passed {@link WriterSchemaVetting}. An id
+     * the registry does not know, or whose schema is refused, is remembered for a while, so a flood of
+     * such records costs one registry call per id. An unknown id is asked again a few times first (a
+     * registry follower may not have seen a schema just registered), within a budget per id and a cap
+     * on the stream thread's time all unknown ids may take each second.
+     */
+    private DatumReader<T> reader(int writerId, String topic) {
+        DatumReader<T> known = readersByWriterId.get(writerId);
+        if (known != null) {
+            return known;
+        }
+        Unknown refused = remembered(badWriterIds, writerId);
+        if (refused == null) {
+            refused = remembered(unknownWriterIds, writerId);
+        }
+        if (refused != null) {
+            throw new SerializationException("cannot use writer schema " + writerId + " for a record on topic " + topic + ": " + refused.answer());
+        }
+        Schema writer = null;
+        SchemaRegistryException notFound = null;
+        for (int attempt = 0; writer == null; attempt++) {
+            try {
+                writer = registry.schemaById(writerId);
+            } catch (SchemaRegistryUnavailableException e) {
+                throw e;
+            } catch (SchemaRegistryException e) {
+                if (!e.isUnknownSchema()) {
+                    // No answer, a 5xx, a refused credential, a wrong address: the registry's trouble, never the record's.
+                    throw new SchemaRegistryUnavailableException("cannot get writer schema " + writerId + ": " + e.getMessage(), e);
+                }
+                notFound = e;
+                if (attempt >= UNKNOWN_ID_PAUSES_MS.length || !unknownIdTime.take(UNKNOWN_ID_PAUSES_MS[attempt])) {
+                    unknownWriterIds.put(writerId, new Unknown(e.getMessage(), System.nanoTime()));
+                    throw new SerializationException("cannot get writer schema " + writerId + " for a record on topic " + topic
+                            + " (asked " + (attempt + 1) + (attempt == 0 ? " time" : " times") + "): " + e.getMessage(), e);
+                }
+                pause(UNKNOWN_ID_PAUSES_MS[attempt], e);
+            } catch (RuntimeException e) {
+                // The registry's answer is not a schema Avro can parse: the id is as bad as the record.
+                badWriterIds.put(writerId, new Unknown("its schema cannot be parsed: " + e.getMessage(), System.nanoTime()));
+                throw new SerializationException("writer schema " + writerId + " for a record on topic " + topic + " cannot be parsed: "
+                        + e.getMessage(), e);
+            }
+        }
+        String problem = WriterSchemaVetting.problem(writer, readerSchema);
+        if (problem != null) {
+            badWriterIds.put(writerId, new Unknown("refused: " + problem, System.nanoTime()));
+            throw new SerializationException("writer schema " + writerId + " of a record on topic " + topic + " is refused: " + problem);
+        }
+        if (readersByWriterId.size() >= MAX_READERS) {
+            readersByWriterId.clear();
+        }
+        DatumReader<T> made = new SpecificDatumReader<>(writer, readerSchema);
+        readersByWriterId.putIfAbsent(writerId, made);
+        return made;
+    }
+
+    /** How many readers it keeps now (one per writer id met). */
+    int readersKept() {
+        return readersByWriterId.size();
+    }
+
+    /** A remembered answer for an id, while it is fresh; a stale one is forgotten. */
+    private static Unknown remembered(Map<Integer, Unknown> answers, int writerId) {
+        Unknown answer = answers.get(writerId);
+        if (answer == null) {
+            return null;
+        }
+        if (System.nanoTime() - answer.sinceNanos() < REMEMBER_UNKNOWN_IDS.toNanos()) {
+            return answer;
+        }
+        answers.remove(writerId);
+        return null;
+    }
+
+    private static void pause(long millis, SchemaRegistryException cause) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SchemaRegistryUnavailableException("interrupted while asking the schema registry again for a schema", cause);
+        }
+    }
+
+    /** Time the stream thread may spend waiting for unknown ids: {@code perSecondMs} each second, at most {@code mostMs} saved up. */
+    static final class WaitAllowance {
+        private final double perSecondMs;
+        private final double mostMs;
+        private double leftMs;
+        private long at = System.nanoTime();
+
+        WaitAllowance(long perSecondMs, long mostMs) {
+            this.perSecondMs = perSecondMs;
+            this.mostMs = mostMs;
+            this.leftMs = mostMs;
+        }
+
+        synchronized boolean take(long ms) {
+            long now = System.nanoTime();
+            leftMs = Math.min(mostMs, leftMs + (now - at) / 1e6 * perSecondMs / 1000);
+            at = now;
+            if (leftMs < ms) {
+                return false;
+            }
+            leftMs -= ms;
+            return true;
         }
     }
 

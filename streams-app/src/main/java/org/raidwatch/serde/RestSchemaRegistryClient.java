@@ -27,6 +27,9 @@ import org.apache.avro.Schema;
  * is in trouble the round is tried again with growing pauses for up to the retry budget (for the
  * whole list); then the call fails with {@link SchemaRegistryUnavailableException}. Requests carry the
  * configured credentials; messages name an address without its user info, and never a credential.
+ * An answer is checked before it is used or cached: an id must be a positive whole number in a JSON
+ * answer, or the answer is the registry's trouble (a proxy's HTML page answering 200, say), never
+ * cached; each cache holds at most {@value #MAX_CACHED} entries.
  */
 public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
@@ -35,6 +38,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     /** Registrations (each followed by a lookup) tried on a 409 before it is taken as an incompatibility. */
     private static final int CONFLICT_ATTEMPTS = 5;
     private static final long CONFLICT_FIRST_PAUSE_MS = 50;
+    /** Entries each cache holds at most; past that it starts again (ids a stream needs are few, and asked again once). */
+    static final int MAX_CACHED = 10_000;
 
     private final List<RegistrySettings.Endpoint> endpoints;
     /** The address that answered last: calls start there. */
@@ -42,6 +47,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     private final HttpClient http;
     private final Duration requestTimeout;
     private final Duration retryBudget;
+    private final int maxCached;
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
     private final Map<SubjectSchema, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
 
@@ -67,6 +73,12 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
      * @throws RegistrySettings.InvalidRegistrySettingException when a TLS store cannot be opened
      */
     public RestSchemaRegistryClient(RegistrySettings settings, Duration requestTimeout, Duration retryBudget) {
+        this(settings, requestTimeout, retryBudget, MAX_CACHED);
+    }
+
+    /** @param maxCached entries each cache holds at most */
+    RestSchemaRegistryClient(RegistrySettings settings, Duration requestTimeout, Duration retryBudget, int maxCached) {
+        this.maxCached = maxCached;
         if (settings.isMock()) {
             throw new IllegalArgumentException("a mock:// registry is in memory: use SchemaRegistries.forSettings");
         }
@@ -90,6 +102,11 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         }
     }
 
+    /** Schemas it holds by id now. */
+    int cachedSchemas() {
+        return schemasById.size();
+    }
+
     /** The address calls go to first: the one that answered last. */
     public URI currentAddress() {
         return endpoints.get(current.get()).base();
@@ -97,11 +114,20 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
     @Override
     public int register(String subject, Schema schema) {
+        bound(idsBySubjectSchema);
         return idsBySubjectSchema.computeIfAbsent(new SubjectSchema(subject, schema), key -> {
             int id = registerOrFind(subject, schema);
+            bound(schemasById);
             schemasById.putIfAbsent(id, schema);
             return id;
         });
+    }
+
+    /** A cache at its bound starts again, so no stream of distinct ids or schemas grows it without end. */
+    private void bound(Map<?, ?> cache) {
+        if (cache.size() >= maxCached) {
+            cache.clear();
+        }
     }
 
     /**
@@ -116,7 +142,9 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         for (int attempt = 1; ; attempt++) {
             SchemaRegistryException conflict;
             try {
-                return idOf(send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema)));
+                return idOf(send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema)), "registering under " + subject);
+            } catch (SchemaRegistryUnavailableException e) {
+                throw e;
             } catch (SchemaRegistryException e) {
                 if (!e.isConflict()) {
                     throw e;
@@ -124,7 +152,9 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
                 conflict = e;
             }
             try {
-                return idOf(send("POST", "/subjects/" + encode(subject), schemaBody(schema)));
+                return idOf(send("POST", "/subjects/" + encode(subject), schemaBody(schema)), "looking up under " + subject);
+            } catch (SchemaRegistryUnavailableException e) {
+                throw e;
             } catch (SchemaRegistryException notFound) {
                 if (!notFound.isUnknownSubject() && !notFound.isUnknownSchema()) {
                     throw notFound;
@@ -144,15 +174,27 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         }
     }
 
-    private static int idOf(JsonNode answer) {
-        return answer.path("id").asInt(-1);
+    /**
+     * The id in an answer: a positive whole number, or the answer is not the registry's (a proxy's page,
+     * a misrouted service) and the call an outage, so nothing wrong is cached or written.
+     */
+    private int idOf(JsonNode answer, String call) {
+        JsonNode id = answer.path("id");
+        if (!id.isIntegralNumber() || !id.canConvertToInt() || id.intValue() <= 0) {
+            String excerpt = answer.isMissingNode() || answer.isEmpty() ? "no JSON object with an id" : answer.toString();
+            throw new SchemaRegistryUnavailableException("schema registry at " + addresses() + " answered " + call
+                    + " without a positive whole id (" + org.raidwatch.contract.LogText.of(excerpt) + "); taken as the registry's trouble",
+                    new SchemaRegistryException("no valid id in the answer", 200, -1));
+        }
+        return id.intValue();
     }
 
     @Override
     public int lookup(String subject, Schema schema) {
+        bound(idsBySubjectSchema);
         return idsBySubjectSchema.computeIfAbsent(new SubjectSchema(subject, schema), key -> {
-            JsonNode answer = send("POST", "/subjects/" + encode(subject), schemaBody(schema));
-            int id = answer.path("id").asInt(-1);
+            int id = idOf(send("POST", "/subjects/" + encode(subject), schemaBody(schema)), "looking up under " + subject);
+            bound(schemasById);
             schemasById.putIfAbsent(id, schema);
             return id;
         });
@@ -160,6 +202,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
     @Override
     public Schema schemaById(int id) {
+        bound(schemasById);
         return schemasById.computeIfAbsent(id, key -> parse(send("GET", "/schemas/ids/" + id, null)));
     }
 
@@ -167,7 +210,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     public RegisteredSchema latest(String subject) {
         JsonNode answer = send("GET", "/subjects/" + encode(subject) + "/versions/latest", null);
         Schema schema = parse(answer);
-        int id = answer.path("id").asInt(-1);
+        int id = idOf(answer, "the latest version of " + subject);
+        bound(schemasById);
         schemasById.putIfAbsent(id, schema);
         return new RegisteredSchema(answer.path("subject").asText(subject), id, answer.path("version").asInt(-1), schema);
     }

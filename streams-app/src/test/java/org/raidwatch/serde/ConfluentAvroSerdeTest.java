@@ -43,6 +43,10 @@ class ConfluentAvroSerdeTest {
         volatile boolean reachable = true;
         /** When set, every call is answered with this HTTP status and no Confluent error code. */
         volatile int answerStatus;
+        /** How many of the next lookups by id answer "not found" (40403), as a follower that has not caught up. */
+        volatile int unknownForNextAsks;
+        /** When set, lookups by id answer a schema Avro cannot parse. */
+        volatile boolean unparsable;
 
         WatchedRegistry(SchemaRegistryClient behind) {
             this.behind = behind;
@@ -73,6 +77,13 @@ class ConfluentAvroSerdeTest {
         public org.apache.avro.Schema schemaById(int id) {
             lookupsById.incrementAndGet();
             check();
+            if (unknownForNextAsks > 0) {
+                unknownForNextAsks--;
+                throw new SchemaRegistryException("Schema " + id + " not found", 404, SchemaRegistryException.SCHEMA_NOT_FOUND);
+            }
+            if (unparsable) {
+                throw new org.apache.avro.SchemaParseException("Type not supported: wobble");
+            }
             return behind.schemaById(id);
         }
 
@@ -90,7 +101,7 @@ class ConfluentAvroSerdeTest {
     }
 
     @Test
-    void an_unknown_schema_id_is_asked_for_once_however_many_records_carry_it() {
+    void an_unknown_schema_id_is_asked_for_a_few_times_then_remembered_however_many_records_carry_it() {
         WatchedRegistry watched = new WatchedRegistry(registry);
         ConfluentAvroSerde<RaidReport> reader = ConfluentAvroSerde.forValues(watched, RaidReport.class);
         byte[] bogus = serde.serialize("raid-reports", report());
@@ -98,9 +109,127 @@ class ConfluentAvroSerdeTest {
 
         for (int i = 0; i < 100; i++) {
             assertThatThrownBy(() -> reader.deserialize("raid-reports", bogus))
-                    .isInstanceOf(SerializationException.class).hasMessageContaining("cannot get writer schema 99");
+                    .isInstanceOf(SerializationException.class).hasMessageContaining("writer schema 99");
+        }
+        assertThat(watched.lookupsById).hasValue(1 + ConfluentAvroSerde.UNKNOWN_ID_PAUSES_MS.length);
+    }
+
+    @Test
+    void a_schema_id_a_registry_follower_learns_a_moment_later_is_decoded_not_dead_lettered() {
+        // Given a registry follower that has not yet seen a schema just registered: "not found" for the first two asks
+        WatchedRegistry watched = new WatchedRegistry(registry);
+        byte[] good = serde.serialize("raid-reports", report());
+        watched.unknownForNextAsks = 2;
+        ConfluentAvroSerde<RaidReport> reader = ConfluentAvroSerde.forValues(watched, RaidReport.class);
+
+        // When a record written with it arrives, Then it is decoded once the registry knows the id
+        assertThat(reader.deserialize("raid-reports", good)).isEqualTo(report());
+        assertThat(watched.lookupsById).hasValue(3);
+    }
+
+    @Test
+    void a_flood_of_distinct_unknown_ids_costs_the_stream_thread_a_bounded_time() {
+        WatchedRegistry watched = new WatchedRegistry(registry);
+        ConfluentAvroSerde<RaidReport> reader = ConfluentAvroSerde.forValues(watched, RaidReport.class);
+        byte[] good = serde.serialize("raid-reports", report());
+
+        // Given 400 records, each with another id the registry does not know
+        long start = System.nanoTime();
+        for (int id = 1_000; id < 1_400; id++) {
+            byte[] bogus = good.clone();
+            ByteBuffer.wrap(bogus, 1, 4).putInt(id);
+            assertThatThrownBy(() -> reader.deserialize("raid-reports", bogus)).isInstanceOf(SerializationException.class);
+        }
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+        // Then the waiting for them all stays within the allowance (500 ms saved up, then 250 ms a second), not 400 x 350 ms
+        assertThat(tookMs).as("ms for 400 unknown ids").isLessThan(1_500);
+        assertThat(watched.lookupsById.get()).isLessThan(400 + 20);
+        // And a good record is decoded at once meanwhile
+        assertThat(reader.deserialize("raid-reports", good)).isEqualTo(report());
+    }
+
+    @Test
+    void a_writer_schema_whose_decoding_cost_is_not_bounded_by_the_record_is_refused_and_remembered() {
+        // Given a writer schema registered under some subject, whose first field is an array of nulls,
+        // and an 11-byte record claiming 20,000,000 such items and nothing more
+        Schema crafted = SchemaBuilder.record("RaidReport").namespace("org.raidwatch.schema").fields()
+                .name("pad").type().array().items().nullType().noDefault()
+                .name("raidId").type().stringType().noDefault().endRecord();
+        int craftedId = registry.register("anything-value", crafted);
+        // the header, then the array's block count, 20,000,000 as Avro's zig-zag varint
+        byte[] count = varint(20_000_000L * 2);
+        byte[] bytes = new byte[5 + count.length];
+        ByteBuffer.wrap(bytes, 1, 4).putInt(craftedId);
+        System.arraycopy(count, 0, bytes, 5, count.length);
+        WatchedRegistry watched = new WatchedRegistry(registry);
+        ConfluentAvroSerde<RaidReport> reader = ConfluentAvroSerde.forValues(watched, RaidReport.class);
+
+        // When a thousand such records arrive
+        long start = System.nanoTime();
+        for (int i = 0; i < 1_000; i++) {
+            assertThatThrownBy(() -> reader.deserialize("raid-reports", bytes)).isInstanceOf(SerializationException.class)
+                    .hasMessageContaining("writer schema " + craftedId).hasMessageContaining("take no bytes");
+        }
+
+        // Then each is refused before any item is decoded, the schema fetched once
+        assertThat((System.nanoTime() - start) / 1_000_000).as("ms for 1,000 crafted records").isLessThan(1_000);
+        assertThat(watched.lookupsById).hasValue(1);
+    }
+
+    @Test
+    void a_writer_schema_raidwatch_cannot_resolve_or_parse_is_refused_and_remembered() {
+        Schema otherShape = SchemaBuilder.record("RaidReport").namespace("org.raidwatch.schema").fields()
+                .name("raidId").type().intType().noDefault().endRecord();
+        int otherId = registry.register("anything-value", otherShape);
+        byte[] bytes = {0, 0, 0, 0, 0, 2};
+        ByteBuffer.wrap(bytes, 1, 4).putInt(otherId);
+        WatchedRegistry watched = new WatchedRegistry(registry);
+        ConfluentAvroSerde<RaidReport> reader = ConfluentAvroSerde.forValues(watched, RaidReport.class);
+
+        for (int i = 0; i < 10; i++) {
+            assertThatThrownBy(() -> reader.deserialize("raid-reports", bytes)).isInstanceOf(SerializationException.class)
+                    .hasMessageContaining("cannot be read as RaidReport");
         }
         assertThat(watched.lookupsById).hasValue(1);
+
+        // And a registry answer Avro cannot parse is remembered as bad too
+        watched.unparsable = true;
+        byte[] other = bytes.clone();
+        ByteBuffer.wrap(other, 1, 4).putInt(otherId + 1_000);
+        for (int i = 0; i < 10; i++) {
+            assertThatThrownBy(() -> reader.deserialize("raid-reports", other)).isInstanceOf(SerializationException.class)
+                    .hasMessageContaining("cannot be parsed");
+        }
+        assertThat(watched.lookupsById).hasValue(2);
+    }
+
+    @Test
+    void readers_are_kept_for_a_bounded_number_of_writer_ids() {
+        WatchedRegistry watched = new WatchedRegistry(registry);
+        ConfluentAvroSerde<RaidReport> reader = ConfluentAvroSerde.forValues(watched, RaidReport.class);
+        byte[] good = serde.serialize("raid-reports", report());
+        // Given more distinct (compatible) writer schemas than the serde keeps readers for
+        for (int i = 0; i <= ConfluentAvroSerde.MAX_READERS; i++) {
+            // the same encoding, told apart by a property of its own
+            Schema variant = new Schema.Parser().parse(RaidReport.getClassSchema().toString());
+            variant.addProp("variant", String.valueOf(i));
+            byte[] bytes = good.clone();
+            ByteBuffer.wrap(bytes, 1, 4).putInt(registry.register("variants-" + i + "-value", variant));
+            assertThat(reader.deserialize("raid-reports", bytes)).isEqualTo(report());
+        }
+        // Then it holds no more than its bound
+        assertThat(reader.readersKept()).isLessThanOrEqualTo(ConfluentAvroSerde.MAX_READERS);
+    }
+
+    private static byte[] varint(long value) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        while ((value & ~0x7FL) != 0) {
+            out.write((int) ((value & 0x7F) | 0x80));
+            value >>>= 7;
+        }
+        out.write((int) value);
+        return out.toByteArray();
     }
 
     @Test

@@ -36,6 +36,8 @@ class RestSchemaRegistryClientTest {
     private final List<String> problems = new CopyOnWriteArrayList<>();
     /** How many of the next requests the stub answers 503, as a registry in trouble does. */
     private final java.util.concurrent.atomic.AtomicInteger unavailableAnswers = new java.util.concurrent.atomic.AtomicInteger();
+    /** How many of the next requests a proxy's HTML page answers, with 200. */
+    private final java.util.concurrent.atomic.AtomicInteger proxyPageAnswers = new java.util.concurrent.atomic.AtomicInteger();
     /** How many of the lookups of raced-value answer "not found", as while the winning registration is still being stored. */
     private final java.util.concurrent.atomic.AtomicInteger racedLookupsNotFound = new java.util.concurrent.atomic.AtomicInteger();
     private RestSchemaRegistryClient client;
@@ -79,8 +81,23 @@ class RestSchemaRegistryClientTest {
             }
         }
         String schemaJson = JSON.writeValueAsString(SCHEMA.toString());
+        if (proxyPageAnswers.getAndUpdate(n -> Math.max(n - 1, 0)) > 0) {
+            // A proxy in front of the registry answering 200 with its own page
+            byte[] page = "<html><body>Please sign in</body></html>".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/html");
+            exchange.sendResponseHeaders(200, page.length);
+            exchange.getResponseBody().write(page);
+            exchange.close();
+            return;
+        }
+        if (path.startsWith("/schemas/ids/1000")) {
+            reply(exchange, 200, "{\"schema\":" + schemaJson + "}");
+            return;
+        }
         switch (method + " " + path) {
             case "POST /subjects/raid-reports-value/versions" -> reply(exchange, 200, "{\"id\":42}");
+            case "POST /subjects/zero-value/versions" -> reply(exchange, 200, "{\"id\":0}");
+            case "POST /subjects/text-value/versions" -> reply(exchange, 200, "{\"id\":\"42\"}");
             case "POST /subjects/raid-reports-value" ->
                     reply(exchange, 200, "{\"subject\":\"raid-reports-value\",\"id\":42,\"version\":3,\"schema\":" + schemaJson + "}");
             case "GET /schemas/ids/42" -> reply(exchange, 200, "{\"schema\":" + schemaJson + "}");
@@ -118,6 +135,34 @@ class RestSchemaRegistryClientTest {
         assertThat(client.schemaById(42)).isEqualTo(SCHEMA);
 
         assertThat(requests).containsExactly("POST /subjects/raid-reports-value/versions");
+    }
+
+    @Test
+    void an_answer_without_a_positive_whole_id_is_the_registrys_trouble_and_never_cached() {
+        // Given a proxy answering 200 with its sign-in page
+        proxyPageAnswers.set(1);
+
+        // When raidwatch registers a schema, Then that is an outage (the stream waits), not an id
+        assertThatThrownBy(() -> client.register("raid-reports-value", SCHEMA)).isInstanceOf(SchemaRegistryUnavailableException.class)
+                .hasMessageContaining("without a positive whole id");
+        // And nothing was cached: once the registry answers, the real id is used
+        assertThat(client.register("raid-reports-value", SCHEMA)).isEqualTo(42);
+        // And an id of 0 or in quotes is no id either
+        assertThatThrownBy(() -> client.register("zero-value", SCHEMA)).isInstanceOf(SchemaRegistryUnavailableException.class);
+        assertThatThrownBy(() -> client.register("text-value", SCHEMA)).isInstanceOf(SchemaRegistryUnavailableException.class);
+        assertThat(requests).containsExactly("POST /subjects/raid-reports-value/versions", "POST /subjects/raid-reports-value/versions",
+                "POST /subjects/zero-value/versions", "POST /subjects/text-value/versions");
+    }
+
+    @Test
+    void the_schema_cache_is_bounded() {
+        RestSchemaRegistryClient small = new RestSchemaRegistryClient(RegistrySettings.ofUrl(baseUrl()), Duration.ofSeconds(5), Duration.ZERO, 50);
+        // When more distinct ids are asked for than the cache holds
+        for (int id = 1; id <= 60; id++) {
+            assertThat(small.schemaById(1_000_000 + id)).isEqualTo(SCHEMA);
+        }
+        // Then it holds no more than its bound
+        assertThat(small.cachedSchemas()).isLessThanOrEqualTo(50);
     }
 
     @Test

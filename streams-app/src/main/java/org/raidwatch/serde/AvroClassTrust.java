@@ -17,11 +17,12 @@ public final class AvroClassTrust {
     private AvroClassTrust() {
     }
 
-    /** Adds the generated package to Avro's trusted classes; safe to call more than once. */
+    /** Adds the generated package to Avro's trusted classes, and sets Avro's {@link AvroLimits}; safe to call more than once. */
     public static synchronized void install() {
         if (installed) {
             return;
         }
+        AvroLimits.install();
         ClassSecurityValidator.ClassSecurityPredicate previous = ClassSecurityValidator.getGlobal();
         ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(previous,
                 type -> type.getName().startsWith(GENERATED_PACKAGE)));

@@ -88,6 +88,29 @@ public final class Cluster {
                 Duration.ofSeconds(30)).size();
     }
 
+    /** The reason each dead letter carries ({@code __streams.errors.message}), in topic order per partition. */
+    public List<String> deadLetterReasons() {
+        Map<String, Object> props = new java.util.HashMap<>(client);
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<String> reasons = new java.util.ArrayList<>();
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                props, new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topics.deadLetters().name()).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<org.apache.kafka.common.TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p)) && System.nanoTime() < deadline) {
+                for (var record : consumer.poll(Duration.ofMillis(500))) {
+                    var header = record.headers().lastHeader("__streams.errors.message");
+                    reasons.add(header == null ? null : new String(header.value(), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return reasons;
+    }
+
     /** Committed offsets of the application and end offsets, for a timed-out wait's message. */
     public String offsets() {
         try (Admin admin = Admin.create(client)) {

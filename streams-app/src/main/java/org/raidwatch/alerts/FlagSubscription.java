@@ -97,9 +97,13 @@ public final class FlagSubscription {
      * @param idleTimeout    stop when no record has arrived for this long once partitions are assigned (null: never)
      * @param progressEvery  log the counts this often (null: never)
      * @param maxPollRecords records per poll (0: Kafka's default); small when handling one can take seconds
+     * @param passUndecodable pass over a record that cannot be decoded as a flag (a terminal's view); when
+     *                       false, such a record is a failed attempt, retried until it decodes, and nothing
+     *                       behind it on its partition is committed (at least once: a schema the registry
+     *                       does not serve yet, or a reader that needs upgrading, loses no alert)
      */
     public record Settings(String name, String group, Start start, Duration firstBackoff, Duration maxBackoff, long maxFlags,
-                           Duration idleTimeout, Duration progressEvery, int maxPollRecords) {
+                           Duration idleTimeout, Duration progressEvery, int maxPollRecords, boolean passUndecodable) {
     }
 
     /**
@@ -277,6 +281,13 @@ public final class FlagSubscription {
             pending = true;
             return "cannot decode " + where(record) + ", the schema registry did not answer: " + e.getMessage();
         } catch (SerializationException e) {
+            if (!settings.passUndecodable()) {
+                // Never committed past: retried after the wait, and said so each time.
+                failedAttempts.incrementAndGet();
+                pending = true;
+                return "cannot decode " + where(record) + " as a flag change (" + LogText.of(e.getMessage()) + "); not passing over it:"
+                        + " nothing after it on its partition is committed until it decodes (a schema the registry does not serve yet?)";
+            }
             undecodable.incrementAndGet();
             LOG.warn("{}: skipping {}, not a CaseFlag: {}", settings.name(), where(record), LogText.of(e.getMessage()));
             return null;

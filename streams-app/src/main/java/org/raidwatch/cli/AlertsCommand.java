@@ -134,7 +134,7 @@ final class AlertsCommand implements Runnable {
             subscription = new FlagSubscription(settings.clientProperties(), topic, filter,
                     new FlagSubscription.Settings("alerts tail", group,
                             fromBeginning ? FlagSubscription.Start.WHOLE_TOPIC : FlagSubscription.Start.NEW_FLAGS,
-                            Duration.ofSeconds(1), Duration.ofSeconds(60), max == null ? 0 : max, idleTimeout, null, 0),
+                            Duration.ofSeconds(1), Duration.ofSeconds(60), max == null ? 0 : max, idleTimeout, null, 0, true),
                     flag -> print(out, flag));
             PrintWriter err = spec.commandLine().getErr();
             return runUntilStopped(subscription, Duration.ofSeconds(10), summary -> {
@@ -208,6 +208,10 @@ final class AlertsCommand implements Runnable {
                 description = "The longest wait between attempts (default: ${DEFAULT-VALUE}).")
         Duration maxBackoff;
 
+        @Option(names = "--skip-undecodable",
+                description = "Pass over a record that cannot be decoded as a flag change (logged and counted). Without it, such a record is retried like a failed delivery and nothing after it on its partition is committed, so no alert is lost while a schema is missing from the registry.")
+        boolean skipUndecodable;
+
         @Override
         public Integer call() {
             if (!isPositive(timeout) || !isPositive(backoff)) {
@@ -224,7 +228,7 @@ final class AlertsCommand implements Runnable {
             FlagSubscription subscription = new FlagSubscription(settings.clientProperties(), topic, filter,
                     new FlagSubscription.Settings("alerts webhook", group,
                             fromBeginning ? FlagSubscription.Start.EARLIEST_FOR_NEW_GROUP : FlagSubscription.Start.NEW_FLAGS,
-                            backoff, maxBackoff, 0, null, Duration.ofMinutes(1), recordsPerPoll(settings)),
+                            backoff, maxBackoff, 0, null, Duration.ofMinutes(1), recordsPerPoll(settings), skipUndecodable),
                     new WebhookDelivery(url, timeout));
             PrintWriter out = spec.commandLine().getOut();
             out.printf("raidwatch alerts webhook: delivering %s from %s at %s to %s (group %s). Ctrl-C or SIGTERM stops it.%n",

@@ -272,6 +272,54 @@ class AlertsIT {
         }
     }
 
+    @Test
+    void webhook_never_commits_past_a_record_it_cannot_decode_unless_told_to_skip_it() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), false);
+             Receiver receiver = new Receiver()) {
+            Path config = writeConfig(kafka.bootstrapServers());
+            createTopics(kafka);
+            // Given a raising, then a record on the same partition that is no flag change, then an update
+            CaseFlag raised = flag("W8", "claimed-no-referral", FlagStatus.RAISED, Severity.HIGH, "Kent Police", 1);
+            CaseFlag updated = flag("W8", "claimed-no-referral", FlagStatus.UPDATED, Severity.HIGH, "Kent Police", 2);
+            Map<TopicPartition, Long> afterRaised;
+            Map<TopicPartition, Long> afterUpdated;
+            try (FlagWriter writer = new FlagWriter(kafka);
+                 KafkaProducer<String, byte[]> raw = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                         kafka.bootstrapServers()), new StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+                afterRaised = writer.write(raised);
+                raw.send(new ProducerRecord<>("flagged-cases", Topics.flagKey("W8", "claimed-no-referral"),
+                        "not a flag".getBytes(StandardCharsets.UTF_8))).get(10, TimeUnit.SECONDS);
+                afterUpdated = writer.write(updated);
+            }
+            String[] webhook = {"alerts", "webhook", "--config", config.toString(), "--url", receiver.url(), "--from-beginning",
+                    "--timeout", "5s", "--backoff", "100ms", "--max-backoff", "200ms"};
+
+            // When the webhook runs
+            Running first = start(webhook);
+
+            // Then it delivers the raising and stops at the record it cannot decode: it retries it, commits nothing past it,
+            // and the update behind it waits
+            awaitDelivered(receiver, Set.of(identity(raised)), first);
+            awaitCommitted(kafka, afterRaised, first);
+            Thread.sleep(2_000); // a dozen retries at 100-200 ms apart
+            assertThat(receiver.deliveredIdentities()).containsExactly(identity(raised));
+            Map<String, String> output = first.stop();
+            assertThat(output.get("out")).contains("the change being retried is not delivered yet");
+            try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("raidwatch-alerts-webhook")
+                        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                afterRaised.forEach((partition, offset) -> assertThat(committed.get(partition).offset())
+                        .as("committed on %s: the undecodable record's offset, not past it", partition).isEqualTo(offset));
+            }
+
+            // When an operator chooses to pass such records over, Then the update is delivered and the commit moves past both
+            Running second = start(webhook[0], webhook[1], webhook[2], webhook[3], webhook[4], webhook[5], "--skip-undecodable");
+            awaitDelivered(receiver, Set.of(identity(raised), identity(updated)), second);
+            awaitCommitted(kafka, afterUpdated, second);
+            assertThat(second.stop().get("out")).contains("1 undecodable records skipped");
+        }
+    }
+
     // --- the deployment ---------------------------------------------------------------------------------------------
 
     private Path writeConfig(String bootstrap) throws IOException {

@@ -315,6 +315,12 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     private static Schema parse(JsonNode answer) {
+        String type = answer.path("schemaType").asText("AVRO");
+        if (!type.equalsIgnoreCase("AVRO")) {
+            // Not the registry's trouble: the id names a JSON Schema or Protobuf schema, which no Avro record is written with.
+            throw new org.apache.avro.SchemaParseException("the registry holds a " + org.raidwatch.contract.LogText.of(type)
+                    + " schema under this id, not an Avro one");
+        }
         String text = answer.path("schema").asText(null);
         if (text == null) {
             throw new SchemaRegistryException("schema registry answer has no schema: " + answer, 200, -1);

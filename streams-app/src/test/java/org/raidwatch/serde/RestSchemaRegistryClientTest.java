@@ -90,6 +90,10 @@ class RestSchemaRegistryClientTest {
             exchange.close();
             return;
         }
+        if (path.equals("/schemas/ids/31")) {
+            reply(exchange, 200, "{\"schemaType\":\"PROTOBUF\",\"schema\":\"syntax = \\\"proto3\\\"; message M {}\"}");
+            return;
+        }
         if (path.startsWith("/schemas/ids/1000")) {
             reply(exchange, 200, "{\"schema\":" + schemaJson + "}");
             return;
@@ -152,6 +156,12 @@ class RestSchemaRegistryClientTest {
         assertThatThrownBy(() -> client.register("text-value", SCHEMA)).isInstanceOf(SchemaRegistryUnavailableException.class);
         assertThat(requests).containsExactly("POST /subjects/raid-reports-value/versions", "POST /subjects/raid-reports-value/versions",
                 "POST /subjects/zero-value/versions", "POST /subjects/text-value/versions");
+    }
+
+    @Test
+    void a_schema_of_another_type_is_refused_as_not_avro() {
+        assertThatThrownBy(() -> client.schemaById(31)).isInstanceOf(org.apache.avro.SchemaParseException.class)
+                .hasMessageContaining("PROTOBUF schema under this id, not an Avro one");
     }
 
     @Test

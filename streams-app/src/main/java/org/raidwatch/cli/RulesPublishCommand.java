@@ -77,7 +77,9 @@ final class RulesPublishCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new Failures.UsageFailure(e.getMessage());
         }
-        PublishedRuleSet published = PublishedRuleSet.sign(files(folder), privateKey, publicKey, Instant.now());
+        // Signed once to check the key pair and the files as the instances will; signed again below with its sequence.
+        Map<String, String> files = files(folder);
+        PublishedRuleSet published = PublishedRuleSet.sign(files, privateKey, publicKey, Instant.now(), 1, settings.applicationId());
         try {
             published.verify(Map.of(published.keyId(), publicKey), null);
         } catch (PublishedRuleSet.RefusedException e) {
@@ -104,10 +106,17 @@ final class RulesPublishCommand implements Callable<Integer> {
                     + " or " + folder.resolve("../tests").normalize() + "): the instances can only check that it builds; rules check "
                     + folder + " lists what each rule lacks");
         }
+        // The next sequence: one above the highest this deployment's sets carry, among those its own key or a trusted one signed.
         String topic = settings.publishedRules().topic();
         try (Admin admin = Deployment.connect(settings, deployment.connectTimeout)) {
             TopicSetup.createRulesTopic(admin, topic, settings.replication(), deployment.connectTimeout.toMillis());
         }
+        Map<String, PublicKey> signers = new java.util.HashMap<>(settings.publishedRules().followed()
+                ? settings.publishedRules().trustedKeys() : Map.of());
+        signers.put(RuleSigningKeys.keyId(publicKey), publicKey);
+        long sequence = RuleSetSubscription.highestPublished(settings.clientProperties(), topic, signers, settings.applicationId(),
+                deployment.connectTimeout) + 1;
+        published = PublishedRuleSet.sign(files, privateKey, publicKey, Instant.now(), sequence, settings.applicationId());
         Map<String, Object> props = settings.clientProperties();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -126,8 +135,9 @@ final class RulesPublishCommand implements Callable<Integer> {
                     + deployment.connectTimeout.toSeconds() + " s"), e);
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("raidwatch: published rule set %s (%d files, sha256 %s) signed by key %s to %s at offset %d%n", version,
-                published.files().size(), published.sha256(), published.keyId(), topic, written.offset());
+        out.printf("raidwatch: published rule set %s (%d files, sha256 %s) as sequence %d for deployment %s, signed by key %s, to %s at offset %d%n",
+                version, published.files().size(), published.sha256(), published.sequence(), published.deployment(), published.keyId(), topic,
+                written.offset());
         out.flush();
         return ExitCodes.OK;
     }

@@ -80,7 +80,7 @@ final class RunCommand implements Callable<Integer> {
             if (settings.publishedRules().followed()) {
                 RuleSetSubscription subscription = new RuleSetSubscription(settings.clientProperties(), settings.publishedRules().topic(),
                         trustedKeys, settings.publishedRules().pinnedSha256(), instance.rules(),
-                        (reason, message) -> instance.metrics().ruleSetRefused(reason));
+                        (reason, message) -> instance.metrics().ruleSetRefused(reason), settings.applicationId());
                 instance.follow(subscription);
                 // Start with the latest published set, rather than switching to it moments after starting.
                 subscription.catchUp(connectTimeout);

@@ -29,8 +29,14 @@ import org.slf4j.LoggerFactory;
  * hash if any), the set is built and tried on the sample cases and on its own scenarios (published
  * with it), and only then replaces the set in force ({@link LiveRuleSet}), between two records of
  * each stream task. A set that is refused leaves the set in force as it was; the refusal is logged
- * and counted. Records are keyed by their hash, so compaction keeps every set published, and an
- * instance starting up takes the latest one it accepts.
+ * and counted. Records are keyed by their hash, so compaction keeps every set published.
+ *
+ * <p>Order comes from the sets' signed sequence numbers, not from the topic: a set must be for this
+ * deployment and carry a sequence above the highest this instance accepted
+ * ({@link PublishedRuleSet#checkOrder}), so an older set sent again is refused. Starting up, an
+ * instance reads the topic once, keeping only the few best candidates (the highest sequences that
+ * verify), and puts the best one that builds in force; following, it takes from each poll the
+ * highest-sequenced set it accepts, whatever records come after it.
  */
 public final class RuleSetSubscription implements AutoCloseable {
 
@@ -50,11 +56,23 @@ public final class RuleSetSubscription implements AutoCloseable {
     private final String pinnedSha256;
     private final LiveRuleSet live;
     private final RefusalListener listener;
+    private final String deployment;
     private final Thread thread;
     private volatile boolean stopping;
+    /** The highest sequence put in force by this instance; 0 while none (or only unsequenced sets) has been. */
+    private volatile long highestAccepted;
 
+    /** Candidates a catch-up keeps at most while it reads the topic: the best sequences that verify. */
+    static final int CANDIDATES = 3;
+    /** Refusals logged one by one per poll or catch-up; the rest are counted and summed up in one line. */
+    private static final int LOGGED_REFUSALS = 10;
+
+    /**
+     * @param deployment the application id: a set published for another is refused
+     */
     public RuleSetSubscription(Map<String, Object> clientProperties, String topic, Map<String, PublicKey> trusted, String pinnedSha256,
-                               LiveRuleSet live, RefusalListener listener) {
+                               LiveRuleSet live, RefusalListener listener, String deployment) {
+        this.deployment = deployment;
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -73,11 +91,14 @@ public final class RuleSetSubscription implements AutoCloseable {
     }
 
     /**
-     * Reads the topic up to its end and puts the latest acceptable set in force, before the stream
-     * starts, so an instance starts with the published set rather than switching soon after.
+     * Reads the topic up to its end and puts the best acceptable set in force (the highest sequence
+     * that verifies and builds), before the stream starts, so an instance starts with the published
+     * set rather than switching soon after. Only a few candidates are held while reading, so a topic
+     * full of junk costs time, not memory.
      */
     public void catchUp(Duration timeout) {
-        List<ConsumerRecord<byte[], byte[]>> published = new java.util.ArrayList<>();
+        Candidates candidates = new Candidates(CANDIDATES);
+        Refusals refusals = new Refusals();
         try {
             long end = consumer.endOffsets(Set.of(partition), timeout).getOrDefault(partition, 0L);
             long deadline = System.nanoTime() + timeout.toNanos();
@@ -86,15 +107,65 @@ public final class RuleSetSubscription implements AutoCloseable {
                     throw new TopicSetup.BrokerUnreachableException("the rules topic " + partition.topic() + " could not be read to its end"
                             + " within " + timeout.toSeconds() + " s", null);
                 }
-                consumer.poll(Duration.ofMillis(200)).forEach(published::add);
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    Candidate candidate = verified(record, 0, refusals);
+                    if (candidate != null) {
+                        candidates.offer(candidate);
+                    }
+                }
             }
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             throw new TopicSetup.BrokerUnreachableException("the rules topic " + partition.topic() + " could not be read: " + e.getMessage(), e);
         }
-        // The latest set this instance accepts: a refused latest one falls back to the one before it.
-        for (int i = published.size() - 1; i >= 0; i--) {
-            if (apply(published.get(i))) {
-                return;
+        refusals.summarize();
+        putBestInForce(candidates);
+    }
+
+    /** One published set that verified: its record's place, and what it claims. */
+    private record Candidate(String where, PublishedRuleSet published, long offset) {
+
+        /** Higher first: a sequenced set above any unsequenced one, then by sequence, then the later record. */
+        static final java.util.Comparator<Candidate> BEST_FIRST = java.util.Comparator
+                .comparingLong((Candidate c) -> c.published().sequence()).thenComparingLong(Candidate::offset).reversed();
+    }
+
+    /** The best few candidates seen. */
+    private static final class Candidates {
+        private final int most;
+        private final List<Candidate> best = new java.util.ArrayList<>();
+
+        Candidates(int most) {
+            this.most = most;
+        }
+
+        void offer(Candidate candidate) {
+            best.add(candidate);
+            best.sort(Candidate.BEST_FIRST);
+            if (best.size() > most) {
+                best.remove(best.size() - 1);
+            }
+        }
+
+        List<Candidate> bestFirst() {
+            return best;
+        }
+    }
+
+    /** Refusals of one poll or catch-up: the first few logged one by one, the rest counted, all reported to the listener. */
+    private final class Refusals {
+        private int count;
+
+        void refuse(String reason, String message) {
+            count++;
+            if (count <= LOGGED_REFUSALS) {
+                LOG.error("{}; rule set {} stays in force", message, live.current().version());
+            }
+            listener.refused(reason, message);
+        }
+
+        void summarize() {
+            if (count > LOGGED_REFUSALS) {
+                LOG.error("{} more published rule sets were refused (counted in raidwatch_rule_set_refused_total)", count - LOGGED_REFUSALS);
             }
         }
     }
@@ -110,13 +181,16 @@ public final class RuleSetSubscription implements AutoCloseable {
         try {
             while (!stopping) {
                 try {
-                    ConsumerRecord<byte[], byte[]> latest = null;
+                    Candidates candidates = new Candidates(CANDIDATES);
+                    Refusals refusals = new Refusals();
                     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
-                        latest = record;
+                        Candidate candidate = verified(record, highestAccepted, refusals);
+                        if (candidate != null) {
+                            candidates.offer(candidate);
+                        }
                     }
-                    if (latest != null) {
-                        apply(latest);
-                    }
+                    refusals.summarize();
+                    putBestInForce(candidates);
                     pauseMs = 1_000;
                 } catch (WakeupException stopped) {
                     return;
@@ -131,37 +205,58 @@ public final class RuleSetSubscription implements AutoCloseable {
         } catch (InterruptedException stopped) {
             Thread.currentThread().interrupt();
         } finally {
+            // The stop's interrupt would cut the close short with an InterruptException: clear it first.
+            boolean interrupted = Thread.interrupted();
             consumer.close(Duration.ofSeconds(5));
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
     /**
-     * Verifies, builds and puts in force one published set; a refused one changes nothing.
-     *
-     * @return whether the set is in force now (put in force, or in force already)
+     * A record's set, if it verifies (trusted signature, pinned hash) and may follow what was accepted
+     * (this deployment, a higher sequence); null, with the refusal logged and counted, if not.
      */
-    boolean apply(ConsumerRecord<byte[], byte[]> record) {
+    private Candidate verified(ConsumerRecord<byte[], byte[]> record, long highest, Refusals refusals) {
         String where = record.topic() + "-" + record.partition() + "@" + record.offset();
         try {
-            return verifyBuildAndPutInForce(record, where);
+            PublishedRuleSet published = PublishedRuleSet.fromJson(record.value());
+            published.verify(trusted, pinnedSha256);
+            published.checkOrder(deployment, highest);
+            return new Candidate(where, published, record.offset());
+        } catch (PublishedRuleSet.RefusedException e) {
+            refusals.refuse(e.reason(), "the rule set published at " + where + " is refused: " + e.getMessage());
         } catch (RuntimeException | StackOverflowError e) {
             // Whatever a record holds, it cannot stop the instance from following the topic.
-            refuse("error", "the rule set published at " + where + " is refused: " + LogText.of(e));
-            return false;
+            refusals.refuse("error", "the rule set published at " + where + " is refused: " + LogText.of(e));
+        }
+        return null;
+    }
+
+    /** Builds the candidates best first and puts the first that builds and passes its scenarios in force. */
+    private void putBestInForce(Candidates candidates) {
+        for (Candidate candidate : candidates.bestFirst()) {
+            try {
+                if (buildAndPutInForce(candidate)) {
+                    if (candidate.published().isSequenced()) {
+                        highestAccepted = Math.max(highestAccepted, candidate.published().sequence());
+                    }
+                    return;
+                }
+            } catch (RuntimeException | StackOverflowError e) {
+                refuse("error", "the rule set published at " + candidate.where() + " is refused: " + LogText.of(e));
+            }
         }
     }
 
-    private boolean verifyBuildAndPutInForce(ConsumerRecord<byte[], byte[]> record, String where) {
-        PublishedRuleSet published;
+    private boolean buildAndPutInForce(Candidate candidate) {
+        PublishedRuleSet published = candidate.published();
+        String where = candidate.where();
         RuleSet built;
         try {
-            published = PublishedRuleSet.fromJson(record.value());
-            published.verify(trusted, pinnedSha256);
             built = RuleSet.fromFiles("published " + published.sha256().substring(0, 12) + " (key " + published.keyId() + ")",
                     published.drlFiles());
-        } catch (PublishedRuleSet.RefusedException e) {
-            refuse(e.reason(), "the rule set published at " + where + " is refused: " + e.getMessage());
-            return false;
         } catch (RuleSetException e) {
             refuse("does-not-build", "the rule set published at " + where + " is refused, it does not build: "
                     + String.join("; ", e.problems().stream().map(LogText::of).toList()));
@@ -174,12 +269,59 @@ public final class RuleSetSubscription implements AutoCloseable {
             return false;
         }
         if (live.replace(built)) {
-            LOG.info("Rule set {} ({} rules, sha256 {}, signed by key {}, published {}) is in force; every case is re-evaluated under it",
-                    built.version(), built.ruleIds().size(), published.sha256(), published.keyId(), published.publishedAt());
+            LOG.info("Rule set {} ({} rules, sha256 {}, sequence {}, signed by key {}, published {}) is in force; every case is re-evaluated"
+                    + " under it", built.version(), built.ruleIds().size(), published.sha256(),
+                    published.isSequenced() ? published.sequence() : "none", published.keyId(), published.publishedAt());
         } else {
             LOG.info("The rule set published at {} is the one in force ({})", where, built.version());
         }
         return true;
+    }
+
+    /**
+     * The highest sequence on the rules topic among the sets for this deployment signed by one of
+     * these keys (0 when there is none): what a publisher adds one to. Records it cannot verify are
+     * passed over, so no junk record can push the sequence up.
+     */
+    public static long highestPublished(Map<String, Object> clientProperties, String topic, Map<String, PublicKey> keys, String deployment,
+                                        Duration timeout) {
+        Map<String, Object> props = new HashMap<>(clientProperties);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        TopicPartition partition = new TopicPartition(topic, PARTITION);
+        long highest = 0;
+        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            reader.assign(List.of(partition));
+            reader.seekToBeginning(List.of(partition));
+            long end = reader.endOffsets(Set.of(partition), timeout).getOrDefault(partition, 0L);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (reader.position(partition, timeout) < end) {
+                if (System.nanoTime() > deadline) {
+                    throw new TopicSetup.BrokerUnreachableException("the rules topic " + topic + " could not be read to its end within "
+                            + timeout.toSeconds() + " s", null);
+                }
+                for (ConsumerRecord<byte[], byte[]> record : reader.poll(Duration.ofMillis(200))) {
+                    try {
+                        PublishedRuleSet published = PublishedRuleSet.fromJson(record.value());
+                        published.verify(keys, null);
+                        if (published.isSequenced() && published.deployment().equals(deployment)) {
+                            highest = Math.max(highest, published.sequence());
+                        }
+                    } catch (RuntimeException notOurs) {
+                        // junk, another key's, or another format: it sets no sequence
+                    }
+                }
+            }
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            throw new TopicSetup.BrokerUnreachableException("the rules topic " + topic + " could not be read: " + e.getMessage(), e);
+        }
+        return highest;
+    }
+
+    /** The highest sequence this instance has put in force (0: none, or only unsequenced sets). */
+    public long highestAccepted() {
+        return highestAccepted;
     }
 
     private void refuse(String reason, String message) {

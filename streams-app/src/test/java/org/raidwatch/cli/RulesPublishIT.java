@@ -97,6 +97,7 @@ class RulesPublishIT {
                 Run published = raidwatch("rules", "publish", changed.toString(), "--key", dir.resolve("keys/analysts.key").toString(),
                         "--config", config.toString());
                 assertThat(published.status()).as(published.err()).isZero();
+                assertThat(published.out()).contains("as sequence 1 for deployment raidwatch-publish-it");
                 Matcher version = PUBLISHED_VERSION.matcher(published.out());
                 assertThat(version.find()).as(published.out()).isTrue();
                 String changedVersion = version.group(1);
@@ -114,11 +115,11 @@ class RulesPublishIT {
                 assertThat(raidwatch("rules", "publish", strangers.toString(), "--key", dir.resolve("keys/stranger.key").toString(),
                         "--config", config.toString()).status()).isZero();
                 writeSigned(kafka, Map.of("broken.drl", "package raidwatch.rules;\nrule \"broken\" when $c : RaidCase( then end\n"),
-                        dir.resolve("keys/analysts.key"));
+                        dir.resolve("keys/analysts.key"), 2);
                 // and a set signed by the analysts whose own scenario fails
                 writeSigned(kafka, Map.of("claimed-in-kent.drl", Files.readString(changed.resolve("claimed-in-kent.drl")),
                         "tests/claimed-in-kent.yaml", KENT_SCENARIOS.replace("not_holds: [claimed-in-kent]", "holds: [claimed-in-kent]")),
-                        dir.resolve("keys/analysts.key"));
+                        dir.resolve("keys/analysts.key"), 3);
                 // Then the instance refuses all three, and counts why
                 Await.until(Duration.ofSeconds(30), "the three sets refused in /metrics", () -> {
                     String metrics = new Http(httpPort).get("/metrics").body();
@@ -216,8 +217,9 @@ class RulesPublishIT {
     }
 
     /** Writes a signed set straight to the rules topic, as a publisher that skipped the checks would. */
-    private static void writeSigned(EmbeddedKafka kafka, Map<String, String> files, Path key) throws Exception {
-        PublishedRuleSet signed = PublishedRuleSet.sign(files, RuleSigningKeys.readPrivate(key), RuleSigningKeys.publicBeside(key), Instant.now());
+    private static void writeSigned(EmbeddedKafka kafka, Map<String, String> files, Path key, long sequence) throws Exception {
+        PublishedRuleSet signed = PublishedRuleSet.sign(files, RuleSigningKeys.readPrivate(key), RuleSigningKeys.publicBeside(key), Instant.now(),
+                sequence, "raidwatch-publish-it");
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
                 Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>("raidwatch-rules", 0, "rule-set", signed.toJson())).get(30, TimeUnit.SECONDS);

@@ -30,7 +30,7 @@ class PublishedRuleSetTest {
 
     @Test
     void a_set_signed_by_a_trusted_key_is_accepted_after_a_trip_through_the_topic_format() {
-        PublishedRuleSet published = PublishedRuleSet.sign(FILES, publisher.getPrivate(), publisher.getPublic(), AT);
+        PublishedRuleSet published = PublishedRuleSet.sign(FILES, publisher.getPrivate(), publisher.getPublic(), AT, 1, "raidwatch");
 
         PublishedRuleSet received = PublishedRuleSet.fromJson(published.toJson());
 
@@ -43,12 +43,47 @@ class PublishedRuleSetTest {
     }
 
     @Test
+    void the_sequence_deployment_and_time_are_signed_with_the_files() {
+        PublishedRuleSet signed = PublishedRuleSet.sign(FILES, publisher.getPrivate(), publisher.getPublic(), AT, 7, "raidwatch");
+        PublishedRuleSet received = PublishedRuleSet.fromJson(signed.toJson());
+        assertThat(received.sequence()).isEqualTo(7);
+        assertThat(received.deployment()).isEqualTo("raidwatch");
+
+        // Changing any of them without the key breaks the signature
+        for (PublishedRuleSet altered : List.of(
+                new PublishedRuleSet(FILES, signed.sha256(), signed.keyId(), signed.signature(), AT, 2, 70, "raidwatch"),
+                new PublishedRuleSet(FILES, signed.sha256(), signed.keyId(), signed.signature(), AT, 2, 7, "elsewhere"),
+                new PublishedRuleSet(FILES, signed.sha256(), signed.keyId(), signed.signature(), AT.plusSeconds(1), 2, 7, "raidwatch"))) {
+            assertRefused(altered, "bad-signature", "its signature does not match");
+        }
+    }
+
+    @Test
+    void a_set_must_be_for_this_deployment_and_come_after_the_highest_accepted() {
+        PublishedRuleSet seven = PublishedRuleSet.sign(FILES, publisher.getPrivate(), publisher.getPublic(), AT, 7, "raidwatch");
+        seven.checkOrder("raidwatch", 6);
+        assertThatThrownBy(() -> seven.checkOrder("raidwatch", 7)).isInstanceOfSatisfying(PublishedRuleSet.RefusedException.class,
+                e -> assertThat(e.reason()).isEqualTo("stale-sequence"));
+        assertThatThrownBy(() -> seven.checkOrder("other-app", 0)).isInstanceOfSatisfying(PublishedRuleSet.RefusedException.class,
+                e -> assertThat(e.reason()).isEqualTo("other-deployment"));
+
+        // An earlier release's record (the files alone signed) still verifies, and is accepted only while no sequenced set has been
+        PublishedRuleSet old = PublishedRuleSet.fromJson(
+                PublishedRuleSet.signUnsequenced(FILES, publisher.getPrivate(), publisher.getPublic(), AT).toJson());
+        old.verify(trusted, null);
+        assertThat(old.isSequenced()).isFalse();
+        old.checkOrder("raidwatch", 0);
+        assertThatThrownBy(() -> old.checkOrder("raidwatch", 1)).isInstanceOfSatisfying(PublishedRuleSet.RefusedException.class,
+                e -> assertThat(e.reason()).isEqualTo("unsequenced"));
+    }
+
+    @Test
     void a_file_changed_after_signing_is_refused() {
-        PublishedRuleSet published = PublishedRuleSet.sign(FILES, publisher.getPrivate(), publisher.getPublic(), AT);
+        PublishedRuleSet published = PublishedRuleSet.sign(FILES, publisher.getPrivate(), publisher.getPublic(), AT, 1, "raidwatch");
         Map<String, String> changed = new HashMap<>(FILES);
         changed.put("claimed.drl", FILES.get("claimed.drl") + "// and something else\n");
 
-        PublishedRuleSet tampered = new PublishedRuleSet(changed, published.sha256(), published.keyId(), published.signature(), AT);
+        PublishedRuleSet tampered = new PublishedRuleSet(changed, published.sha256(), published.keyId(), published.signature(), AT, PublishedRuleSet.FORMAT, 1, "raidwatch");
 
         assertRefused(tampered, "hash-mismatch", "its files hash to ");
     }
@@ -58,18 +93,18 @@ class PublishedRuleSetTest {
         // Two sets whose files would run together if names and texts were simply joined
         Map<String, String> joined = Map.of("a.drl", "x\0b.drl\0y");
         Map<String, String> split = Map.of("a.drl", "x", "b.drl", "y");
-        PublishedRuleSet signed = PublishedRuleSet.sign(joined, publisher.getPrivate(), publisher.getPublic(), AT);
+        PublishedRuleSet signed = PublishedRuleSet.sign(joined, publisher.getPrivate(), publisher.getPublic(), AT, 1, "raidwatch");
         assertRefused(reclaimed(split, signed), "bad-signature", "its signature does not match");
 
         // and line endings are part of the text (a string literal in a rule may hold one)
-        PublishedRuleSet unix = PublishedRuleSet.sign(Map.of("a.drl", "x\ny"), publisher.getPrivate(), publisher.getPublic(), AT);
+        PublishedRuleSet unix = PublishedRuleSet.sign(Map.of("a.drl", "x\ny"), publisher.getPrivate(), publisher.getPublic(), AT, 1, "raidwatch");
         assertRefused(reclaimed(Map.of("a.drl", "x\r\ny"), unix), "bad-signature", "its signature does not match");
     }
 
     @Test
     void a_file_name_that_is_not_a_plain_relative_path_is_refused_as_malformed() {
         for (String name : List.of("../escape.drl", "/etc/rules.drl", "a\u0000b.drl", "tests/../../x.yaml", "line\nbreak.drl")) {
-            PublishedRuleSet signed = PublishedRuleSet.sign(Map.of(name, "x"), publisher.getPrivate(), publisher.getPublic(), AT);
+            PublishedRuleSet signed = PublishedRuleSet.sign(Map.of(name, "x"), publisher.getPrivate(), publisher.getPublic(), AT, 1, "raidwatch");
             assertThatThrownBy(() -> PublishedRuleSet.fromJson(signed.toJson())).as(name)
                     .isInstanceOfSatisfying(PublishedRuleSet.RefusedException.class, e -> assertThat(e.reason()).isEqualTo("malformed"));
         }
@@ -77,26 +112,26 @@ class PublishedRuleSetTest {
 
     /** Other files with the hash they really have, under a signature made for the first ones: what a forger can do without the key. */
     private static PublishedRuleSet reclaimed(Map<String, String> files, PublishedRuleSet signed) {
-        String actualHash = new PublishedRuleSet(files, "", null, null, AT).contentSha256();
-        return new PublishedRuleSet(files, actualHash, signed.keyId(), signed.signature(), AT);
+        String actualHash = new PublishedRuleSet(files, "", null, null, AT, PublishedRuleSet.FORMAT, 1, "raidwatch").contentSha256();
+        return new PublishedRuleSet(files, actualHash, signed.keyId(), signed.signature(), AT, PublishedRuleSet.FORMAT, 1, "raidwatch");
     }
 
     @Test
     void a_set_signed_with_another_key_is_refused_even_when_it_claims_a_trusted_key_id() {
         KeyPair stranger = RuleSigningKeys.generate();
-        PublishedRuleSet bySomeoneElse = PublishedRuleSet.sign(FILES, stranger.getPrivate(), stranger.getPublic(), AT);
+        PublishedRuleSet bySomeoneElse = PublishedRuleSet.sign(FILES, stranger.getPrivate(), stranger.getPublic(), AT, 1, "raidwatch");
         assertRefused(bySomeoneElse, "untrusted-key", "which this instance does not trust");
 
         PublishedRuleSet forged = new PublishedRuleSet(FILES, bySomeoneElse.sha256(), RuleSigningKeys.keyId(publisher.getPublic()),
-                bySomeoneElse.signature(), AT);
+                bySomeoneElse.signature(), AT, PublishedRuleSet.FORMAT, 1, "raidwatch");
         assertRefused(forged, "bad-signature", "its signature does not match");
     }
 
     @Test
     void an_unsigned_set_and_a_set_other_than_the_pinned_one_are_refused() {
-        PublishedRuleSet signed = PublishedRuleSet.sign(FILES, publisher.getPrivate(), publisher.getPublic(), AT);
+        PublishedRuleSet signed = PublishedRuleSet.sign(FILES, publisher.getPrivate(), publisher.getPublic(), AT, 1, "raidwatch");
 
-        assertRefused(new PublishedRuleSet(FILES, signed.sha256(), null, null, AT), "unsigned", "it is not signed");
+        assertRefused(new PublishedRuleSet(FILES, signed.sha256(), null, null, AT, PublishedRuleSet.FORMAT, 1, "raidwatch"), "unsigned", "it is not signed");
         assertThatThrownBy(() -> signed.verify(trusted, "0".repeat(64)))
                 .isInstanceOfSatisfying(PublishedRuleSet.RefusedException.class, e -> assertThat(e.reason()).isEqualTo("not-pinned"));
     }
@@ -145,7 +180,7 @@ class PublishedRuleSetTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder.resolve("analysts.key")))).isEqualTo("rw-------");
         assertThat(Files.readString(folder.resolve("analysts.pub"))).startsWith("-----BEGIN PUBLIC KEY-----\n");
         PublishedRuleSet signed = PublishedRuleSet.sign(FILES, RuleSigningKeys.readPrivate(folder.resolve("analysts.key")),
-                RuleSigningKeys.publicBeside(folder.resolve("analysts.key")), AT);
+                RuleSigningKeys.publicBeside(folder.resolve("analysts.key")), AT, 1, "raidwatch");
         signed.verify(RuleSigningKeys.trusted(List.of(folder.resolve("analysts.pub"))), null);
         assertThatThrownBy(() -> RuleSigningKeys.write(keys, folder, "analysts")).isInstanceOf(IOException.class)
                 .hasMessageContaining("does not overwrite");

@@ -228,7 +228,8 @@ public final class WebhookDelivery implements FlagSubscription.Handler {
         try {
             URI uri = new URI(sourceUrl);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null ? chatText(uri.toASCIIString()) : null;
+            // A URL holds no spaces, brackets or control characters; only '&' needs escaping, and '@' stays (https://host/@name).
+            return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null ? uri.toASCIIString().replace("&", "&amp;") : null;
         } catch (URISyntaxException notAUrl) {
             return null;
         }

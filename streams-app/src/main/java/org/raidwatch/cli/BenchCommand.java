@@ -54,7 +54,7 @@ final class BenchCommand implements Runnable {
                     "  raidwatch  the production topology, live, with output topics of its own",
                     "For each run: time from RUNNING until its committed offsets reach the end of both inputs, events/s, CPU per event of its stream threads, of all its threads and of the whole process (the broker's included), the most heap in use and the process's peak resident set. "
                             + "Then the medians, raidwatch's throughput as a fraction of the baseline's (the median of each round's ratio), and the records raidwatch wrote to its rate-deltas repartition topic per input event.",
-                    "Log lines go to raidwatch-bench.log in the temporary folder; progress to standard error.",
+                    "Log lines go to raidwatch-bench.log in ~/.local/state/raidwatch (or $XDG_STATE_HOME/raidwatch); progress to standard error.",
                     "Exit status: 0 measured; 1 a run failed or did not finish within --timeout; 2 usage error."})
     static final class Throughput implements Callable<Integer> {
 
@@ -191,7 +191,7 @@ final class BenchCommand implements Runnable {
                             + "each stamped with the time it is sent. A read_committed consumer of flagged-cases notes, for every flag change, the time it received it less the record's "
                             + "timestamp (an output carries the timestamp of the input that caused it).",
                     "Reports p50, p99 and the maximum over the run, and the p99 of each 10-second slice by when the inputs were sent (the first slices show a fresh instance).",
-                    "Log lines go to raidwatch-bench.log in the temporary folder; progress to standard error.",
+                    "Log lines go to raidwatch-bench.log in ~/.local/state/raidwatch (or $XDG_STATE_HOME/raidwatch); progress to standard error.",
                     "Exit status: 0 measured; 1 a run failed; 2 usage error."})
     static final class Latency implements Callable<Integer> {
 

@@ -57,11 +57,11 @@ final class ConsoleLogging {
     }
 
     /**
-     * Runs the work with the log lines in {@code raidwatch-<command>.log} in the temporary folder
-     * (replaced each run), saying where on {@code err}, then goes back to the usual configuration.
+     * Runs the work with the log lines in {@code raidwatch-<command>.log} ({@link LogFiles}, replaced
+     * each run), saying where on {@code err}, then goes back to the usual configuration.
      */
     static <T> T divertedWhile(java.io.PrintWriter err, String command, java.util.concurrent.Callable<T> work) throws Exception {
-        Path log = Path.of(System.getProperty("java.io.tmpdir"), "raidwatch-" + command + ".log");
+        Path log = LogFiles.of(command);
         err.println("raidwatch " + command + ": log lines go to " + log.toAbsolutePath());
         err.flush();
         divertTo(log);

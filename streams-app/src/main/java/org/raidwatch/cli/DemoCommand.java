@@ -72,7 +72,7 @@ final class DemoCommand implements Callable<Integer> {
     boolean watch;
 
     @Option(names = "--log-file", paramLabel = "FILE",
-            description = "Where Kafka's and raidwatch's log lines go, so the console shows only the demo (default: raidwatch-demo.log in the temporary folder, replaced each run).")
+            description = "Where Kafka's and raidwatch's log lines go, so the console shows only the demo (default: raidwatch-demo.log in ~/.local/state/raidwatch, or $XDG_STATE_HOME/raidwatch, replaced each run).")
     Path logFile;
 
     private volatile boolean stopRequested;
@@ -95,7 +95,7 @@ final class DemoCommand implements Callable<Integer> {
         if (endpoint.enabled()) {
             checkFree(endpoint);
         }
-        Path log = logFile != null ? logFile : Path.of(System.getProperty("java.io.tmpdir"), "raidwatch-demo.log");
+        Path log = logFile != null ? logFile : LogFiles.of("demo");
         out.println(endpoint.enabled() ? "raidwatch demo: dashboard at " + endpoint.url() + " (ready in a few seconds)"
                 : "raidwatch demo: HTTP server off");
         out.println("raidwatch demo: log lines go to " + log.toAbsolutePath());

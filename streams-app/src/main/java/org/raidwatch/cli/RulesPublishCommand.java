@@ -114,8 +114,18 @@ final class RulesPublishCommand implements Callable<Integer> {
         Map<String, PublicKey> signers = new java.util.HashMap<>(settings.publishedRules().followed()
                 ? settings.publishedRules().trustedKeys() : Map.of());
         signers.put(RuleSigningKeys.keyId(publicKey), publicKey);
-        long sequence = RuleSetSubscription.highestPublished(settings.clientProperties(), topic, signers, settings.applicationId(),
-                deployment.connectTimeout) + 1;
+        RuleSetSubscription.PublishedSequences sequences = RuleSetSubscription.highestPublished(settings.clientProperties(), topic, signers,
+                settings.applicationId(), deployment.connectTimeout);
+        long sequence = sequences.verified() + 1;
+        if (sequences.unverified() >= sequence) {
+            // Another publisher's set (a key not in this configuration), or junk claiming a sequence: say so, since an instance
+            // that accepted such a set refuses this one as stale.
+            spec.commandLine().getErr().println("raidwatch: warning: the rules topic holds a set for " + settings.applicationId()
+                    + " claiming sequence " + sequences.unverified() + ", signed by a key this command does not know; if the instances"
+                    + " trust that key and accepted it, they will refuse this set (sequence " + sequence + ") as stale. Give this command"
+                    + " the instances' raidwatch.rules.trusted.keys in --config so it counts their sets");
+            spec.commandLine().getErr().flush();
+        }
         published = PublishedRuleSet.sign(files, privateKey, publicKey, Instant.now(), sequence, settings.applicationId());
         Map<String, Object> props = settings.clientProperties();
         props.put(ProducerConfig.ACKS_CONFIG, "all");

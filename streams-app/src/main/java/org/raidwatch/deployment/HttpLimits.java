@@ -18,7 +18,8 @@ import java.util.Locale;
 public record HttpLimits(List<String> allowedHosts, int feedConnections, int feedConnectionsPerClient, int requestsPerSecond) {
 
     public static final int DEFAULT_FEED_CONNECTIONS = 200;
-    public static final int DEFAULT_FEED_CONNECTIONS_PER_CLIENT = 20;
+    /** Fewer than the feed's sending threads (16), so one address whose connections never read cannot hold them all. */
+    public static final int DEFAULT_FEED_CONNECTIONS_PER_CLIENT = 8;
     /** Enough for fifty dashboards, or the flags benchmark's fifty clients at once, behind one address. */
     public static final int DEFAULT_REQUESTS_PER_SECOND = 2_000;
 

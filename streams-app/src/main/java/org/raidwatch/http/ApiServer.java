@@ -132,6 +132,11 @@ public final class ApiServer implements AutoCloseable {
         return new ApiServer(endpoint, limits, metrics, today);
     }
 
+    /** Answers requests naming this host too: the host of the instance's {@code application.server}, which the others forward to. */
+    public void answerFor(String host) {
+        guard.answerFor(host);
+    }
+
     /** Where it listens: the endpoint asked for, with the port it got (set {@code application.server} from it). */
     public HttpEndpoint endpoint() {
         return endpoint;
@@ -147,7 +152,9 @@ public final class ApiServer implements AutoCloseable {
     public void attach(StreamsRunner runner, Topics topics, FlagStoreChanges flagChanges, Map<String, Object> clientProperties) {
         StateQueries attached = StateQueries.of(runner, topics, flagChanges);
         metrics.watch(runner, attached, today);
-        this.feed = new FlagFeed(clientProperties, topics.flaggedCases(), limits);
+        FlagFeed made = new FlagFeed(clientProperties, topics.flaggedCases(), limits);
+        metrics.watchFeed(made::connections);
+        this.feed = made;
         this.queries = attached;
         this.runner = runner;
     }

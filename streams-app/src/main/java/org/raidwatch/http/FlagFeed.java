@@ -74,6 +74,11 @@ public final class FlagFeed implements AutoCloseable {
     /** Connections admitted and not yet closed, in all and by client address; guarded by itself. */
     private final Map<String, Integer> connectionsByClient = new HashMap<>();
     private int connections;
+    private final java.util.concurrent.ScheduledExecutorService heartbeat = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread beating = new Thread(task, "raidwatch-flag-feed-heartbeat");
+        beating.setDaemon(true);
+        return beating;
+    });
     private final java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(SENDERS, task -> {
         Thread sender = new Thread(task, "raidwatch-flag-feed-sender");
         sender.setDaemon(true);
@@ -97,6 +102,9 @@ public final class FlagFeed implements AutoCloseable {
         this.thread = new Thread(this::follow, "raidwatch-flag-feed");
         thread.setDaemon(true);
         thread.start();
+        // On a schedule of its own, not the Kafka loop's: while Kafka is away, closed connections are still noticed and given back.
+        heartbeat.scheduleAtFixedRate(() -> browsers.forEach(browser -> browser.offer(HEARTBEAT)), HEARTBEAT_EVERY.toMillis(),
+                HEARTBEAT_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -144,15 +152,18 @@ public final class FlagFeed implements AutoCloseable {
         client.keepAlive();
         Browser browser = new Browser(client, clientAddress);
         client.onClose(browser::stop);
-        // Under the feed's lock, so no change is sent twice or missed between the backlog and the live ones.
+        // Under the feed's lock, so no change is sent twice or missed between the backlog and the live ones. Added before
+        // the backlog is offered: a browser gone already is stopped by the first write, which must find it in the set to remove it.
         synchronized (recent) {
-            recent.forEach(browser::offer);
             browsers.add(browser);
+            recent.forEach(browser::offer);
+        }
+        if (!browser.open) {
+            browsers.remove(browser);
         }
     }
 
     private void follow() {
-        long lastSent = System.nanoTime();
         while (running) {
             try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(consumerProperties, new ByteArrayDeserializer(),
                     new ByteArrayDeserializer())) {
@@ -164,12 +175,7 @@ public final class FlagFeed implements AutoCloseable {
                         String json = decode(record);
                         if (json != null) {
                             publish(json);
-                            lastSent = System.nanoTime();
                         }
-                    }
-                    if (System.nanoTime() - lastSent > HEARTBEAT_EVERY.toNanos()) {
-                        browsers.forEach(browser -> browser.offer(HEARTBEAT));
-                        lastSent = System.nanoTime();
                     }
                 }
             } catch (WakeupException stopping) {
@@ -322,6 +328,7 @@ public final class FlagFeed implements AutoCloseable {
             current.wakeup(); // not an interrupt: the consumer then closes cleanly
         }
         thread.join(10_000);
+        heartbeat.shutdownNow();
         senders.shutdown();
         senders.awaitTermination(5, TimeUnit.SECONDS);
     }

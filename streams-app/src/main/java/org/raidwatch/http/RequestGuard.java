@@ -49,6 +49,8 @@ final class RequestGuard {
 
     private final HttpEndpoint endpoint;
     private final HttpLimits limits;
+    /** Further names: the host of an {@code application.server} set apart from the advertised host, which peers forward to. */
+    private final java.util.Set<String> alsoAnswered = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Map<String, Allowance> allowances = new ConcurrentHashMap<>();
 
     RequestGuard(HttpEndpoint endpoint, HttpLimits limits) {
@@ -58,7 +60,11 @@ final class RequestGuard {
 
     /** @throws Refused 421 for a host this server does not answer for, 429 for a client over its rate */
     void check(Context ctx) {
+        // The routes answer with and without trailing slashes: "/metrics/" is "/metrics".
         String path = ctx.path();
+        while (path.length() > 1 && path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
         if (path.equals("/health") || path.equals("/ready")) {
             return;
         }
@@ -93,7 +99,14 @@ final class RequestGuard {
             return true;
         }
         return host.equals(endpoint.address().toLowerCase(Locale.ROOT)) || host.equals(endpoint.advertisedHost().toLowerCase(Locale.ROOT))
-                || limits.allowedHosts().contains(host);
+                || limits.allowedHosts().contains(host) || alsoAnswered.contains(host);
+    }
+
+    /** Answers for this host too (the name the other instances use, from Kafka Streams' {@code application.server}). */
+    void answerFor(String host) {
+        if (host != null && !host.isBlank()) {
+            alsoAnswered.add(hostOnly(host.trim().toLowerCase(Locale.ROOT)));
+        }
     }
 
     /** {@code name:port} to {@code name}; {@code [v6]:port} to {@code [v6]}. */

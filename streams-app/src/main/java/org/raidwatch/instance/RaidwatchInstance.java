@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 import org.raidwatch.deployment.HttpEndpoint;
 import org.raidwatch.deployment.HttpLimits;
 import org.raidwatch.http.ApiServer;
@@ -95,6 +96,8 @@ public final class RaidwatchInstance implements AutoCloseable {
         }
         if (api != null) {
             streamsProperties.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, api.endpoint().applicationServer());
+            // The name the other instances forward to is one this server answers for, whoever chose it.
+            api.answerFor(HostInfo.buildFromEndpoint(streamsProperties.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG)).host());
         }
         FlagStoreChanges flagChanges = new FlagStoreChanges();
         runner = new StreamsRunner(CaseTopology.build(streamsProperties, topics, rules, settings, metrics, flagChanges), streamsProperties);

@@ -7,6 +7,7 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -80,40 +81,62 @@ public final class TemporaryFolders {
             throw new IllegalArgumentException("a temporary folder's prefix starts with " + PREFIX + ", got " + prefix);
         }
         Path temporary = Path.of(System.getProperty("java.io.tmpdir"));
-        removeAbandoned(temporary);
         Path folder;
         try {
             folder = Files.createTempDirectory(temporary, prefix);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary folder (" + prefix + "...)", e);
         }
+        // Marked as this JVM's before its lock file exists, so no sweep of another thread here ever opens (and so unlocks) it.
+        OWN.add(folder);
+        FileChannel channel = null;
         try {
             // Locked under another name, then renamed: a sweep never finds the lock file unlocked while it is being made.
             Path locking = folder.resolve(LOCK + ".new");
-            FileChannel channel = FileChannel.open(locking, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            channel = FileChannel.open(locking, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             channel.lock();
             Files.move(locking, folder.resolve(LOCK), StandardCopyOption.ATOMIC_MOVE);
-            OWN.add(folder);
-            return new Owned(folder, channel);
         } catch (IOException | RuntimeException e) {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException alsoFailed) {
+                    e.addSuppressed(alsoFailed);
+                }
+            }
+            OWN.remove(folder);
             delete(folder);
             throw new UncheckedIOException("cannot lock the temporary folder " + folder, e instanceof IOException io ? io : new IOException(e));
         }
+        removeAbandoned(temporary, folder);
+        return new Owned(folder, channel);
     }
 
     /**
      * Deletes the folders named {@value #PREFIX}* in a folder whose lock no process holds: those whose
-     * process was killed. A folder without a lock file (made by an older release, or by another
-     * program) is left alone.
+     * process was killed. Only folders that are this user's and open to no one else (as this process's
+     * own folder is) are judged, never through a symbolic link: another user's folder, or one others
+     * could have written into, is left alone, as is a folder without a lock file (made by an older
+     * release, or by another program).
      *
+     * @param own this process's own new folder: whose owner and permissions the others must have
      * @return the folders removed
      */
-    static List<Path> removeAbandoned(Path temporary) {
+    static List<Path> removeAbandoned(Path temporary, Path own) {
         List<Path> removed = new ArrayList<>();
+        Object ownOwner;
+        try {
+            ownOwner = owner(own);
+        } catch (IOException | UnsupportedOperationException e) {
+            return removed; // no owner to compare with: judge nothing
+        }
         try (DirectoryStream<Path> folders = Files.newDirectoryStream(temporary, PREFIX + "*")) {
             for (Path folder : folders) {
-                if (!OWN.contains(folder) && Files.isDirectory(folder) && Files.isRegularFile(folder.resolve(LOCK))
-                        && isAbandoned(folder.resolve(LOCK))) {
+                if (OWN.contains(folder) || !isOwnedAlike(folder, ownOwner)) {
+                    continue;
+                }
+                Path lock = folder.resolve(LOCK);
+                if (Files.isRegularFile(lock, LinkOption.NOFOLLOW_LINKS) && isAbandoned(lock)) {
                     try {
                         delete(folder);
                         removed.add(folder);
@@ -130,9 +153,31 @@ public final class TemporaryFolders {
         return removed;
     }
 
+    /** The folder's owner (its uid where the file system tells it), not through a link. */
+    private static Object owner(Path path) throws IOException {
+        try {
+            return Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        } catch (UnsupportedOperationException | IllegalArgumentException noUnixView) {
+            return Files.getOwner(path, LinkOption.NOFOLLOW_LINKS).getName();
+        }
+    }
+
+    /** A real folder (not a link) of the same owner, which no one else may open: as a folder this process made. */
+    private static boolean isOwnedAlike(Path folder, Object ownOwner) {
+        try {
+            if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS) || !ownOwner.equals(owner(folder))) {
+                return false;
+            }
+            return Files.getPosixFilePermissions(folder, LinkOption.NOFOLLOW_LINKS).stream()
+                    .allMatch(permission -> permission.name().startsWith("OWNER_"));
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
     /** Whether no process holds the lock (another user's folder, which cannot be opened for writing, is not ours to judge). */
     private static boolean isAbandoned(Path lockFile) {
-        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             FileLock lock = channel.tryLock();
             if (lock == null) {
                 return false;

@@ -279,18 +279,29 @@ public final class RuleSetSubscription implements AutoCloseable {
     }
 
     /**
-     * The highest sequence on the rules topic among the sets for this deployment signed by one of
-     * these keys (0 when there is none): what a publisher adds one to. Records it cannot verify are
-     * passed over, so no junk record can push the sequence up.
+     * What a publisher learns from the rules topic about this deployment's sequences.
+     *
+     * @param verified   the highest sequence among sets signed by one of the keys given (0: none); the
+     *                   next set gets one more
+     * @param unverified the highest sequence claimed by a set the keys given cannot check (0: none):
+     *                   another publisher's, whose key this one does not know, or junk
      */
-    public static long highestPublished(Map<String, Object> clientProperties, String topic, Map<String, PublicKey> keys, String deployment,
-                                        Duration timeout) {
+    public record PublishedSequences(long verified, long unverified) {
+    }
+
+    /**
+     * The sequences on the rules topic for this deployment; records the keys cannot verify do not count
+     * towards the next sequence, so no junk record can push it up.
+     */
+    public static PublishedSequences highestPublished(Map<String, Object> clientProperties, String topic, Map<String, PublicKey> keys,
+                                                      String deployment, Duration timeout) {
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         TopicPartition partition = new TopicPartition(topic, PARTITION);
         long highest = 0;
+        long unverified = 0;
         try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             reader.assign(List.of(partition));
             reader.seekToBeginning(List.of(partition));
@@ -302,21 +313,27 @@ public final class RuleSetSubscription implements AutoCloseable {
                             + timeout.toSeconds() + " s", null);
                 }
                 for (ConsumerRecord<byte[], byte[]> record : reader.poll(Duration.ofMillis(200))) {
+                    PublishedRuleSet published;
                     try {
-                        PublishedRuleSet published = PublishedRuleSet.fromJson(record.value());
+                        published = PublishedRuleSet.fromJson(record.value());
+                    } catch (RuntimeException junk) {
+                        continue;
+                    }
+                    if (!published.isSequenced() || !published.deployment().equals(deployment)) {
+                        continue;
+                    }
+                    try {
                         published.verify(keys, null);
-                        if (published.isSequenced() && published.deployment().equals(deployment)) {
-                            highest = Math.max(highest, published.sequence());
-                        }
-                    } catch (RuntimeException notOurs) {
-                        // junk, another key's, or another format: it sets no sequence
+                        highest = Math.max(highest, published.sequence());
+                    } catch (RuntimeException notCheckable) {
+                        unverified = Math.max(unverified, published.sequence());
                     }
                 }
             }
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             throw new TopicSetup.BrokerUnreachableException("the rules topic " + topic + " could not be read: " + e.getMessage(), e);
         }
-        return highest;
+        return new PublishedSequences(highest, unverified);
     }
 
     /** The highest sequence this instance has put in force (0: none, or only unsequenced sets). */

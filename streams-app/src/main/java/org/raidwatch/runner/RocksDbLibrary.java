@@ -6,6 +6,7 @@ import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
@@ -97,6 +98,24 @@ public final class RocksDbLibrary {
     }
 
     /**
+     * Whether this process's user owns the path: by numeric uid (users without a name, as in containers
+     * run under an arbitrary uid, have one), compared with the uid of a file this process creates.
+     */
+    private static boolean isOwnUser(Path path) throws IOException {
+        try {
+            Object owner = Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            Path probe = Files.createTempFile(path, "owner", ".probe");
+            try {
+                return owner.equals(Files.getAttribute(probe, "unix:uid", LinkOption.NOFOLLOW_LINKS));
+            } finally {
+                Files.deleteIfExists(probe);
+            }
+        } catch (UnsupportedOperationException | IllegalArgumentException noUnixView) {
+            return Files.getOwner(path, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"));
+        }
+    }
+
+    /**
      * The folder, created owner-only if missing; an existing one must belong to this user and be
      * writable by no one else, or a library planted there by another user could be loaded.
      */
@@ -112,12 +131,11 @@ public final class RocksDbLibrary {
             }
         }
         try {
-            String owner = Files.getOwner(folder).getName();
-            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(folder);
-            if (!owner.equals(System.getProperty("user.name")) || permissions.contains(PosixFilePermission.GROUP_WRITE)
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(folder, LinkOption.NOFOLLOW_LINKS);
+            if (!isOwnUser(folder) || !Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS) || permissions.contains(PosixFilePermission.GROUP_WRITE)
                     || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
-                throw new IOException(folder + " belongs to " + owner + " with permissions " + PosixFilePermissions.toString(permissions)
-                        + "; expected this user's, writable by no one else");
+                throw new IOException(folder + " belongs to " + Files.getOwner(folder, LinkOption.NOFOLLOW_LINKS).getName() + " with permissions "
+                        + PosixFilePermissions.toString(permissions) + "; expected this user's, writable by no one else");
             }
         } catch (UnsupportedOperationException notPosix) {
             // a file system without POSIX permissions: the folder's own protection applies

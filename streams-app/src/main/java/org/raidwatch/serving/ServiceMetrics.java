@@ -109,6 +109,13 @@ public final class ServiceMetrics implements ProcessingObserver, AutoCloseable {
         }
     }
 
+    /** Reports the live feed's open connections as {@code raidwatch_http_feed_connections}. */
+    public void watchFeed(java.util.function.IntSupplier open) {
+        Gauge.builder("raidwatch.http.feed.connections", open::getAsInt)
+                .description("Live-feed (/api/feed) connections open now")
+                .register(registry);
+    }
+
     /** A page of the flags listing was rendered for the API. */
     public void flagPageMade() {
         flagPagesMade.increment();

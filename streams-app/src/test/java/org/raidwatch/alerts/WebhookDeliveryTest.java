@@ -66,6 +66,8 @@ class WebhookDeliveryTest {
                 + "See [the official report]\u200B(https://evil.example) @\u200Ball &amp; &lt;!here&gt;");
         assertThat(WebhookDelivery.text(flag("Claimed.", "https://news.example/a?b=1&c=2")))
                 .endsWith("Claimed. Source: https://news.example/a?b=1&amp;c=2");
+        assertThat(WebhookDelivery.text(flag("Claimed.", "https://medium.example/@kentpolice/raid")))
+                .endsWith("Claimed. Source: https://medium.example/@kentpolice/raid");
         assertThat(WebhookDelivery.text(flag("Claimed\u001b[2J", null))).endsWith("Claimed\\u001b[2J");
     }
 

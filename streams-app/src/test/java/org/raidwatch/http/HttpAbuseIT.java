@@ -73,7 +73,8 @@ class HttpAbuseIT {
                         () -> http.get("/api/flags?status=any&limit=1").body());
                 int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
 
-                // Given 2,000 live-feed connections opened from 100 client addresses (20 from each), all left open
+                // Given 2,000 live-feed connections opened from 100 client addresses (20 from each, over the 8 one address may hold),
+                // all left open
                 List<Socket> sockets = new ArrayList<>();
                 int admitted = 0;
                 int refused = 0;
@@ -99,12 +100,22 @@ class HttpAbuseIT {
                     assertThat(admitted).isEqualTo(200);
                     assertThat(refused).isEqualTo(1_800);
                     // And /health and the API answer promptly meanwhile, with no thread per connection
-                    long start = System.nanoTime();
-                    assertThat(http.get("/health").status()).isEqualTo(200);
-                    Duration health = Duration.ofNanos(System.nanoTime() - start);
-                    System.out.printf("HttpAbuseIT: 2,000 feed connections: %d admitted, %d refused; /health answered in %.1f ms; JVM threads %d before, %d during%n",
-                            admitted, refused, health.toNanos() / 1e6, threadsBefore, ManagementFactory.getThreadMXBean().getThreadCount());
-                    assertThat(health).isLessThan(Duration.ofMillis(100));
+                    List<Long> healthNanos = new ArrayList<>();
+                    for (int i = 0; i < 5; i++) {
+                        long start = System.nanoTime();
+                        assertThat(http.get("/health").status()).isEqualTo(200);
+                        healthNanos.add(System.nanoTime() - start);
+                    }
+                    healthNanos.sort(null);
+                    Duration health = Duration.ofNanos(healthNanos.get(2));
+                    long feedThreads = Thread.getAllStackTraces().keySet().stream()
+                            .filter(thread -> thread.getName().startsWith("raidwatch-flag-feed")).count();
+                    System.out.printf("HttpAbuseIT: 2,000 feed connections: %d admitted, %d refused; /health answered in %.1f ms (median of 5);"
+                            + " JVM threads %d before, %d during, %d of them the feed's%n", admitted, refused, health.toNanos() / 1e6, threadsBefore,
+                            ManagementFactory.getThreadMXBean().getThreadCount(), feedThreads);
+                    assertThat(health).as("median /health time").isLessThan(Duration.ofMillis(100));
+                    // its reading thread, its heartbeat and its 16 writers, not one per connection
+                    assertThat(feedThreads).as("the live feed's threads with 200 connections open").isLessThanOrEqualTo(18);
                     assertThat(http.get("/api/flags?limit=5").status()).isEqualTo(200);
                     int threadsDuring = ManagementFactory.getThreadMXBean().getThreadCount();
                     assertThat(threadsDuring - threadsBefore).as("threads added by 2,000 connections (%d before)", threadsBefore)
@@ -117,10 +128,11 @@ class HttpAbuseIT {
                     }
                 }
 
-                // And once they are gone, the feed admits again (closed connections are given back)
-                Await.until(Duration.ofSeconds(30), "a new feed connection admitted after the flood",
-                        () -> feedStatus(port, "127.0.2.1").startsWith("HTTP/1.1 200"), () -> feedStatus(port, "127.0.2.1"));
-                // And one address may hold at most 20 of them
+                // And once they are gone, every connection is given back (the heartbeat finds the closed ones)
+                Await.until(Duration.ofSeconds(60), "the feed's connections given back after the flood",
+                        () -> PrometheusText.parse(http.get("/metrics").body()).get("raidwatch_http_feed_connections") == 0.0,
+                        () -> "open: " + PrometheusText.parse(http.get("/metrics").body()).get("raidwatch_http_feed_connections"));
+                // And one address may hold at most 8 of them
                 List<Socket> fromOne = new ArrayList<>();
                 try {
                     int fromOneAdmitted = 0;
@@ -134,7 +146,7 @@ class HttpAbuseIT {
                             fromOneAdmitted++;
                         }
                     }
-                    assertThat(fromOneAdmitted).isEqualTo(20);
+                    assertThat(fromOneAdmitted).isEqualTo(8);
                 } finally {
                     for (Socket socket : fromOne) {
                         socket.close();
@@ -159,17 +171,6 @@ class HttpAbuseIT {
                 System.out.printf("HttpAbuseIT: 100 identical /api/flags requests at once made %.0f page(s)%n", pagesMade);
                 assertThat(pagesMade).isBetween(1.0, 3.0);
             }
-        }
-    }
-
-    private static String feedStatus(int port, String from) {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port, InetAddress.getByName(from), 0)) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write("GET /api/feed HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
-            return statusLine(socket.getInputStream());
-        } catch (IOException e) {
-            return e.toString();
         }
     }
 

@@ -40,8 +40,11 @@ public final class RaidwatchProcess implements AutoCloseable {
         command.addAll(List.of("-jar", JAR.toString()));
         command.addAll(List.of(args));
         Path log = dir.resolve(name + ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new RaidwatchProcess(process, log);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        // RocksDB's library and the log files go under <user.home>: never to folders named by the environment of whoever runs the tests.
+        builder.environment().remove("XDG_CACHE_HOME");
+        builder.environment().remove("XDG_STATE_HOME");
+        return new RaidwatchProcess(builder.start(), log);
     }
 
     /** Waits until the command has printed a line matching the pattern; fails the test if it exits first or takes longer. */

@@ -30,7 +30,7 @@ class TemporaryFoldersTest {
         Process holder = holdLock(live.resolve(TemporaryFolders.LOCK));
         try {
             // When the next start sweeps the temporary folder
-            var removed = TemporaryFolders.removeAbandoned(temporary);
+            var removed = TemporaryFolders.removeAbandoned(temporary, own(temporary));
 
             // Then only the killed process's folder is gone
             assertThat(removed).containsExactly(killed);
@@ -43,7 +43,7 @@ class TemporaryFoldersTest {
             holder.waitFor(10, TimeUnit.SECONDS);
         }
         // And once the live process is gone (killed: it released nothing itself), its folder goes at the next sweep
-        assertThat(TemporaryFolders.removeAbandoned(temporary)).containsExactly(live);
+        assertThat(TemporaryFolders.removeAbandoned(temporary, own(temporary))).containsExactly(live);
     }
 
     @Test
@@ -54,7 +54,7 @@ class TemporaryFoldersTest {
              TemporaryFolders.Owned second = TemporaryFolders.create("raidwatch-test-")) {
             // The second create swept the folder while the first was in use: the first is kept
             assertThat(first.path()).isDirectory();
-            assertThat(TemporaryFolders.removeAbandoned(temporary)).isEmpty();
+            assertThat(TemporaryFolders.removeAbandoned(temporary, first.path())).isEmpty();
             // and another process still finds it locked
             Process probe = probeLock(first.path().resolve(TemporaryFolders.LOCK));
             assertThat(probe.waitFor(60, TimeUnit.SECONDS)).as("lock probe finished").isTrue();
@@ -62,11 +62,34 @@ class TemporaryFoldersTest {
         } finally {
             System.setProperty("java.io.tmpdir", before);
         }
-        assertThat(temporary).isEmptyDirectory();
+        try (var left = Files.list(temporary)) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(name -> name.startsWith("raidwatch-"));
+        }
+    }
+
+    @Test
+    void a_folder_others_could_write_into_is_never_judged(@TempDir Path temporary) throws Exception {
+        // Given a folder that looks abandoned but that the group and others may write into (as another user could have planted)
+        Path planted = folderWithLock(temporary.resolve("raidwatch-demo-555"));
+        Files.setPosixFilePermissions(planted, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        // and a link named like a raidwatch folder, pointing at a folder that looks abandoned
+        Path target = folderWithLock(temporary.resolve("elsewhere"));
+        Files.createSymbolicLink(temporary.resolve("raidwatch-demo-666"), target);
+
+        // When a start sweeps, Then neither is touched
+        assertThat(TemporaryFolders.removeAbandoned(temporary, own(temporary))).isEmpty();
+        assertThat(planted.resolve(TemporaryFolders.LOCK)).exists();
+        assertThat(target.resolve(TemporaryFolders.LOCK)).exists();
+    }
+
+    /** A folder as this process makes its own: owner-only. */
+    private static Path own(Path temporary) throws Exception {
+        return Files.createTempDirectory(temporary, "own-");
     }
 
     private static Path folderWithLock(Path folder) throws Exception {
         Files.createDirectories(folder);
+        Files.setPosixFilePermissions(folder, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         Files.createFile(folder.resolve(TemporaryFolders.LOCK));
         return folder;
     }

@@ -88,6 +88,16 @@ public final class Cluster {
                 Duration.ofSeconds(30)).size();
     }
 
+    /** Sends a demo event as its producer would: the raid report or FOI update, keyed by raid id, in the wire format. */
+    public void send(org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> producer, org.raidwatch.demo.DemoDataset.Event event) {
+        String topic = event.report() != null ? topics.raidReports().name() : topics.foiUpdates().name();
+        String raidId = event.report() != null ? event.report().getRaidId() : event.foiUpdate().getRaidId();
+        byte[] value = event.report() != null
+                ? topics.raidReports().valueSerde().serializer().serialize(topic, event.report())
+                : topics.foiUpdates().valueSerde().serializer().serialize(topic, event.foiUpdate());
+        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, raidId, value));
+    }
+
     /** The reason each dead letter carries ({@code __streams.errors.message}), in topic order per partition. */
     public List<String> deadLetterReasons() {
         Map<String, Object> props = new java.util.HashMap<>(client);

@@ -2,7 +2,6 @@ package org.raidwatch.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +21,7 @@ import org.raidwatch.demo.DemoDataset;
 import org.raidwatch.local.EmbeddedKafka;
 import org.raidwatch.rules.RuleSet;
 import org.raidwatch.serde.InMemorySchemaRegistry;
+import org.raidwatch.serde.WireFormatFixtures;
 
 /**
  * Records whose writer schema makes decoding cost far more than their size (an array of nulls, a
@@ -50,7 +50,7 @@ class CraftedSchemaIT {
                 .name("pad").type().array().items().nullType().noDefault()
                 .name("raidId").type().stringType().noDefault().endRecord();
         int craftedId = InMemorySchemaRegistry.scope(SCOPE).register("anything-value", craftedSchema);
-        byte[] count = varint(20_000_000L * 2);
+        byte[] count = WireFormatFixtures.varint(20_000_000L * 2);
         byte[] craftedRecord = new byte[5 + count.length];
         ByteBuffer.wrap(craftedRecord, 1, 4).putInt(craftedId);
         System.arraycopy(count, 0, craftedRecord, 5, count.length);
@@ -68,12 +68,7 @@ class CraftedSchemaIT {
                 }
                 int i = 0;
                 for (DemoDataset.Event event : good) {
-                    String topic = event.report() != null ? "raid-reports" : "foi-updates";
-                    String raidId = event.report() != null ? event.report().getRaidId() : event.foiUpdate().getRaidId();
-                    byte[] value = event.report() != null
-                            ? cluster.topics.raidReports().valueSerde().serializer().serialize(topic, event.report())
-                            : cluster.topics.foiUpdates().valueSerde().serializer().serialize(topic, event.foiUpdate());
-                    producer.send(new ProducerRecord<>(topic, raidId, value));
+                    cluster.send(producer, event);
                     if (i++ % 2 == 0 && crafted < 1_000) {
                         producer.send(new ProducerRecord<>("raid-reports", "crafted-" + crafted++, craftedRecord));
                     }
@@ -100,13 +95,4 @@ class CraftedSchemaIT {
         }
     }
 
-    private static byte[] varint(long value) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        while ((value & ~0x7FL) != 0) {
-            out.write((int) ((value & 0x7F) | 0x80));
-            value >>>= 7;
-        }
-        out.write((int) value);
-        return out.toByteArray();
-    }
 }

@@ -3,7 +3,6 @@ package org.raidwatch.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Method;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
@@ -27,24 +26,15 @@ class AvroLimitsTest {
 
         // Given a map of strings whose first block claims 20,000 entries (three bytes)
         Schema schema = SchemaBuilder.map().values().stringType();
-        byte[] claim = varint(20_000L * 2);
+        byte[] claim = WireFormatFixtures.varint(20_000L * 2);
 
         // When it is decoded, Then Avro refuses the count at once
         assertThatThrownBy(() -> new GenericDatumReader<>(schema).read(null, DecoderFactory.get().binaryDecoder(claim, null)))
                 .isInstanceOf(SystemLimitException.class).hasMessageContaining("10000");
         // And a string longer than 1 MiB is refused the same way
         Schema text = SchemaBuilder.builder().stringType();
-        assertThatThrownBy(() -> new GenericDatumReader<>(text).read(null, DecoderFactory.get().binaryDecoder(varint(2L << 21), null)))
+        assertThatThrownBy(() -> new GenericDatumReader<>(text).read(null, DecoderFactory.get().binaryDecoder(WireFormatFixtures.varint(2L << 21), null)))
                 .isInstanceOf(SystemLimitException.class);
     }
 
-    private static byte[] varint(long value) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        while ((value & ~0x7FL) != 0) {
-            out.write((int) ((value & 0x7F) | 0x80));
-            value >>>= 7;
-        }
-        out.write((int) value);
-        return out.toByteArray();
-    }
 }

@@ -158,7 +158,7 @@ class ConfluentAvroSerdeTest {
                 .name("raidId").type().stringType().noDefault().endRecord();
         int craftedId = registry.register("anything-value", crafted);
         // the header, then the array's block count, 20,000,000 as Avro's zig-zag varint
-        byte[] count = varint(20_000_000L * 2);
+        byte[] count = WireFormatFixtures.varint(20_000_000L * 2);
         byte[] bytes = new byte[5 + count.length];
         ByteBuffer.wrap(bytes, 1, 4).putInt(craftedId);
         System.arraycopy(count, 0, bytes, 5, count.length);
@@ -222,15 +222,6 @@ class ConfluentAvroSerdeTest {
         assertThat(reader.readersKept()).isLessThanOrEqualTo(ConfluentAvroSerde.MAX_READERS);
     }
 
-    private static byte[] varint(long value) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        while ((value & ~0x7FL) != 0) {
-            out.write((int) ((value & 0x7F) | 0x80));
-            value >>>= 7;
-        }
-        out.write((int) value);
-        return out.toByteArray();
-    }
 
     @Test
     void an_unreachable_registry_is_an_outage_not_a_bad_record_and_is_asked_again_later() {

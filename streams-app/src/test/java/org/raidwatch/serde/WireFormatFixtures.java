@@ -49,4 +49,16 @@ public final class WireFormatFixtures {
         }
         return out.toByteArray();
     }
+
+    /** A long as Avro writes it: zig-zag, then 7 bits a byte (a block count claims {@code count} items as {@code varint(2 * count)}). */
+    public static byte[] varint(long zigZagged) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        long value = zigZagged;
+        while ((value & ~0x7FL) != 0) {
+            out.write((int) ((value & 0x7F) | 0x80));
+            value >>>= 7;
+        }
+        out.write((int) value);
+        return out.toByteArray();
+    }
 }

@@ -113,6 +113,10 @@ final class AlertsCommand implements Runnable {
         @Option(names = "--max", paramLabel = "N", description = "Stop after printing N flag changes.")
         Long max;
 
+        @Option(names = "--skip-undecodable",
+                description = "Pass over a record that cannot be decoded as a flag change (logged and counted). Without it, such a record is retried (1 s, doubling to 60 s) and nothing after it on its partition is printed or committed until it decodes.")
+        boolean skipUndecodable;
+
         @Option(names = "--idle-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
                 description = "Stop when no flag change has arrived for this long (say 5s), counted from joining the group: with --from-beginning, prints what the topic holds and exits.")
         Duration idleTimeout;
@@ -134,7 +138,7 @@ final class AlertsCommand implements Runnable {
             subscription = new FlagSubscription(settings.clientProperties(), topic, filter,
                     new FlagSubscription.Settings("alerts tail", group,
                             fromBeginning ? FlagSubscription.Start.WHOLE_TOPIC : FlagSubscription.Start.NEW_FLAGS,
-                            Duration.ofSeconds(1), Duration.ofSeconds(60), max == null ? 0 : max, idleTimeout, null, 0, true),
+                            Duration.ofSeconds(1), Duration.ofSeconds(60), max == null ? 0 : max, idleTimeout, null, 0, skipUndecodable),
                     flag -> print(out, flag));
             PrintWriter err = spec.commandLine().getErr();
             return runUntilStopped(subscription, Duration.ofSeconds(10), summary -> {

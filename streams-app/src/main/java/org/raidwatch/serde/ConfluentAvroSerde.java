@@ -312,7 +312,6 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
             throw new SerializationException("cannot use writer schema " + writerId + " for a record on topic " + topic + ": " + refused.answer());
         }
         Schema writer = null;
-        SchemaRegistryException notFound = null;
         for (int attempt = 0; writer == null; attempt++) {
             try {
                 writer = registry.schemaById(writerId);
@@ -323,7 +322,6 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
                     // No answer, a 5xx, a refused credential, a wrong address: the registry's trouble, never the record's.
                     throw new SchemaRegistryUnavailableException("cannot get writer schema " + writerId + ": " + e.getMessage(), e);
                 }
-                notFound = e;
                 if (attempt >= UNKNOWN_ID_PAUSES_MS.length || !unknownIdTime.take(UNKNOWN_ID_PAUSES_MS[attempt])) {
                     unknownWriterIds.put(writerId, new Unknown(e.getMessage(), System.nanoTime()));
                     throw new SerializationException("cannot get writer schema " + writerId + " for a record on topic " + topic

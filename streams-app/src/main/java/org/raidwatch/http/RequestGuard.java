@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.raidwatch.contract.LogText;
+import org.raidwatch.contract.TokenBucket;
 import org.raidwatch.deployment.HttpEndpoint;
 import org.raidwatch.deployment.HttpLimits;
 
@@ -51,7 +52,8 @@ final class RequestGuard {
     private final HttpLimits limits;
     /** Further names: the host of an {@code application.server} set apart from the advertised host, which peers forward to. */
     private final java.util.Set<String> alsoAnswered = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final Map<String, Allowance> allowances = new ConcurrentHashMap<>();
+    /** Each client address's requests: a second's worth, refilled continuously. */
+    private final Map<String, TokenBucket> allowances = new ConcurrentHashMap<>();
 
     RequestGuard(HttpEndpoint endpoint, HttpLimits limits) {
         this.endpoint = endpoint;
@@ -76,10 +78,9 @@ final class RequestGuard {
         if (limits.requestsPerSecond() > 0 && (path.startsWith("/api/") || path.equals("/metrics"))) {
             String client = ctx.ip();
             if (allowances.size() > CLIENTS) {
-                long now = System.nanoTime();
-                allowances.values().removeIf(allowance -> allowance.isWhole(now));
+                allowances.values().removeIf(TokenBucket::isFull);
             }
-            if (!allowances.computeIfAbsent(client, c -> new Allowance(limits.requestsPerSecond())).take(System.nanoTime())) {
+            if (!allowances.computeIfAbsent(client, c -> new TokenBucket(limits.requestsPerSecond(), limits.requestsPerSecond())).take(1)) {
                 throw new Refused(429, "more than " + limits.requestsPerSecond() + " requests a second from " + LogText.of(client)
                         + " (raidwatch.http.max.requests.per.second)", "1");
             }
@@ -118,32 +119,5 @@ final class RequestGuard {
         int colon = host.lastIndexOf(':');
         String name = colon < 0 ? host : host.substring(0, colon);
         return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
-    }
-
-    /** A client's requests: a bucket of a second's worth, refilled continuously. */
-    private static final class Allowance {
-        private final double perSecond;
-        private double left;
-        private long at;
-
-        Allowance(int perSecond) {
-            this.perSecond = perSecond;
-            this.left = perSecond;
-            this.at = System.nanoTime();
-        }
-
-        synchronized boolean take(long now) {
-            left = Math.min(perSecond, left + (now - at) * perSecond / 1e9);
-            at = now;
-            if (left < 1) {
-                return false;
-            }
-            left--;
-            return true;
-        }
-
-        synchronized boolean isWhole(long now) {
-            return left + (now - at) * perSecond / 1e9 >= perSecond;
-        }
     }
 }

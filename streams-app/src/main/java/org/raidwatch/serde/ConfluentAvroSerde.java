@@ -83,7 +83,8 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
      * new id after a quiet spell gets its whole budget and a flood of bogus ids is soon final at once.
      */
     static final long UNKNOWN_ID_WAIT_PER_SECOND_MS = 250;
-    private final WaitAllowance unknownIdTime = new WaitAllowance(UNKNOWN_ID_WAIT_PER_SECOND_MS, 2 * UNKNOWN_ID_WAIT_PER_SECOND_MS);
+    private final org.raidwatch.contract.TokenBucket unknownIdTime = new org.raidwatch.contract.TokenBucket(UNKNOWN_ID_WAIT_PER_SECOND_MS,
+            2 * UNKNOWN_ID_WAIT_PER_SECOND_MS);
 
     private record Unknown(String answer, long sinceNanos) {
     }
@@ -372,31 +373,6 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SchemaRegistryUnavailableException("interrupted while asking the schema registry again for a schema", cause);
-        }
-    }
-
-    /** Time the stream thread may spend waiting for unknown ids: {@code perSecondMs} each second, at most {@code mostMs} saved up. */
-    static final class WaitAllowance {
-        private final double perSecondMs;
-        private final double mostMs;
-        private double leftMs;
-        private long at = System.nanoTime();
-
-        WaitAllowance(long perSecondMs, long mostMs) {
-            this.perSecondMs = perSecondMs;
-            this.mostMs = mostMs;
-            this.leftMs = mostMs;
-        }
-
-        synchronized boolean take(long ms) {
-            long now = System.nanoTime();
-            leftMs = Math.min(mostMs, leftMs + (now - at) / 1e6 * perSecondMs / 1000);
-            at = now;
-            if (leftMs < ms) {
-                return false;
-            }
-            leftMs -= ms;
-            return true;
         }
     }
 

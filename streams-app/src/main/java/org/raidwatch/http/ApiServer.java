@@ -120,14 +120,10 @@ public final class ApiServer implements AutoCloseable {
      * Listens on the endpoint. Until {@link #attach} only {@code /health}, {@code /metrics}, the
      * dashboard's files, {@code /api/forces} and {@code /api/vocabulary} answer; the rest answer 503.
      *
-     * @param today the day rates are judged on (the latest complete twelve-month window)
+     * @param limits what it accepts against abuse (host names, requests per client, live-feed connections)
+     * @param today  the day rates are judged on (the latest complete twelve-month window)
      * @throws CannotListenException when the address and port cannot be bound; the message says which
      */
-    public static ApiServer start(HttpEndpoint endpoint, ServiceMetrics metrics, Supplier<LocalDate> today) {
-        return start(endpoint, HttpLimits.DEFAULTS, metrics, today);
-    }
-
-    /** As {@link #start(HttpEndpoint, ServiceMetrics, Supplier)}, with these limits against abuse. */
     public static ApiServer start(HttpEndpoint endpoint, HttpLimits limits, ServiceMetrics metrics, Supplier<LocalDate> today) {
         return new ApiServer(endpoint, limits, metrics, today);
     }

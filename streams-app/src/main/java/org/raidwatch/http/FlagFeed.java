@@ -85,10 +85,6 @@ public final class FlagFeed implements AutoCloseable {
         return sender;
     });
 
-    public FlagFeed(Map<String, Object> clientProperties, Topic<String, CaseFlag> flaggedCases) {
-        this(clientProperties, flaggedCases, HttpLimits.DEFAULTS);
-    }
-
     public FlagFeed(Map<String, Object> clientProperties, Topic<String, CaseFlag> flaggedCases, HttpLimits limits) {
         this.limits = limits;
         Map<String, Object> props = new HashMap<>(clientProperties);

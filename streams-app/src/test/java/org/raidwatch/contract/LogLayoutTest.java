@@ -24,12 +24,7 @@ class LogLayoutTest {
     @ParameterizedTest
     @ValueSource(strings = {"log4j2.properties", "log4j2-demo.properties"})
     void a_value_holding_line_breaks_stays_on_its_log_line(String configuration) throws Exception {
-        Properties properties = new Properties();
-        try (InputStream in = getClass().getClassLoader().getResourceAsStream(configuration)) {
-            properties.load(in);
-        }
-        var patterns = properties.stringPropertyNames().stream().filter(key -> key.endsWith(".layout.pattern"))
-                .map(properties::getProperty).toList();
+        List<String> patterns = patterns(configuration);
         assertThat(patterns).as("layout patterns in %s", configuration).isNotEmpty();
 
         // Given a raid id from an input record that tries to forge a second log line
@@ -50,12 +45,7 @@ class LogLayoutTest {
     @ParameterizedTest
     @ValueSource(strings = {"log4j2.properties", "log4j2-demo.properties"})
     void an_exception_message_holding_line_breaks_forges_no_log_line(String configuration) throws Exception {
-        Properties properties = new Properties();
-        try (InputStream in = getClass().getClassLoader().getResourceAsStream(configuration)) {
-            properties.load(in);
-        }
-        var patterns = properties.stringPropertyNames().stream().filter(key -> key.endsWith(".layout.pattern"))
-                .map(properties::getProperty).toList();
+        List<String> patterns = patterns(configuration);
 
         // Given an error whose exception (and its cause) carry a value from outside with a line break in it
         LogEvent event = Log4jLogEvent.newBuilder().setLoggerName("org.raidwatch.topology.CaseEvaluator").setLevel(Level.ERROR)
@@ -103,5 +93,14 @@ class LogLayoutTest {
         assertThat(json.path("log.logger").asText()).isEqualTo("org.raidwatch.topology.CaseEvaluator");
         assertThat(json.path("error.message").asText()).isEqualTo("bad input\n12:00:00.000 ERROR Main - forged too");
         assertThat(json.path("error.stack_trace").asText()).contains("IllegalStateException").contains("LogLayoutTest");
+    }
+
+    /** The layout patterns a shipped configuration names. */
+    private static List<String> patterns(String configuration) throws Exception {
+        Properties properties = new Properties();
+        try (InputStream in = LogLayoutTest.class.getClassLoader().getResourceAsStream(configuration)) {
+            properties.load(in);
+        }
+        return properties.stringPropertyNames().stream().filter(key -> key.endsWith(".layout.pattern")).map(properties::getProperty).toList();
     }
 }

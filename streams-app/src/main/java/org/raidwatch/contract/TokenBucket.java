@@ -9,20 +9,27 @@ public final class TokenBucket {
 
     private final double perSecond;
     private final double capacity;
+    private final java.util.function.LongSupplier nanoTime;
     private double left;
     private long at;
 
     /** Full at first. */
     public TokenBucket(double perSecond, double capacity) {
+        this(perSecond, capacity, System::nanoTime);
+    }
+
+    /** @param nanoTime the clock, as {@link System#nanoTime()} */
+    TokenBucket(double perSecond, double capacity, java.util.function.LongSupplier nanoTime) {
         this.perSecond = perSecond;
         this.capacity = capacity;
+        this.nanoTime = nanoTime;
         this.left = capacity;
-        this.at = System.nanoTime();
+        this.at = nanoTime.getAsLong();
     }
 
     /** Takes {@code amount} if that much is left; says whether it was. */
     public synchronized boolean take(double amount) {
-        refill(System.nanoTime());
+        refill(nanoTime.getAsLong());
         if (left < amount) {
             return false;
         }
@@ -32,7 +39,7 @@ public final class TokenBucket {
 
     /** Whether it is full again (nothing taken lately): a bucket that can be forgotten. */
     public synchronized boolean isFull() {
-        refill(System.nanoTime());
+        refill(nanoTime.getAsLong());
         return left >= capacity;
     }
 

@@ -3,11 +3,13 @@ package org.raidwatch.cli;
 import java.io.PrintWriter;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.raidwatch.contract.LogText;
 import org.raidwatch.schema.CaseFlag;
 import org.raidwatch.schema.ForceRates;
+import org.raidwatch.topology.RateBase;
 import org.raidwatch.topology.RateVocabulary;
 
 /** How flags and rates read on a terminal. */
@@ -34,33 +36,63 @@ final class ConsoleReport {
         open.forEach((rule, count) -> out.printf("    %-36s %5d %5d%n", rule, count, resolved.getOrDefault(rule, 0L)));
     }
 
-    static void nationalRates(PrintWriter out, Collection<ForceRates> rates) {
+    static void nationalRates(PrintWriter out, Collection<ForceRates> rates, RateBase base) {
         ForceRates national = rates.stream().filter(r -> RateVocabulary.isNational(r) && RateVocabulary.isAllTime(r))
                 .findFirst().orElse(null);
         if (national == null) {
             out.println("  national rates: no claimed raids");
             return;
         }
-        out.println("  national rates, all time: " + ratesLine(national));
+        out.println("  national rates, all time: " + ratesLine(national, base));
     }
 
-    static String ratesLine(ForceRates r) {
-        return String.format("%d claimed raids; no NRM referral %s (%d of %d); no victims identified %s (%d of %d); "
-                        + "FOI answered %s (%d of %d)",
-                r.getClaimedRaids(), percent(r.getNoReferralRate()), r.getNoReferral(), r.getReferralKnown(),
-                percent(r.getNoVictimsRate()), r.getNoVictims(), r.getVictimsKnown(),
-                percent(r.getFoiResponseRate()), r.getFoiAnswered(), r.getFoiRequested());
+    /**
+     * A force's figures on one line: its claimed raids, then each rate with its counts and 95% interval,
+     * e.g. {@code no NRM referral 69.2% (54 of 78; 95% interval 58.3-78.1%)}, marked when low base.
+     */
+    static String ratesLine(ForceRates r, RateBase base) {
+        StringBuilder line = new StringBuilder().append(r.getClaimedRaids()).append(" claimed raids");
+        for (RateBase.Reading reading : base.read(r)) {
+            line.append("; ").append(WORDS.get(reading.rate().name())).append(' ').append(percent(reading.value()))
+                    .append(" (").append(reading.counted()).append(" of ").append(reading.outOf());
+            if (reading.interval() != null) {
+                line.append(String.format(Locale.ROOT, "; 95%% interval %.1f-%.1f%%", reading.interval().low() * 100,
+                        reading.interval().high() * 100));
+            }
+            if (Boolean.TRUE.equals(reading.lowBase())) {
+                line.append("; low base: fewer than ").append(base.lowBaseBelow());
+            }
+            line.append(')');
+        }
+        return line.toString();
     }
 
-    /** A table of the forces' all-time rates, most claimed raids first, at most {@code limit} forces. */
-    static void forceTable(PrintWriter out, Collection<ForceRates> rates, int limit) {
+    /** The rates' names on the console, by their field name. */
+    private static final Map<String, String> WORDS = Map.of("noReferralRate", "no NRM referral",
+            "noVictimsRate", "no victims identified", "foiResponseRate", "FOI answered");
+
+    /**
+     * A table of the forces' all-time rates, most claimed raids first, at most {@code limit} forces; a
+     * low-base rate is marked {@code *}, and a line under the table says what that means.
+     */
+    static void forceTable(PrintWriter out, Collection<ForceRates> rates, int limit, RateBase base) {
         out.printf("  %-30s %7s %12s %11s %12s%n", "force", "claimed", "no referral", "no victims", "FOI answered");
+        boolean[] marked = {false};
         rates.stream()
                 .filter(r -> RateVocabulary.isAllTime(r) && !RateVocabulary.isNational(r) && r.getClaimedRaids() > 0)
                 .sorted(Comparator.comparing(ForceRates::getClaimedRaids).reversed().thenComparing(ForceRates::getForce))
                 .limit(limit)
-                .forEach(r -> out.printf("  %-30s %7d %12s %11s %12s%n", r.getForce(), r.getClaimedRaids(),
-                        percent(r.getNoReferralRate()), percent(r.getNoVictimsRate()), percent(r.getFoiResponseRate())));
+                .forEach(r -> {
+                    String[] cells = base.read(r).stream().map(reading -> {
+                        boolean low = Boolean.TRUE.equals(reading.lowBase());
+                        marked[0] |= low;
+                        return percent(reading.value()) + (low ? "*" : " ");
+                    }).toArray(String[]::new);
+                    out.printf("  %-30s %7d %12s %11s %12s%n", r.getForce(), r.getClaimedRaids(), cells[0], cells[1], cells[2]);
+                });
+        if (marked[0]) {
+            out.printf("  * low base: fewer than %d raids (or FOI requests) underneath; the rate can swing widely%n", base.lowBaseBelow());
+        }
     }
 
     static String percent(Double rate) {

@@ -24,6 +24,7 @@ import org.raidwatch.runner.StreamsRunner;
 import org.raidwatch.schema.ForceRates;
 import org.raidwatch.serving.ServiceMetrics;
 import org.raidwatch.topology.CaseTopology;
+import org.raidwatch.topology.RateBase;
 import org.raidwatch.topology.RateVocabulary;
 import org.raidwatch.topology.Topics;
 import picocli.CommandLine.Command;
@@ -139,8 +140,8 @@ final class DemoCommand implements Callable<Integer> {
                             stopRequested ? "stopped" : "done", watcher.flagsSeen()));
                     ForceRates national = watcher.rates(RateVocabulary.NATIONAL, RateVocabulary.ALL_TIME);
                     synchronized (out) {
-                        out.println(national == null ? "  national rates: none yet" : "  national rates, all time: " + ConsoleReport.ratesLine(national));
-                        ConsoleReport.forceTable(out, watcher.allRates(), Integer.MAX_VALUE);
+                        out.println(national == null ? "  national rates: none yet" : "  national rates, all time: " + ConsoleReport.ratesLine(national, RateBase.DEFAULT));
+                        ConsoleReport.forceTable(out, watcher.allRates(), Integer.MAX_VALUE, RateBase.DEFAULT);
                         out.flush();
                     }
                 }
@@ -262,10 +263,10 @@ final class DemoCommand implements Callable<Integer> {
         long deadLetters = consoleMetrics == null ? 0 : consoleMetrics.deadLetterCount();
         synchronized (out) {
             out.printf("-- %s  national, all time: %s%s%n", calendar.instant().atZone(London.ZONE).toLocalDate(),
-                    national == null ? "no claimed raids yet" : ConsoleReport.ratesLine(national),
+                    national == null ? "no claimed raids yet" : ConsoleReport.ratesLine(national, RateBase.DEFAULT),
                     deadLetters == 0 ? "" : "; " + deadLetters + " sent to the dead letters so far (the log file says why)");
             if (withForces) {
-                ConsoleReport.forceTable(out, watcher.allRates(), TABLE_FORCES);
+                ConsoleReport.forceTable(out, watcher.allRates(), TABLE_FORCES, RateBase.DEFAULT);
             }
             out.flush();
         }

@@ -13,6 +13,7 @@ import org.raidwatch.clients.InputLoader;
 import org.raidwatch.files.InputFiles;
 import org.raidwatch.local.Replay;
 import org.raidwatch.rules.RuleSet;
+import org.raidwatch.topology.RateBase;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Spec;
         description = {
                 "Runs files of raid reports and FOI updates (CSV with a header row, or JSON Lines) through the raidwatch topology on an in-process Kafka broker, and writes to --out:",
                 "  flags.jsonl        every raid + rule ever flagged, in its final state",
-                "  force-rates.jsonl  every force + window, with every count and rate",
+                "  force-rates.jsonl  every force + window, with every count and rate, each rate's 95% interval and low-base mark",
                 "  rejected.jsonl     every rejected row, with its file, line and reason",
                 "Exit status: 0 every row accepted; 3 some rows rejected (all outputs still written); 5 some records could not be delivered to the in-process broker (listed on stderr as file:line: reason; no output written); 2 usage error, unreadable file or a rule set that does not build; 1 the replay did not finish."})
 final class ReplayCommand implements Callable<Integer> {
@@ -46,6 +47,10 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the three output files (created if missing).")
     Path out;
 
+    @Option(names = "--low-base", paramLabel = "N", defaultValue = "10",
+            description = "Mark a rate low base when its denominator (e.g. raids with a known referral figure) is below N (default: ${DEFAULT-VALUE}).")
+    int lowBase;
+
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m", converter = DurationConverter.class,
             description = "Give up when processing takes longer (default: ${DEFAULT-VALUE}).")
     Duration timeout;
@@ -53,6 +58,9 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         InputFilesOption.Sources sources = inputs.sources(spec);
+        if (lowBase < 1) {
+            throw new Failures.UsageFailure("--low-base must be a whole number from 1 up, got " + lowBase);
+        }
         // A rule set that does not build is the user's to read first, before any log line.
         RuleSet ruleSet = rules.load();
         return ConsoleLogging.divertedWhile(spec.commandLine().getErr(), "replay", () -> replay(sources, ruleSet));
@@ -90,7 +98,7 @@ final class ReplayCommand implements Callable<Integer> {
                 rejected.add(new InputFiles.Rejection(dead.file(), dead.line(), dead.reason()));
             }
             // The rates and rejected rows first: flags.jsonl takes its name last, once every output is written.
-            written = ReplayOutput.write(out, result, rejected);
+            written = ReplayOutput.write(out, result, rejected, new RateBase(lowBase));
             flags.finish();
         } catch (InputLoader.UndeliveredRecordsException undelivered) {
             PrintWriter err = spec.commandLine().getErr();
@@ -114,7 +122,7 @@ final class ReplayCommand implements Callable<Integer> {
             console.printf("  %d records could not be evaluated (a rule threw); see rejected.jsonl%n", result.deadLetters().size());
         }
         ConsoleReport.flagsByRule(console, flags.holdingByRule(), flags.resolvedByRule());
-        ConsoleReport.nationalRates(console, result.rates());
+        ConsoleReport.nationalRates(console, result.rates(), new RateBase(lowBase));
         console.printf("  wrote %s (%d), %s (%d), %s (%d)%n", written.flags(), result.flags(), written.rates(),
                 result.rates().size(), written.rejected(), rejected.size());
         console.flush();

@@ -16,10 +16,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.raidwatch.files.InputFiles;
+import org.raidwatch.json.OutputJson;
 import org.raidwatch.local.Replay;
 import org.raidwatch.schema.CaseFlag;
 import org.raidwatch.schema.FlagStatus;
 import org.raidwatch.schema.ForceRates;
+import org.raidwatch.topology.RateBase;
 import org.raidwatch.topology.RateVocabulary;
 
 /** Writes a replay's results as JSON Lines: flags.jsonl, force-rates.jsonl, rejected.jsonl. */
@@ -89,12 +91,12 @@ final class ReplayOutput {
     }
 
     /** Writes force-rates.jsonl and rejected.jsonl (flags.jsonl is {@link FlagsFile}'s, finished after them). */
-    static Written write(Path dir, Replay.Result result, List<InputFiles.Rejection> rejected) throws IOException {
+    static Written write(Path dir, Replay.Result result, List<InputFiles.Rejection> rejected, RateBase base) throws IOException {
         Written written = new Written(dir.resolve("flags.jsonl"), dir.resolve("force-rates.jsonl"), dir.resolve("rejected.jsonl"));
         writeLines(written.rates(), result.rates().stream()
                 .sorted(Comparator.comparing((ForceRates r) -> RateVocabulary.isNational(r) ? "" : r.getForce())
                         .thenComparing(r -> RateVocabulary.isAllTime(r) ? "" : r.getWindow()))
-                .toList(), ReplayOutput::rates);
+                .toList(), rates -> OutputJson.rates(rates, base));
         writeRejections(written.rejected(), rejected);
         return written;
     }
@@ -116,19 +118,6 @@ final class ReplayOutput {
         json.put("sourceUrl", flag.getSourceUrl());
         json.put("foiReference", flag.getFoiReference());
         json.put("ruleSetVersion", flag.getRuleSetVersion());
-        return json;
-    }
-
-    static Map<String, Object> rates(ForceRates rates) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("force", rates.getForce());
-        json.put("window", rates.getWindow());
-        for (String counter : RateVocabulary.COUNTERS) {
-            json.put(counter, RateVocabulary.count(rates, counter));
-        }
-        for (RateVocabulary.Rate rate : RateVocabulary.RATES) {
-            json.put(rate.name(), rates.get(rate.name()));
-        }
         return json;
     }
 

@@ -57,7 +57,7 @@ final class RunCommand implements Callable<Integer> {
         Map<String, PublicKey> trustedKeys = configured.publishedRules().followed() ? configured.publishedRules().trustedKeys() : Map.of();
         HttpEndpoint endpoint = http.over(configured.http());
         // Listens first: a port that is taken fails at once, and /health answers while the rest starts.
-        RaidwatchInstance instance = RaidwatchInstance.listen(new org.raidwatch.rules.LiveRuleSet(rules), endpoint, configured.httpLimits(),
+        RaidwatchInstance instance = RaidwatchInstance.listen(new org.raidwatch.rules.LiveRuleSet(rules), endpoint, configured.httpLimits(), configured.rateBase(),
                 London::today);
         RaidwatchConfig settings = configured.withHttp(instance.http().enabled() ? instance.http() : endpoint);
         StreamsRunner runner;

@@ -17,6 +17,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.raidwatch.contract.LogText;
 import org.raidwatch.runner.StreamsProperties;
 import org.raidwatch.serde.RegistrySettings;
+import org.raidwatch.topology.RateBase;
 import org.raidwatch.topology.TopicNames;
 import org.raidwatch.topology.TopicRole;
 import org.slf4j.Logger;
@@ -42,6 +43,7 @@ public record RaidwatchConfig(
         boolean useLatestVersion,
         HttpEndpoint http,
         HttpLimits httpLimits,
+        RateBase rateBase,
         PublishedRules publishedRules,
         Map<String, String> kafkaProperties) {
 
@@ -101,7 +103,9 @@ public record RaidwatchConfig(
             new Setting("raidwatch.http.feed.max.connections.per.client", "RAIDWATCH_HTTP_FEED_MAX_CONNECTIONS_PER_CLIENT",
                     String.valueOf(HttpLimits.DEFAULT_FEED_CONNECTIONS_PER_CLIENT), "live-feed connections open at once from one client address"),
             new Setting("raidwatch.http.max.requests.per.second", "RAIDWATCH_HTTP_MAX_REQUESTS_PER_SECOND", String.valueOf(HttpLimits.DEFAULT_REQUESTS_PER_SECOND),
-                    "requests per second one client address may make of /api and /metrics, with a burst of as many; more are answered 429; 0: no limit"));
+                    "requests per second one client address may make of /api and /metrics, with a burst of as many; more are answered 429; 0: no limit"),
+            new Setting("raidwatch.rates.low.base", "RAIDWATCH_RATES_LOW_BASE", String.valueOf(RateBase.DEFAULT_LOW_BASE_BELOW),
+                    "a rate whose denominator (e.g. raids with a known referral figure) is below this is marked low base in the API, the dashboard and the metrics"));
 
     /** How raidwatch creates its topics; listed after the topics' names. */
     private static final List<Setting> TOPIC_CREATION_SETTINGS = List.of(
@@ -192,6 +196,7 @@ public record RaidwatchConfig(
                 autoRegister, useLatestVersion,
                 http(own),
                 httpLimits(own),
+                new RateBase(wholeNumber(own, "raidwatch.rates.low.base", 1)),
                 publishedRules(own),
                 Map.copyOf(kafka));
     }
@@ -217,13 +222,13 @@ public record RaidwatchConfig(
     public String toString() {
         return "RaidwatchConfig[bootstrapServers=" + bootstrapServers + ", registry=" + registry + ", applicationId=" + applicationId
                 + ", stateDir=" + stateDir + ", rulesFolder=" + rulesFolder + ", topicNames=" + topicNames + ", http=" + http
-                + ", httpLimits=" + httpLimits + ", publishedRules=" + publishedRules + ", kafkaProperties=" + new java.util.TreeSet<>(kafkaProperties.keySet()) + "]";
+                + ", httpLimits=" + httpLimits + ", rateBase=" + rateBase + ", publishedRules=" + publishedRules + ", kafkaProperties=" + new java.util.TreeSet<>(kafkaProperties.keySet()) + "]";
     }
 
     /** The same settings with another HTTP endpoint (the command line's --http-port and --http-address win). */
     public RaidwatchConfig withHttp(HttpEndpoint endpoint) {
         return new RaidwatchConfig(bootstrapServers, registry, applicationId, stateDir, rulesFolder, topicNames, partitions,
-                replication, autoRegisterSchemas, useLatestVersion, endpoint, httpLimits, publishedRules, kafkaProperties);
+                replication, autoRegisterSchemas, useLatestVersion, endpoint, httpLimits, rateBase, publishedRules, kafkaProperties);
     }
 
     private static HttpLimits httpLimits(Map<String, String> own) {

@@ -23,6 +23,7 @@ import org.raidwatch.schema.CaseState;
 import org.raidwatch.serving.ServiceMetrics;
 import org.raidwatch.serving.StateQueries;
 import org.raidwatch.topology.FlagStoreChanges;
+import org.raidwatch.topology.RateBase;
 import org.raidwatch.topology.RateVocabulary;
 import org.raidwatch.topology.Topics;
 
@@ -49,10 +50,11 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** The rates' vocabulary as {@code /api/vocabulary} answers it: the dashboard builds its table and chart from it. */
-    private static final Map<String, Object> VOCABULARY = vocabulary();
+    private final Map<String, Object> vocabulary;
 
     private final ServiceMetrics metrics;
     private final Supplier<LocalDate> today;
+    private final RateBase rateBase;
     private final InstanceForwarding forwarding = new InstanceForwarding();
     private final RatesGathering gathering = new RatesGathering(forwarding);
     private final Javalin app;
@@ -65,8 +67,10 @@ public final class ApiServer implements AutoCloseable {
     private volatile StateQueries queries;
     private volatile FlagFeed feed;
 
-    private ApiServer(HttpEndpoint requested, HttpLimits limits, ServiceMetrics metrics, Supplier<LocalDate> today) {
+    private ApiServer(HttpEndpoint requested, HttpLimits limits, RateBase rateBase, ServiceMetrics metrics, Supplier<LocalDate> today) {
         this.metrics = metrics;
+        this.rateBase = rateBase;
+        this.vocabulary = vocabulary(rateBase);
         this.today = today;
         this.limits = limits;
         this.guard = new RequestGuard(requested, limits);
@@ -95,7 +99,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             config.routes.get("/api/forces", ctx -> ApiAnswers.json(ctx, 200, Map.of("forces", Forces.CANONICAL_NAMES)));
             config.routes.get("/api/rates", this::rates);
-            config.routes.get("/api/vocabulary", ctx -> ApiAnswers.json(ctx, 200, VOCABULARY));
+            config.routes.get("/api/vocabulary", ctx -> ApiAnswers.json(ctx, 200, vocabulary));
             config.routes.get("/api/flags", this::flags);
             config.routes.get("/api/cases/{raidId}", this::caseOf);
             config.routes.get("/api/feed", this::feed);
@@ -120,12 +124,14 @@ public final class ApiServer implements AutoCloseable {
      * Listens on the endpoint. Until {@link #attach} only {@code /health}, {@code /metrics}, the
      * dashboard's files, {@code /api/forces} and {@code /api/vocabulary} answer; the rest answer 503.
      *
-     * @param limits what it accepts against abuse (host names, requests per client, live-feed connections)
+     * @param limits   what it accepts against abuse (host names, requests per client, live-feed connections)
+     * @param rateBase when a rate is low base (the intervals beside every rate it answers)
      * @param today  the day rates are judged on (the latest complete twelve-month window)
      * @throws CannotListenException when the address and port cannot be bound; the message says which
      */
-    public static ApiServer start(HttpEndpoint endpoint, HttpLimits limits, ServiceMetrics metrics, Supplier<LocalDate> today) {
-        return new ApiServer(endpoint, limits, metrics, today);
+    public static ApiServer start(HttpEndpoint endpoint, HttpLimits limits, RateBase rateBase, ServiceMetrics metrics,
+                                  Supplier<LocalDate> today) {
+        return new ApiServer(endpoint, limits, rateBase, metrics, today);
     }
 
     /** Answers requests naming this host too: the host of the instance's {@code application.server}, which the others forward to. */
@@ -155,7 +161,7 @@ public final class ApiServer implements AutoCloseable {
         this.runner = runner;
     }
 
-    private static Map<String, Object> vocabulary() {
+    private static Map<String, Object> vocabulary(RateBase rateBase) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("national", RateVocabulary.NATIONAL);
         body.put("allTime", RateVocabulary.ALL_TIME);
@@ -169,6 +175,8 @@ public final class ApiServer implements AutoCloseable {
             json.put("outOf", rate.outOf());
             return json;
         }).toList());
+        body.put("interval", RateBase.METHOD);
+        body.put("lowBaseBelow", rateBase.lowBaseBelow());
         return body;
     }
 
@@ -232,7 +240,7 @@ public final class ApiServer implements AutoCloseable {
                 return;
             }
         }
-        state.localRates(force, wanted).forEach(r -> found.add(OutputJson.rates(r)));
+        state.localRates(force, wanted).forEach(r -> found.add(OutputJson.rates(r, rateBase)));
         if (force == null && !InstanceForwarding.isForwarded(ctx) && !gathering.addOthers(ctx, state.otherRatesHolders(), found)) {
             return;
         }
@@ -243,6 +251,7 @@ public final class ApiServer implements AutoCloseable {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("asOf", asOf.toString());
         body.put("latestWindow", latest);
+        body.put("lowBaseBelow", rateBase.lowBaseBelow());
         body.put("rates", rates);
         ApiAnswers.json(ctx, 200, body);
     }

@@ -15,6 +15,7 @@ import org.raidwatch.rules.LiveRuleSet;
 import org.raidwatch.rules.RuleSet;
 import org.raidwatch.runner.StreamsRunner;
 import org.raidwatch.serving.ServiceMetrics;
+import org.raidwatch.topology.RateBase;
 import org.raidwatch.topology.CaseTopology;
 import org.raidwatch.topology.FlagStoreChanges;
 import org.raidwatch.topology.Topics;
@@ -53,15 +54,19 @@ public final class RaidwatchInstance implements AutoCloseable {
 
     /** As {@link #listen(RuleSet, HttpEndpoint, Supplier)}, with a rule set in force that the caller may replace. */
     public static RaidwatchInstance listen(LiveRuleSet rules, HttpEndpoint http, Supplier<LocalDate> today) {
-        return listen(rules, http, HttpLimits.DEFAULTS, today);
+        return listen(rules, http, HttpLimits.DEFAULTS, RateBase.DEFAULT, today);
     }
 
-    /** As {@link #listen(LiveRuleSet, HttpEndpoint, Supplier)}, the HTTP server held to these limits. */
-    public static RaidwatchInstance listen(LiveRuleSet rules, HttpEndpoint http, HttpLimits limits, Supplier<LocalDate> today) {
-        ServiceMetrics metrics = new ServiceMetrics(rules.current());
+    /**
+     * As {@link #listen(LiveRuleSet, HttpEndpoint, Supplier)}, the HTTP server held to these limits, and
+     * rates marked low base (in the API, the dashboard and the metrics) below this base.
+     */
+    public static RaidwatchInstance listen(LiveRuleSet rules, HttpEndpoint http, HttpLimits limits, RateBase rateBase,
+                                           Supplier<LocalDate> today) {
+        ServiceMetrics metrics = new ServiceMetrics(rules.current(), rateBase);
         rules.onReplace(metrics::ruleSetInForce);
         try {
-            return new RaidwatchInstance(rules, metrics, http.enabled() ? ApiServer.start(http, limits, metrics, today) : null);
+            return new RaidwatchInstance(rules, metrics, http.enabled() ? ApiServer.start(http, limits, rateBase, metrics, today) : null);
         } catch (RuntimeException | Error e) {
             metrics.close();
             throw e;

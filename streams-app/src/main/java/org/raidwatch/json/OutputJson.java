@@ -14,6 +14,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.raidwatch.schema.CaseFlag;
 import org.raidwatch.schema.CaseState;
 import org.raidwatch.schema.ForceRates;
+import org.raidwatch.topology.RateBase;
 
 /**
  * The JSON shapes raidwatch shows to people and programs: a flag change (the HTTP API, the live feed,
@@ -35,9 +36,21 @@ public final class OutputJson {
         return record(flag);
     }
 
-    /** A force's (or ALL's) counts and rates over one window, as on the force-rates topic. */
-    public static Map<String, Object> rates(ForceRates rates) {
-        return record(rates);
+    /**
+     * A force's (or ALL's) counts and rates over one window, as on the force-rates topic, then for each
+     * rate what it rests on: {@code <rate>Low} and {@code <rate>High}, its 95% interval, and
+     * {@code <rate>LowBase}, whether its denominator is below the low-base threshold (all three null
+     * when the rate is).
+     */
+    public static Map<String, Object> rates(ForceRates rates, RateBase base) {
+        Map<String, Object> json = record(rates);
+        for (RateBase.Reading reading : base.read(rates)) {
+            String name = reading.rate().name();
+            json.put(name + "Low", reading.interval() == null ? null : reading.interval().low());
+            json.put(name + "High", reading.interval() == null ? null : reading.interval().high());
+            json.put(name + "LowBase", reading.lowBase());
+        }
+        return json;
     }
 
     /**

@@ -25,6 +25,7 @@ import org.raidwatch.runner.StreamsRunner;
 import org.raidwatch.schema.FlagStatus;
 import org.raidwatch.schema.ForceRates;
 import org.raidwatch.topology.ProcessingObserver;
+import org.raidwatch.topology.RateBase;
 import org.raidwatch.topology.RateVocabulary;
 
 /**
@@ -48,12 +49,22 @@ public final class ServiceMetrics implements ProcessingObserver, AutoCloseable {
     private final Counter flagPagesMade;
     private final MultiGauge rates;
     private final MultiGauge rateCounts;
+    private final MultiGauge rateIntervals;
+    private final MultiGauge rateLowBase;
+    private final RateBase rateBase;
     private final List<AutoCloseable> binders = new ArrayList<>();
     private Gauge ruleSetInfo;
     private volatile StateQueries queries;
     private volatile Supplier<LocalDate> today;
 
+    /** A rule set's metrics, rates marked low base at the default threshold. */
     public ServiceMetrics(RuleSet ruleSet) {
+        this(ruleSet, RateBase.DEFAULT);
+    }
+
+    /** @param rateBase when a rate is marked low base ({@code raidwatch_rate_low_base}) */
+    public ServiceMetrics(RuleSet ruleSet, RateBase rateBase) {
+        this.rateBase = rateBase;
         JvmGcMetrics gc = new JvmGcMetrics();
         gc.bindTo(registry);
         binders.add(gc);
@@ -77,6 +88,12 @@ public final class ServiceMetrics implements ProcessingObserver, AutoCloseable {
                 .register(registry);
         rateCounts = MultiGauge.builder("raidwatch.rate.count")
                 .description("The counts the rates rest on, by force (or ALL) and window")
+                .register(registry);
+        rateIntervals = MultiGauge.builder("raidwatch.rate.interval")
+                .description("A rate's 95% Wilson score interval: bound=low or high (absent while the rate is)")
+                .register(registry);
+        rateLowBase = MultiGauge.builder("raidwatch.rate.low.base")
+                .description("1 when a rate's denominator is below the low-base threshold (raidwatch.rates.low.base), else 0 (absent while the rate is)")
                 .register(registry);
         // Every series exists from the start (at 0), so an alert on a missing series means a missing instance.
         for (String input : List.of("raid-reports", "foi-updates")) {
@@ -204,22 +221,36 @@ public final class ServiceMetrics implements ProcessingObserver, AutoCloseable {
             // Not readable now (starting, rebalancing, stopped): report nothing rather than figures another instance may now hold.
             rates.register(List.of(), true);
             rateCounts.register(List.of(), true);
+            rateIntervals.register(List.of(), true);
+            rateLowBase.register(List.of(), true);
             return;
         }
         String latest = RateVocabulary.latestCompleteWindow(today.get());
         List<MultiGauge.Row<?>> rateRows = new ArrayList<>();
         List<MultiGauge.Row<?>> countRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> intervalRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> lowBaseRows = new ArrayList<>();
         for (String window : List.of(ALL_TIME, LATEST_TWELVE_MONTHS)) {
             for (ForceRates r : StateQueries.inWindow(held, window.equals(ALL_TIME) ? RateVocabulary.ALL_TIME : latest)) {
-                addRows(rateRows, countRows, r, window);
+                Tags tags = Tags.of("force", r.getForce(), "window", window);
+                addRows(rateRows, countRows, r, tags);
+                for (RateBase.Reading reading : rateBase.read(r)) {
+                    if (reading.interval() != null) {
+                        Tags rate = tags.and("rate", reading.rate().label());
+                        intervalRows.add(MultiGauge.Row.of(rate.and("bound", "low"), reading.interval().low()));
+                        intervalRows.add(MultiGauge.Row.of(rate.and("bound", "high"), reading.interval().high()));
+                        lowBaseRows.add(MultiGauge.Row.of(rate, reading.lowBase() ? 1 : 0));
+                    }
+                }
             }
         }
         rates.register(rateRows, true);
         rateCounts.register(countRows, true);
+        rateIntervals.register(intervalRows, true);
+        rateLowBase.register(lowBaseRows, true);
     }
 
-    private static void addRows(List<MultiGauge.Row<?>> rateRows, List<MultiGauge.Row<?>> countRows, ForceRates r, String window) {
-        Tags tags = Tags.of("force", r.getForce(), "window", window);
+    private static void addRows(List<MultiGauge.Row<?>> rateRows, List<MultiGauge.Row<?>> countRows, ForceRates r, Tags tags) {
         for (RateVocabulary.Rate rate : RateVocabulary.RATES) {
             addRate(rateRows, tags, rate.label(), (Double) r.get(rate.name()));
         }

@@ -100,9 +100,15 @@ class ReplayIT {
         // ending 2021-03 has lost R1 (March 2020) and gained R6 (March 2021)
         assertThat(rates.get("ALL|2021-03").get("claimedRaids").asInt()).isEqualTo(3);
         assertThat(rates.get("ALL|2021-03").get("referralKnown").asInt()).isEqualTo(1);
+        // And each rate carries what it rests on: 1 of 2 is 9.5% to 90.5% (Wilson, 95%), on a low base (below 10)
+        assertThat(national.get("noReferralRateLow").asDouble()).isCloseTo(0.0945, org.assertj.core.data.Offset.offset(0.00005));
+        assertThat(national.get("noReferralRateHigh").asDouble()).isCloseTo(0.9055, org.assertj.core.data.Offset.offset(0.00005));
+        assertThat(national.get("noReferralRateLowBase").asBoolean()).isTrue();
+        assertThat(rates.get("Essex Police|all").get("noReferralRateLow").isNull()).as("no rate, no interval").isTrue();
+        assertThat(rates.get("Essex Police|all").get("noReferralRateLowBase").isNull()).as("no rate, no mark").isTrue();
         // every line carries every field
         assertThat(rates.values()).allSatisfy(r -> assertThat(r.has("noReferralRate") && r.has("foiResponseRate")
-                && r.has("victimsKnown")).isTrue());
+                && r.has("victimsKnown") && r.has("foiResponseRateHigh") && r.has("noVictimsRateLowBase")).isTrue());
     }
 
     private static List<JsonNode> lines(String file) throws IOException {

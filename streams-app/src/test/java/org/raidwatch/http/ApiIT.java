@@ -40,6 +40,8 @@ import org.raidwatch.schema.CaseFlag;
 import org.raidwatch.schema.FlagStatus;
 import org.raidwatch.schema.ForceRates;
 import org.raidwatch.serde.InMemorySchemaRegistry;
+import org.raidwatch.topology.RateBase;
+import org.raidwatch.topology.RateVocabulary;
 import org.raidwatch.topology.TopicNames;
 
 /**
@@ -89,6 +91,7 @@ class ApiIT {
                 assertSameRates(national.get("rates").get(0), rates.get("ALL|all"));
                 assertThat(national.get("asOf").asText()).isEqualTo("2023-06-30");
                 assertThat(national.get("latestWindow").asText()).isEqualTo("2023-05");
+                assertThat(national.get("lowBaseBelow").asInt()).isEqualTo(10);
 
                 // And every force's all-time rates, and one force's every window, are those on the rates topic
                 JsonNode allTime = http.get("/api/rates?window=all").json().get("rates");
@@ -201,6 +204,14 @@ class ApiIT {
                         .isEqualTo(rates.get("ALL|all").getNoReferralRate());
                 assertThat(metric(metrics, "raidwatch_rate_count", "force=\"ALL\"", "count=\"claimed_raids\"", "window=\"all\""))
                         .isEqualTo(rates.get("ALL|all").getClaimedRaids());
+                ForceRates nationalRates = rates.get("ALL|all");
+                RateBase.Interval noReferral = RateBase.wilson(nationalRates.getNoReferral(), nationalRates.getReferralKnown());
+                assertThat(metric(metrics, "raidwatch_rate_interval", "force=\"ALL\"", "rate=\"no_referral\"", "window=\"all\"", "bound=\"low\""))
+                        .isCloseTo(noReferral.low(), org.assertj.core.data.Offset.offset(1e-12));
+                assertThat(metric(metrics, "raidwatch_rate_interval", "force=\"ALL\"", "rate=\"no_referral\"", "window=\"all\"", "bound=\"high\""))
+                        .isCloseTo(noReferral.high(), org.assertj.core.data.Offset.offset(1e-12));
+                assertThat(metric(metrics, "raidwatch_rate_low_base", "force=\"ALL\"", "rate=\"no_referral\"", "window=\"all\""))
+                        .isEqualTo(nationalRates.getReferralKnown() < 10 ? 1.0 : 0.0);
                 assertThat(metrics.keySet()).anyMatch(name -> name.startsWith("kafka_stream_"));
                 assertThat(metrics.keySet()).anyMatch(name -> name.startsWith("jvm_memory_used_bytes"));
 
@@ -357,6 +368,20 @@ class ApiIT {
             assertThat(json.get("noReferralRate").isNull()).as(what).isTrue();
         } else {
             assertThat(json.get("noReferralRate").asDouble()).as(what).isEqualTo(expected.getNoReferralRate());
+        }
+        // And each rate with its 95% interval from the same counts, and its low-base mark (fewer than 10 underneath)
+        for (RateVocabulary.Rate rate : RateVocabulary.RATES) {
+            int counted = RateVocabulary.count(expected, rate.counted());
+            int outOf = RateVocabulary.count(expected, rate.outOf());
+            RateBase.Interval interval = RateBase.wilson(counted, outOf);
+            if (interval == null) {
+                assertThat(json.get(rate.name() + "Low").isNull()).as(what + " " + rate.name()).isTrue();
+                assertThat(json.get(rate.name() + "LowBase").isNull()).as(what + " " + rate.name()).isTrue();
+            } else {
+                assertThat(json.get(rate.name() + "Low").asDouble()).as(what + " " + rate.name()).isEqualTo(interval.low());
+                assertThat(json.get(rate.name() + "High").asDouble()).as(what + " " + rate.name()).isEqualTo(interval.high());
+                assertThat(json.get(rate.name() + "LowBase").asBoolean()).as(what + " " + rate.name()).isEqualTo(outOf < 10);
+            }
         }
     }
 

@@ -17,6 +17,7 @@ import org.raidwatch.deployment.HttpEndpoint;
 import org.raidwatch.deployment.HttpLimits;
 import org.raidwatch.rules.RuleSet;
 import org.raidwatch.serving.ServiceMetrics;
+import org.raidwatch.topology.RateBase;
 
 /** The HTTP server answers only for its own names, bounds each client's request rate, and tells callers nothing of its inside. */
 class RequestGuardTest {
@@ -27,7 +28,7 @@ class RequestGuardTest {
     void a_page_whose_name_was_rebound_to_this_machine_gets_421_and_the_servers_own_names_are_answered() throws IOException {
         HttpLimits limits = new HttpLimits(List.of("raidwatch.example.org"), 200, 20, 0);
         try (ServiceMetrics metrics = new ServiceMetrics(RULES);
-             ApiServer server = ApiServer.start(new HttpEndpoint("127.0.0.1", HttpEndpoint.ANY_FREE_PORT, "raidwatch-1"), limits, metrics,
+             ApiServer server = ApiServer.start(new HttpEndpoint("127.0.0.1", HttpEndpoint.ANY_FREE_PORT, "raidwatch-1"), limits, RateBase.DEFAULT, metrics,
                      () -> LocalDate.of(2023, 6, 30))) {
             int port = server.endpoint().port();
 
@@ -53,7 +54,7 @@ class RequestGuardTest {
     void a_client_over_its_rate_gets_429_with_retry_after_and_others_are_still_answered() throws IOException {
         HttpLimits limits = new HttpLimits(List.of(), 200, 20, 5);
         try (ServiceMetrics metrics = new ServiceMetrics(RULES);
-             ApiServer server = ApiServer.start(HttpEndpoint.anyFreePort("127.0.0.1"), limits, metrics, () -> LocalDate.of(2023, 6, 30))) {
+             ApiServer server = ApiServer.start(HttpEndpoint.anyFreePort("127.0.0.1"), limits, RateBase.DEFAULT, metrics, () -> LocalDate.of(2023, 6, 30))) {
             int port = server.endpoint().port();
 
             // Given a client allowed 5 requests a second, When it asks 20 times at once

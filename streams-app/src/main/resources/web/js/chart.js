@@ -5,7 +5,7 @@
  */
 
 import { fetchJson, ratesOf, ratesUrl } from './api.js';
-import { addMonths, formatCount, formatMonth, formatRate, formatWindowRange, isNumber } from './format.js';
+import { addMonths, formatCount, formatInterval, formatMonth, formatRate, formatWindowRange, isNumber, rateBase } from './format.js';
 import { make, reduceMotion, setText } from './dom.js';
 import { NATIONAL_NAME } from './rates.js';
 import { forceName } from './vocabulary.js';
@@ -149,12 +149,14 @@ export function createChart(options) {
   }
 
   function point(record, rate, label) {
-    return {
-      x: label,
-      y: record && isNumber(record[rate.name]) ? record[rate.name] : null,
-      count: record ? record[rate.counted] : null,
-      of: record ? record[rate.outOf] : null
-    };
+    const base = rateBase(record, rate);
+    return { x: label, y: base.value, count: base.count, of: base.of, low: base.low, high: base.high, lowBase: base.lowBase };
+  }
+
+  /** A point of an interval's edge: y the low or the high bound. */
+  function edge(record, rate, label, bound) {
+    const base = rateBase(record, rate);
+    return { x: label, y: base[bound] };
   }
 
   function renderChart(forceChanged) {
@@ -197,15 +199,40 @@ export function createChart(options) {
     }
 
     const datasets = [];
+    const shownBy = isNational ? nationalBy : ownBy;
     vocabulary.rates.forEach(function (rate) {
+      // The 95% interval as a band: its high edge, then its low edge filled up to it
+      datasets.push({
+        label: rate.label + ' 95% interval, high', band: true,
+        data: keys.map(function (k, i) { return edge(shownBy[k], rate, labels[i], 'high'); }),
+        borderWidth: 0, pointRadius: 0, pointHoverRadius: 0, fill: false, spanGaps: false, tension: 0.15,
+        hidden: !!state.hiddenRates[rate.name], rateKey: rate.name
+      });
+      datasets.push({
+        label: rate.label + ' 95% interval, low', band: true,
+        data: keys.map(function (k, i) { return edge(shownBy[k], rate, labels[i], 'low'); }),
+        borderWidth: 0, pointRadius: 0, pointHoverRadius: 0, fill: '-1', backgroundColor: rate.color + '22',
+        spanGaps: false, tension: 0.15, hidden: !!state.hiddenRates[rate.name], rateKey: rate.name
+      });
+    });
+    vocabulary.rates.forEach(function (rate) {
+      const dense = keys.length > 48;
       datasets.push({
         label: (isNational ? NATIONAL_NAME : name) + ': ' + rate.label,
-        data: keys.map(function (k, i) { return point((isNational ? nationalBy : ownBy)[k], rate, labels[i]); }),
+        data: keys.map(function (k, i) { return point(shownBy[k], rate, labels[i]); }),
         borderColor: rate.color,
         backgroundColor: rate.color,
         borderWidth: 2.5,
         pointStyle: rate.point,
-        pointRadius: keys.length > 48 ? 0 : 2.5,
+        // A low-base point is drawn hollow, and the line into or out of it dashed: never as solid as the rest
+        pointRadius: function (ctx) { return ctx.raw && ctx.raw.lowBase ? 3.5 : (dense ? 0 : 2.5); },
+        pointBackgroundColor: function (ctx) { return ctx.raw && ctx.raw.lowBase ? '#ffffff' : rate.color; },
+        segment: {
+          borderDash: function (ctx) {
+            const data = ctx.chart.data.datasets[ctx.datasetIndex].data;
+            return lowBaseAt(data[ctx.p0DataIndex]) || lowBaseAt(data[ctx.p1DataIndex]) ? [3, 3] : undefined;
+          }
+        },
         pointHoverRadius: 5,
         tension: 0.15,
         spanGaps: false,
@@ -243,6 +270,10 @@ export function createChart(options) {
       state.chart.update(forceChanged && !reduceMotion ? undefined : 'none');
     }
     renderLegend(isNational, name, vocabulary);
+  }
+
+  function lowBaseAt(dataPoint) {
+    return !!(dataPoint && dataPoint.lowBase);
   }
 
   function index(records) {
@@ -285,13 +316,16 @@ export function createChart(options) {
             padding: 10,
             boxPadding: 4,
             usePointStyle: true,
+            filter: function (item) { return !item.dataset.band; },
             callbacks: {
               title: function (items) {
                 return items.length ? 'Twelve months ending ' + items[0].label : '';
               },
               label: function (item) {
                 const raw = item.raw || {};
-                const counts = isNumber(raw.of) && raw.of > 0 ? ' (' + formatCount(raw.count) + ' of ' + formatCount(raw.of) + ')' : '';
+                const interval = formatInterval(raw.low, raw.high);
+                const counts = isNumber(raw.of) && raw.of > 0 ? ' (' + formatCount(raw.count) + ' of ' + formatCount(raw.of)
+                  + (interval ? '; 95% interval ' + interval : '') + (raw.lowBase ? '; low base' : '') + ')' : '';
                 return item.dataset.label + ': ' + formatRate(raw.y) + counts;
               }
             }
@@ -332,6 +366,16 @@ export function createChart(options) {
       dashed.appendChild(make('span', 'legend-line dashed'));
       dashed.appendChild(document.createTextNode(NATIONAL_NAME));
       styles.appendChild(dashed);
+    }
+    const band = make('span', 'legend-style');
+    band.appendChild(make('span', 'legend-band'));
+    band.appendChild(document.createTextNode('95% interval'));
+    styles.appendChild(band);
+    if (vocabulary.lowBaseBelow) {
+      const low = make('span', 'legend-style');
+      low.appendChild(make('span', 'legend-hollow'));
+      low.appendChild(document.createTextNode('low base (fewer than ' + formatCount(vocabulary.lowBaseBelow) + ' underneath)'));
+      styles.appendChild(low);
     }
     legend.appendChild(styles);
   }
@@ -382,9 +426,14 @@ export function createChart(options) {
       th.setAttribute('scope', 'row');
       tr.appendChild(th);
       vocabulary.rates.forEach(function (rate) {
-        tr.appendChild(make('td', null, r
-          ? formatRate(r[rate.name]) + (r[rate.outOf] > 0 ? ' (' + formatCount(r[rate.counted]) + ' of ' + formatCount(r[rate.outOf]) + ')' : '')
-          : '–'));
+        const base = rateBase(r, rate);
+        const interval = formatInterval(base.low, base.high);
+        const td = make('td', base.lowBase ? 'is-low-base' : null, r
+          ? formatRate(base.value) + (base.of > 0 ? ' (' + formatCount(base.count) + ' of ' + formatCount(base.of)
+            + (interval ? '; ' + interval : '') + (base.lowBase ? '; low base' : '') + ')' : '')
+          : '–');
+        td.setAttribute('data-low-base', String(base.lowBase));
+        tr.appendChild(td);
       });
       tr.appendChild(make('td', null, r ? formatCount(r.claimedRaids) : '0'));
       rows.appendChild(tr);

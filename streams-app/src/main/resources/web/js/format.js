@@ -18,6 +18,36 @@ export function formatRate(rate) {
   return isNumber(rate) ? numberFormat.format(Math.round(rate * 100)) + '%' : '–';
 }
 
+/** A rate's 95% interval, '58–78%'; '' when it has none. */
+export function formatInterval(low, high) {
+  return isNumber(low) && isNumber(high)
+    ? numberFormat.format(Math.round(low * 100)) + '–' + numberFormat.format(Math.round(high * 100)) + '%'
+    : '';
+}
+
+/**
+ * What a rate rests on, as the API gives it beside the rate: its counts, its 95% interval
+ * (<rate>Low, <rate>High) and whether its base is low (<rate>LowBase).
+ */
+export function rateBase(record, rate) {
+  const value = record ? record[rate.name] : null;
+  return {
+    value: isNumber(value) ? value : null,
+    count: record ? record[rate.counted] : null,
+    of: record ? record[rate.outOf] : null,
+    low: record && isNumber(record[rate.name + 'Low']) ? record[rate.name + 'Low'] : null,
+    high: record && isNumber(record[rate.name + 'High']) ? record[rate.name + 'High'] : null,
+    lowBase: !!(record && record[rate.name + 'LowBase'] === true)
+  };
+}
+
+/** Why a low-base rate is marked, in words: 'Low base: 3 raids with referral numbers, fewer than 10 …'. */
+export function lowBaseWhy(base, rate, vocabulary) {
+  return 'Low base: ' + formatCount(base.of) + ' ' + (rate.ofWords || 'underneath') + ', fewer than '
+    + formatCount(vocabulary.lowBaseBelow) + '. One more or less moves this rate by '
+    + Math.round(100 / Math.max(1, base.of)) + ' points; the 95% interval is ' + formatInterval(base.low, base.high) + '.';
+}
+
 /** 'YYYY-MM' -> 'Jun 2021'. */
 export function formatMonth(windowKey) {
   const m = /^(\d{4})-(\d{2})$/.exec(windowKey || '');

@@ -4,7 +4,7 @@
  */
 
 import { ratesOf } from './api.js';
-import { formatCount, formatDate, formatRate, formatWindowRange, isNumber } from './format.js';
+import { formatCount, formatDate, formatInterval, formatRate, formatWindowRange, isNumber, lowBaseWhy, rateBase } from './format.js';
 import { setText } from './dom.js';
 import { FOI_RATE } from './rates.js';
 import { rateNamed } from './vocabulary.js';
@@ -17,14 +17,24 @@ export function renderHeadline(answer, vocabulary, el) {
   vocabulary.rates.forEach(function (rate) {
     const node = document.getElementById(rate.headline);
     const counts = document.getElementById(rate.headline + '-counts');
-    const value = national ? national[rate.name] : null;
-    const count = national ? national[rate.counted] : null;
-    const of = national ? national[rate.outOf] : null;
+    const base = rateBase(national, rate);
+    const value = base.value;
+    const count = base.count;
+    const of = base.of;
     setText(node, formatRate(value));
     node.setAttribute('data-rate', isNumber(value) ? String(value) : '');
     node.setAttribute('data-count', isNumber(count) ? String(count) : '');
     node.setAttribute('data-of', isNumber(of) ? String(of) : '');
-    setText(counts, national ? formatCount(count) + ' of ' + formatCount(of) + ' ' + rate.ofWords : 'no figures yet');
+    node.setAttribute('data-low', isNumber(base.low) ? String(base.low) : '');
+    node.setAttribute('data-high', isNumber(base.high) ? String(base.high) : '');
+    node.setAttribute('data-low-base', String(base.lowBase));
+    node.closest('.headline').classList.toggle('is-low-base', base.lowBase);
+    node.title = base.lowBase ? lowBaseWhy(base, rate, vocabulary) : '';
+    const interval = formatInterval(base.low, base.high);
+    setText(counts, national
+      ? formatCount(count) + ' of ' + formatCount(of) + ' ' + rate.ofWords + (interval ? '; 95% interval ' + interval : '')
+        + (base.lowBase ? '; low base' : '')
+      : 'no figures yet');
   });
   const claimed = national ? national.claimedRaids : null;
   const claimedNode = document.getElementById('headline-claimed');

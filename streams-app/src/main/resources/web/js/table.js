@@ -5,7 +5,7 @@
  */
 
 import { ratesOf } from './api.js';
-import { formatCount, formatRate, formatWindowRange, isNumber, numberFormat } from './format.js';
+import { formatCount, formatInterval, formatRate, formatWindowRange, isNumber, lowBaseWhy, numberFormat, rateBase } from './format.js';
 import { cssEscape, make, reduceMotion, setText } from './dom.js';
 import { FOI_RATE } from './rates.js';
 import { emptyRecord, rateNamed } from './vocabulary.js';
@@ -49,6 +49,11 @@ export function createForceTable(options) {
       if (xKnown !== yKnown) {
         return xKnown ? -1 : 1;          // unknown rates last, whichever the direction
       }
+      const xLow = a[key + 'LowBase'] === true;
+      const yLow = b[key + 'LowBase'] === true;
+      if (xLow !== yLow) {
+        return xLow ? 1 : -1;            // then low-base rates, after every rate that rests on enough
+      }
       if (xKnown && x !== y) {
         return sign * (x - y);
       }
@@ -61,9 +66,16 @@ export function createForceTable(options) {
 
   function rateCell(record, rate, national, foi) {
     const td = make('td', 'col-rate ' + rate.cls);
-    const value = record[rate.name];
+    const base = rateBase(record, rate);
+    const value = base.value;
     td.setAttribute('data-rate', isNumber(value) ? String(value) : '');
-    const cell = make('div', 'rate-cell' + (isNumber(value) ? '' : ' is-null'));
+    td.setAttribute('data-low', isNumber(base.low) ? String(base.low) : '');
+    td.setAttribute('data-high', isNumber(base.high) ? String(base.high) : '');
+    td.setAttribute('data-low-base', String(base.lowBase));
+    const cell = make('div', 'rate-cell' + (isNumber(value) ? '' : ' is-null') + (base.lowBase ? ' is-low-base' : ''));
+    if (base.lowBase) {
+      cell.title = lowBaseWhy(base, rate, state.vocabulary);
+    }
     cell.appendChild(make('span', 'rate-value', formatRate(value)));
     if (!record.claimedRaids) {
       td.appendChild(cell);     // nothing to show but the dash; the force cell says why
@@ -74,6 +86,13 @@ export function createForceTable(options) {
     const fill = make('span', 'bar-fill');
     fill.style.width = isNumber(value) ? Math.max(0, Math.min(100, value * 100)).toFixed(1) + '%' : '0';
     bar.appendChild(fill);
+    if (isNumber(base.low) && isNumber(base.high)) {
+      // The 95% interval as a band across the bar
+      const band = make('span', 'bar-interval');
+      band.style.left = (base.low * 100).toFixed(1) + '%';
+      band.style.width = Math.max(0.5, (base.high - base.low) * 100).toFixed(1) + '%';
+      bar.appendChild(band);
+    }
     const nationalValue = national ? national[rate.name] : null;
     if (isNumber(nationalValue)) {
       const mark = make('span', 'bar-mark');
@@ -83,7 +102,9 @@ export function createForceTable(options) {
     cell.appendChild(bar);
     let counts;
     if (isNumber(record[rate.outOf]) && record[rate.outOf] > 0) {
-      counts = formatCount(record[rate.counted]) + ' of ' + formatCount(record[rate.outOf]);
+      const interval = formatInterval(base.low, base.high);
+      counts = formatCount(record[rate.counted]) + ' of ' + formatCount(record[rate.outOf])
+        + (interval ? ' · ' + interval : '') + (base.lowBase ? ' · low base' : '');
     } else if (foi && rate.name !== foi.name && !record[foi.counted]) {
       counts = 'no FOI answer yet';
     } else {

@@ -38,6 +38,9 @@ export function readVocabulary(json) {
     allTime: json.allTime,
     latest: json.latest,
     rollingMonths: json.rollingMonths,
+    // A rate over fewer than this is low base (an older server without the field: nothing is marked).
+    lowBaseBelow: Number.isInteger(json.lowBaseBelow) && json.lowBaseBelow >= 1 ? json.lowBaseBelow : null,
+    interval: isName(json.interval) ? json.interval : '95% interval',
     counters: Object.freeze(json.counters.slice()),
     allRates: Object.freeze(allRates),
     rates: Object.freeze(rates)

@@ -1,5 +1,6 @@
 package org.raidwatch.http;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -22,7 +23,8 @@ final class RatesGathering {
         this.forwarding = forwarding;
     }
 
-    /** Another instance's answer to a rates request. */
+    /** Another instance's answer to a rates request; fields it has beyond these (a newer release's) are passed over. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     record RatesAnswer(String asOf, String latestWindow, List<Map<String, Object>> rates) {
     }
 

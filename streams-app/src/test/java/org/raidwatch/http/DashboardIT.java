@@ -98,6 +98,34 @@ class DashboardIT {
                             .contains(String.valueOf(national.get("claimedRaids").asInt()));
                     assertThat(browser.findElements(By.cssSelector("#force-table tr[data-force]"))).hasSizeGreaterThan(10);
 
+                    // And every rate shows its 95% interval, the one the API gives
+                    WebElement noReferral = browser.findElement(By.id("headline-no-referral"));
+                    assertThat(Double.parseDouble(noReferral.getAttribute("data-low"))).isEqualTo(national.get("noReferralRateLow").asDouble());
+                    assertThat(Double.parseDouble(noReferral.getAttribute("data-high"))).isEqualTo(national.get("noReferralRateHigh").asDouble());
+                    assertThat(browser.findElement(By.id("headline-no-referral-counts")).getText()).contains("95% interval");
+                    // And a force's rate resting on fewer than 10 raids is greyed and says why
+                    List<WebElement> lowBase = browser.findElements(By.cssSelector("#force-table tbody td[data-low-base='true']"));
+                    assertThat(lowBase).as("low-base rates in a 300-raid dataset spread over 44 forces").isNotEmpty();
+                    for (WebElement cell : lowBase) {
+                        WebElement rate = cell.findElement(By.cssSelector(".rate-cell"));
+                        assertThat(rate.getAttribute("class")).contains("is-low-base");
+                        assertThat(rate.getAttribute("title")).startsWith("Low base: ").contains("fewer than 10");
+                        assertThat(rate.getText()).contains("low base");
+                    }
+                    // And sorted by the no-referral rate, the low-base rates come after every other known rate, unknown ones last
+                    browser.findElement(By.cssSelector("#force-table button[data-sort='noReferralRate']")).click();
+                    List<String> order = browser.findElements(By.cssSelector("#force-table tbody td.col-noref")).stream()
+                            .map(td -> td.getAttribute("data-rate").isEmpty() ? "unknown"
+                                    : td.getAttribute("data-low-base").equals("true") ? "low base" : "known")
+                            .toList();
+                    assertThat(order).contains("known", "low base");
+                    assertThat(String.join(",", order)).matches("(known,)*known(,low base)+(,unknown)*");
+                    // And the chart draws each rate's interval as a band, behind the chosen force's lines
+                    Await.until(Duration.ofSeconds(30), "the chart to be drawn", () -> Boolean.TRUE.equals(((org.openqa.selenium.JavascriptExecutor) browser)
+                            .executeScript("return !!Chart.getChart(document.getElementById('force-chart'))")), () -> "no chart");
+                    assertThat(((org.openqa.selenium.JavascriptExecutor) browser).executeScript("return Chart.getChart(document.getElementById("
+                            + "'force-chart')).data.datasets.filter(function (d) { return d.band; }).length")).isEqualTo(6L);
+
                     // When the force answers the new raid's FOI request: nobody identified, nobody referred
                     FoiUpdate answer = FoiUpdate.newBuilder().setFoiId("FOI-R-BROWSER-1").setRaidId("R-BROWSER-1").setForce("Kent Police")
                             .setRequestedOn(LocalDate.of(2021, 4, 1)).setStatus(FoiStatus.RESPONDED).setRespondedOn(LocalDate.of(2021, 4, 20))

@@ -41,6 +41,9 @@ final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--rejected", paramLabel = "FILE", description = "Also write rejected rows here as JSON Lines.")
     Path rejectedFile;
 
+    @Option(names = "--quiet", description = "No progress line on the terminal (there is none when the output is not a terminal).")
+    boolean quiet;
+
     @Override
     public Integer call() throws Exception {
         RaidwatchConfig settings = deployment.settings();
@@ -61,7 +64,16 @@ final class ProduceCommand implements Callable<Integer> {
         }
         InputLoader.Result sent;
         try (InputLoader loader = new InputLoader(settings.clientProperties(), Topics.create(settings.topicNames(), registry))) {
-            sent = loader.sendAll(read.raidsFile(), read.raids(), read.foiFile(), read.fois());
+            InputLoader.Sending sending = loader.sending();
+            long rows = (read.raids() == null ? 0 : read.raids().accepted().size()) + (read.fois() == null ? 0 : read.fois().accepted().size());
+            ProgressLine.Remaining remaining = new ProgressLine.Remaining();
+            try (ProgressLine line = ProgressLine.onTerminal(quiet, () -> {
+                long settled = sending.settled();
+                return "produce: " + ProgressLine.count(settled) + " of " + ProgressLine.count(rows) + " records sent ("
+                        + ProgressLine.percent(settled, rows) + ")" + ProgressLine.left(remaining.after(settled, rows));
+            })) {
+                sent = loader.sendAll(sending, read.raidsFile(), read.raids(), read.foiFile(), read.fois());
+            }
         }
         List<InputFiles.Rejection> rejected = read.rejected();
         PrintWriter err = spec.commandLine().getErr();

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.raidwatch.clients.InputLoader;
 import org.raidwatch.files.InputFiles;
 import org.raidwatch.local.Replay;
+import org.raidwatch.local.ReplayProgress;
 import org.raidwatch.rules.RuleSet;
 import org.raidwatch.topology.RateBase;
 import picocli.CommandLine.Command;
@@ -51,6 +52,9 @@ final class ReplayCommand implements Callable<Integer> {
             description = "Mark a rate low base when its denominator (e.g. raids with a known referral figure) is below N (default: ${DEFAULT-VALUE}).")
     int lowBase;
 
+    @Option(names = "--quiet", description = "No progress line on the terminal (there is none when the output is not a terminal).")
+    boolean quiet;
+
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m", converter = DurationConverter.class,
             description = "Give up when processing takes longer (default: ${DEFAULT-VALUE}).")
     Duration timeout;
@@ -87,8 +91,11 @@ final class ReplayCommand implements Callable<Integer> {
         ReplayOutput.Written written;
         List<InputFiles.Rejection> rejected = new ArrayList<>();
         ReplayOutput.FlagsFile flags = new ReplayOutput.FlagsFile(out);
-        try (flags) {
-            result = Replay.run(ruleSet, asOf, sources.raidsFile(), sources.foiFile(), rows, flags::write, timeout);
+        ReplayProgress progress = new ReplayProgress();
+        long estimatedRows = (sources.raids() == null ? 0 : InputFiles.estimateRows(sources.raids()))
+                + (sources.foi() == null ? 0 : InputFiles.estimateRows(sources.foi()));
+        try (flags; ProgressLine line = ProgressLine.onTerminal(quiet, new ReplayProgressLine("replay", progress, estimatedRows))) {
+            result = Replay.run(ruleSet, asOf, sources.raidsFile(), sources.foiFile(), rows, flags::write, timeout, progress);
             for (InputFiles.Scanned file : scanned) {
                 if (file != null) {
                     rejected.addAll(file.rejected());

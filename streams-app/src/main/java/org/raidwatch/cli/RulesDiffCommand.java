@@ -13,6 +13,7 @@ import org.raidwatch.clients.InputLoader;
 import org.raidwatch.json.OutputJson;
 import org.raidwatch.local.FlagDiff;
 import org.raidwatch.local.Replay;
+import org.raidwatch.local.ReplayProgress;
 import org.raidwatch.rules.RuleSet;
 import org.raidwatch.schema.CaseFlag;
 import picocli.CommandLine.Command;
@@ -52,6 +53,9 @@ final class RulesDiffCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the whole comparison as one JSON document instead of text.")
     boolean json;
 
+    @Option(names = "--quiet", description = "No progress line on the terminal (there is none when the output is not a terminal).")
+    boolean quiet;
+
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m", converter = DurationConverter.class,
             description = "Give up when one run takes longer (default: ${DEFAULT-VALUE}).")
     Duration timeout;
@@ -71,8 +75,16 @@ final class RulesDiffCommand implements Callable<Integer> {
         List<CaseFlag> flagsBefore = new ArrayList<>();
         List<CaseFlag> flagsAfter = new ArrayList<>();
         try {
-            before = Replay.run(current, asOf, read.raidsFile(), read.raids(), read.foiFile(), read.fois(), flagsBefore::add, timeout);
-            after = Replay.run(proposed, before.asOf(), read.raidsFile(), read.raids(), read.foiFile(), read.fois(), flagsAfter::add, timeout);
+            long rows = (read.raids() == null ? 0 : read.raids().accepted().size()) + (read.fois() == null ? 0 : read.fois().accepted().size());
+            ReplayProgress first = new ReplayProgress();
+            try (ProgressLine line = ProgressLine.onTerminal(quiet, new ReplayProgressLine("rules diff, 1 of 2 (current rules)", first, rows))) {
+                before = Replay.run(current, asOf, read.raidsFile(), read.raids(), read.foiFile(), read.fois(), flagsBefore::add, timeout, first);
+            }
+            ReplayProgress second = new ReplayProgress();
+            try (ProgressLine line = ProgressLine.onTerminal(quiet, new ReplayProgressLine("rules diff, 2 of 2 (proposed rules)", second, rows))) {
+                after = Replay.run(proposed, before.asOf(), read.raidsFile(), read.raids(), read.foiFile(), read.fois(), flagsAfter::add, timeout,
+                        second);
+            }
         } catch (InputLoader.UndeliveredRecordsException undelivered) {
             PrintWriter err = spec.commandLine().getErr();
             undelivered.failures().forEach(err::println);

@@ -146,7 +146,12 @@ public final class InputLoader implements AutoCloseable {
      * or refused each (at most about {@link #DELIVERY_TIMEOUT_MS} after the last send).
      */
     public Result sendAll(String raidsFile, InputFiles.Contents<RaidReport> raids, String foiFile, InputFiles.Contents<FoiUpdate> fois) {
-        Sending sending = sending();
+        return sendAll(sending(), raidsFile, raids, foiFile, fois);
+    }
+
+    /** As {@link #sendAll(String, InputFiles.Contents, String, InputFiles.Contents)}, through a sending the caller can watch. */
+    public Result sendAll(Sending sending, String raidsFile, InputFiles.Contents<RaidReport> raids, String foiFile,
+                          InputFiles.Contents<FoiUpdate> fois) {
         if (raids != null) {
             raids.accepted().forEach(row -> sending.send(row.record(), raidsFile, row.line()));
         }
@@ -175,6 +180,11 @@ public final class InputLoader implements AutoCloseable {
 
         public void send(FoiUpdate update, String file, long line) {
             InputLoader.this.send(record(update, file, line), file, line, acknowledged, failures);
+        }
+
+        /** Records Kafka has acknowledged so far, or refused: for a progress line while the rows go out. */
+        public long settled() {
+            return acknowledged.get() + failures.size();
         }
 
         /** Waits until every record sent is acknowledged or has failed: how many were acknowledged, and the failures in file and line order. */

@@ -149,6 +149,36 @@ public final class InputFiles {
         return new Contents<>(accepted, scanned.rejected(), scanned.rowsRead());
     }
 
+    /**
+     * About how many rows a file holds, for a progress line before it is read: its lines (less the
+     * header of a CSV file), counted without parsing, so blank lines and quoted line breaks count too.
+     * 0 when it cannot be read (reading it will say why).
+     */
+    public static long estimateRows(Path file) {
+        long lines = 0;
+        boolean endsWithNewline = true;
+        byte[] buffer = new byte[1 << 16];
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            int read;
+            while ((read = in.read(buffer)) > 0) {
+                for (int i = 0; i < read; i++) {
+                    if (buffer[i] == '\n') {
+                        lines++;
+                    }
+                }
+                endsWithNewline = buffer[read - 1] == '\n';
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        if (!endsWithNewline) {
+            lines++;
+        }
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        boolean jsonLines = name.endsWith(".jsonl") || name.endsWith(".ndjson");
+        return Math.max(0, jsonLines ? lines : lines - 1);
+    }
+
     private static <T> Scanned scan(Path file, Function<RowFields, T> toRecord, Consumer<Row<T>> accepted) throws UnreadableFileException {
         requireReadable(file);
         List<Rejection> rejected = new ArrayList<>();

@@ -38,13 +38,26 @@ public final class ProcessingProgress {
     public static void awaitCaughtUp(Admin admin, String applicationId, Collection<String> topics, Duration quietPeriod,
                                      java.util.function.BooleanSupplier idle, Duration timeout, Supplier<String> describeState)
             throws InterruptedException {
+        awaitCaughtUp(admin, applicationId, topics, quietPeriod, idle, timeout, describeState, committed -> { });
+    }
+
+    /**
+     * As {@link #awaitCaughtUp(Admin, String, Collection, Duration, java.util.function.BooleanSupplier, Duration, Supplier)},
+     * telling {@code committed} at each look the offsets the application has committed (its progress).
+     */
+    public static void awaitCaughtUp(Admin admin, String applicationId, Collection<String> topics, Duration quietPeriod,
+                                     java.util.function.BooleanSupplier idle, Duration timeout, Supplier<String> describeState,
+                                     java.util.function.Consumer<Map<TopicPartition, Long>> committed)
+            throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         Instant quietSince = null;
         Map<TopicPartition, Long> endsWhenQuiet = Map.of();
         List<String> behind = List.of();
         while (Instant.now().isBefore(deadline)) {
             Map<TopicPartition, Long> ends = new java.util.HashMap<>();
-            behind = partitionsBehind(admin, applicationId, topics, ends);
+            Map<TopicPartition, Long> positions = new java.util.HashMap<>();
+            behind = partitionsBehind(admin, applicationId, topics, ends, positions);
+            committed.accept(positions);
             if (behind.isEmpty() && !idle.getAsBoolean()) {
                 behind = List.of("work buffered in the application's stores");
             }
@@ -61,7 +74,8 @@ public final class ProcessingProgress {
     }
 
     private static List<String> partitionsBehind(Admin admin, String applicationId, Collection<String> topics,
-                                                 Map<TopicPartition, Long> endOffsets) throws InterruptedException {
+                                                 Map<TopicPartition, Long> endOffsets, Map<TopicPartition, Long> positions)
+            throws InterruptedException {
         try {
             List<TopicPartition> partitions = new ArrayList<>();
             admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).forEach((name, description) ->
@@ -73,7 +87,7 @@ public final class ProcessingProgress {
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             return List.of("offsets unavailable: " + e.getMessage());
         }
-        return partitionsBehind(admin, applicationId, endOffsets);
+        return partitionsBehind(admin, applicationId, endOffsets, positions);
     }
 
     /**
@@ -82,6 +96,11 @@ public final class ProcessingProgress {
      */
     public static List<String> partitionsBehind(Admin admin, String applicationId, Map<TopicPartition, Long> endOffsets)
             throws InterruptedException {
+        return partitionsBehind(admin, applicationId, endOffsets, new java.util.HashMap<>());
+    }
+
+    private static List<String> partitionsBehind(Admin admin, String applicationId, Map<TopicPartition, Long> endOffsets,
+                                                 Map<TopicPartition, Long> positions) throws InterruptedException {
         Map<TopicPartition, OffsetAndMetadata> committed;
         try {
             committed = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
@@ -92,6 +111,7 @@ public final class ProcessingProgress {
         endOffsets.forEach((partition, end) -> {
             OffsetAndMetadata done = committed.get(partition);
             long position = done == null ? 0 : done.offset();
+            positions.put(partition, position);
             if (position < end) {
                 behind.add(partition + " at " + position + " of " + end);
             }

@@ -79,6 +79,13 @@ public final class Replay {
     public static Result run(RuleSet rules, LocalDate asOf, String raidsFile, InputFiles.Contents<RaidReport> raids,
                              String foiFile, InputFiles.Contents<FoiUpdate> fois, Consumer<CaseFlag> flagsInOrder, Duration timeout)
             throws InterruptedException {
+        return run(rules, asOf, raidsFile, raids, foiFile, fois, flagsInOrder, timeout, new ReplayProgress());
+    }
+
+    /** As the overload without it, telling {@code progress} how far it has come. */
+    public static Result run(RuleSet rules, LocalDate asOf, String raidsFile, InputFiles.Contents<RaidReport> raids,
+                             String foiFile, InputFiles.Contents<FoiUpdate> fois, Consumer<CaseFlag> flagsInOrder, Duration timeout,
+                             ReplayProgress progress) throws InterruptedException {
         try {
             return run(rules, asOf, raidsFile, foiFile, (reports, updates) -> {
                 if (raids != null) {
@@ -87,7 +94,7 @@ public final class Replay {
                 if (fois != null) {
                     fois.accepted().forEach(updates);
                 }
-            }, flagsInOrder, timeout);
+            }, flagsInOrder, timeout, progress);
         } catch (InputFiles.UnreadableFileException cannotHappen) {
             throw new IllegalStateException(cannotHappen);
         }
@@ -105,6 +112,12 @@ public final class Replay {
      */
     public static Result run(RuleSet rules, LocalDate asOf, String raidsFile, String foiFile, Rows rows, Consumer<CaseFlag> flagsInOrder,
                              Duration timeout) throws InterruptedException, InputFiles.UnreadableFileException {
+        return run(rules, asOf, raidsFile, foiFile, rows, flagsInOrder, timeout, new ReplayProgress());
+    }
+
+    /** As {@link #run(RuleSet, LocalDate, String, String, Rows, Consumer, Duration)}, telling {@code progress} how far it has come. */
+    public static Result run(RuleSet rules, LocalDate asOf, String raidsFile, String foiFile, Rows rows, Consumer<CaseFlag> flagsInOrder,
+                             Duration timeout, ReplayProgress progress) throws InterruptedException, InputFiles.UnreadableFileException {
         try (LocalStack stack = LocalStack.start("raidwatch-replay-", 1)) {
             Map<String, Object> client = stack.clientProperties();
             TopicNames names = stack.names();
@@ -117,9 +130,11 @@ public final class Replay {
                 rows.each(row -> {
                     latest.see(row.record());
                     sending.send(row.record(), raidsFile, row.line());
+                    progress.loadedOne();
                 }, row -> {
                     latest.see(row.record());
                     sending.send(row.record(), foiFile, row.line());
+                    progress.loadedOne();
                 });
                 sending.finish().requireAllDelivered();
             }
@@ -129,22 +144,31 @@ public final class Replay {
             props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
             props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) COMMIT_INTERVAL.toMillis());
             CaseTopology.Settings settings = CaseTopology.Settings.replayAsOf(now).withoutFlagsListing();
+            progress.enter(ReplayProgress.Phase.STARTING);
             try (StreamsRunner runner = new StreamsRunner(CaseTopology.build(props, topics, rules, settings), props)) {
                 if (!runner.start(timeout)) {
                     throw new IllegalStateException("the replay topology did not start (state " + runner.state() + ")", runner.failure());
                 }
-                List<String> consumed = new ArrayList<>(List.of(names.raidReports(), names.foiUpdates()));
+                progress.enter(ReplayProgress.Phase.PROCESSING);
+                List<String> inputs = List.of(names.raidReports(), names.foiUpdates());
+                List<String> consumed = new ArrayList<>(inputs);
                 consumed.addAll(CaseTopology.internalTopics(APPLICATION_ID));
                 ProcessingProgress.awaitCaughtUp(admin, APPLICATION_ID, consumed, quietPeriod(settings, COMMIT_INTERVAL),
                         () -> ProcessingProgress.storesEmpty(runner.kafkaStreams(), CaseTopology.RATE_BUFFER_STORE, CaseTopology.MOVED_RATES_STORE,
                                 CaseTopology.PENDING_RATES_STORE), timeout,
-                        () -> runner.state() + (runner.failure() == null ? "" : ", failed: " + runner.failure()));
+                        () -> runner.state() + (runner.failure() == null ? "" : ", failed: " + runner.failure()),
+                        committed -> progress.processed(committed.entrySet().stream().filter(e -> inputs.contains(e.getKey().topic()))
+                                .mapToLong(Map.Entry::getValue).sum()));
                 phase = logPhase("processed every input", phase);
             }
+            progress.enter(ReplayProgress.Phase.READING_BACK);
             int flags;
             try (FlagsByRaid byRaid = FlagsByRaid.in(stack.workspace().resolve("flags-by-raid"))) {
                 TopicReader.forEachRecord(client, names.flaggedCases(), new ByteArrayDeserializer(), timeout,
-                        record -> byRaid.put(utf8(record.key()), record.value()));
+                        record -> {
+                            byRaid.put(utf8(record.key()), record.value());
+                            progress.flagRead();
+                        });
                 var decoder = topics.flaggedCases().valueSerde().deserializer();
                 flags = byRaid.forEachInOrder((key, value) -> flagsInOrder.accept(decoder.deserialize(names.flaggedCases(), value)));
             }
@@ -154,6 +178,7 @@ public final class Replay {
             for (ConsumerRecord<byte[], byte[]> record : TopicReader.readAll(client, names.deadLetters(), new ByteArrayDeserializer(), timeout)) {
                 deadLetters.add(deadLetter(record));
             }
+            progress.enter(ReplayProgress.Phase.DONE);
             logPhase("read back and handed on " + flags + " flags, " + rates.size() + " rates and " + deadLetters.size() + " dead letters", phase);
             return new Result(now, flags, List.copyOf(rates.values()), deadLetters);
         }

@@ -13,11 +13,17 @@ import picocli.CommandLine.ParameterException;
 /** The {@code --raids FILE} and {@code --foi FILE} options of replay and produce, and reading them. */
 final class InputFilesOption {
 
-    @Option(names = "--raids", paramLabel = "FILE", description = "Raid reports (.csv, or .jsonl / .ndjson).")
+    @Option(names = "--raids", paramLabel = "FILE", description = "Raid reports (.csv, .jsonl / .ndjson, or an .xlsx workbook).")
     Path raids;
 
-    @Option(names = "--foi", paramLabel = "FILE", description = "FOI updates (.csv, or .jsonl / .ndjson).")
+    @Option(names = "--raids-sheet", paramLabel = "NAME", description = "The sheet of the --raids workbook to read (default: its first).")
+    String raidsSheet;
+
+    @Option(names = "--foi", paramLabel = "FILE", description = "FOI updates (.csv, .jsonl / .ndjson, or an .xlsx workbook).")
     Path foi;
+
+    @Option(names = "--foi-sheet", paramLabel = "NAME", description = "The sheet of the --foi workbook to read (default: its first).")
+    String foiSheet;
 
     /** What the two files held (null for a file not given). */
     record Read(String raidsFile, InputFiles.Contents<RaidReport> raids, String foiFile, InputFiles.Contents<FoiUpdate> fois) {
@@ -35,8 +41,8 @@ final class InputFilesOption {
         }
     }
 
-    /** The files given, each as a path and as the user named it (null for a file not given). */
-    record Sources(Path raids, String raidsFile, Path foi, String foiFile) {
+    /** The files given, each as a path and as the user named it (null for a file not given), and the sheets to read of workbooks. */
+    record Sources(Path raids, String raidsFile, String raidsSheet, Path foi, String foiFile, String foiSheet) {
     }
 
     /**
@@ -46,6 +52,12 @@ final class InputFilesOption {
     Sources sources(CommandSpec spec) {
         if (raids == null && foi == null) {
             throw new ParameterException(spec.commandLine(), "give --raids FILE, --foi FILE, or both");
+        }
+        if (raidsSheet != null && (raids == null || !InputFiles.isWorkbook(raids))) {
+            throw new ParameterException(spec.commandLine(), "--raids-sheet names a sheet of an .xlsx workbook given as --raids");
+        }
+        if (foiSheet != null && (foi == null || !InputFiles.isWorkbook(foi))) {
+            throw new ParameterException(spec.commandLine(), "--foi-sheet names a sheet of an .xlsx workbook given as --foi");
         }
         try {
             if (raids != null) {
@@ -57,15 +69,15 @@ final class InputFilesOption {
         } catch (InputFiles.UnreadableFileException e) {
             throw new Failures.UsageFailure(e.getMessage());
         }
-        return new Sources(raids, raids == null ? null : raids.toString(), foi, foi == null ? null : foi.toString());
+        return new Sources(raids, raids == null ? null : raids.toString(), raidsSheet, foi, foi == null ? null : foi.toString(), foiSheet);
     }
 
     /** Reads the files; a missing or unreadable one is a usage failure naming it. */
     Read read(CommandSpec spec) {
         Sources sources = sources(spec);
         try {
-            return new Read(sources.raidsFile(), raids == null ? null : InputFiles.readRaidReports(raids),
-                    sources.foiFile(), foi == null ? null : InputFiles.readFoiUpdates(foi));
+            return new Read(sources.raidsFile(), raids == null ? null : InputFiles.readRaidReports(raids, raidsSheet),
+                    sources.foiFile(), foi == null ? null : InputFiles.readFoiUpdates(foi, foiSheet));
         } catch (InputFiles.UnreadableFileException e) {
             throw new Failures.UsageFailure(e.getMessage());
         }

@@ -22,12 +22,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
-        header = "Run CSV or JSON Lines files through raidwatch and write flags, rates and rejected rows.",
+        header = "Run CSV, JSON Lines or .xlsx files through raidwatch and write flags, rates and rejected rows.",
         description = {
-                "Runs files of raid reports and FOI updates (CSV with a header row, or JSON Lines) through the raidwatch topology on an in-process Kafka broker, and writes to --out:",
+                "Runs files of raid reports and FOI updates (CSV with a header row, JSON Lines, or a sheet of an .xlsx workbook) through the raidwatch topology on an in-process Kafka broker, and writes to --out:",
                 "  flags.jsonl        every raid + rule ever flagged, in its final state",
                 "  force-rates.jsonl  every force + window, with every count and rate, each rate's 95% interval and low-base mark",
                 "  rejected.jsonl     every rejected row, with its file, line and reason",
+                "  flags.csv, force-rates.csv  the same flags and rates for spreadsheets (UTF-8, a header row)",
+                "  results.xlsx       with --xlsx: one workbook, a sheet each for flags, force-rates and rejected",
                 "Exit status: 0 every row accepted; 3 some rows rejected (all outputs still written); 5 some records could not be delivered to the in-process broker (listed on stderr as file:line: reason; no output written); 2 usage error, unreadable file or a rule set that does not build; 1 the replay did not finish."})
 final class ReplayCommand implements Callable<Integer> {
 
@@ -45,12 +47,15 @@ final class ReplayCommand implements Callable<Integer> {
             description = "\"Now\" for time-dependent rules such as foi-overdue (default: the latest date in the input).")
     LocalDate asOf;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the three output files (created if missing).")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the output files (created if missing).")
     Path out;
 
     @Option(names = "--low-base", paramLabel = "N", defaultValue = "10",
             description = "Mark a rate low base when its denominator (e.g. raids with a known referral figure) is below N (default: ${DEFAULT-VALUE}).")
     int lowBase;
+
+    @Option(names = "--xlsx", description = "Also write results.xlsx: one workbook with a sheet each for the flags, the rates and the rejected rows.")
+    boolean xlsx;
 
     @Option(names = "--quiet", description = "No progress line on the terminal (there is none when the output is not a terminal).")
     boolean quiet;
@@ -81,16 +86,16 @@ final class ReplayCommand implements Callable<Integer> {
         InputFiles.Scanned[] scanned = new InputFiles.Scanned[2];
         Replay.Rows rows = (reports, updates) -> {
             if (sources.raids() != null) {
-                scanned[0] = InputFiles.scanRaidReports(sources.raids(), reports);
+                scanned[0] = InputFiles.scanRaidReports(sources.raids(), sources.raidsSheet(), reports);
             }
             if (sources.foi() != null) {
-                scanned[1] = InputFiles.scanFoiUpdates(sources.foi(), updates);
+                scanned[1] = InputFiles.scanFoiUpdates(sources.foi(), sources.foiSheet(), updates);
             }
         };
         Replay.Result result;
         ReplayOutput.Written written;
         List<InputFiles.Rejection> rejected = new ArrayList<>();
-        ReplayOutput.FlagsFile flags = new ReplayOutput.FlagsFile(out);
+        ReplayOutput.FlagsFile flags = new ReplayOutput.FlagsFile(out, xlsx);
         ReplayProgress progress = new ReplayProgress();
         long estimatedRows = (sources.raids() == null ? 0 : InputFiles.estimateRows(sources.raids()))
                 + (sources.foi() == null ? 0 : InputFiles.estimateRows(sources.foi()));
@@ -106,7 +111,7 @@ final class ReplayCommand implements Callable<Integer> {
             }
             // The rates and rejected rows first: flags.jsonl takes its name last, once every output is written.
             written = ReplayOutput.write(out, result, rejected, new RateBase(lowBase));
-            flags.finish();
+            flags.finish(written);
         } catch (InputLoader.UndeliveredRecordsException undelivered) {
             PrintWriter err = spec.commandLine().getErr();
             undelivered.failures().forEach(err::println);
@@ -132,6 +137,8 @@ final class ReplayCommand implements Callable<Integer> {
         ConsoleReport.nationalRates(console, result.rates(), new RateBase(lowBase));
         console.printf("  wrote %s (%d), %s (%d), %s (%d)%n", written.flags(), result.flags(), written.rates(),
                 result.rates().size(), written.rejected(), rejected.size());
+        console.printf("  and for spreadsheets %s, %s%s%n", out.resolve("flags.csv"), out.resolve("force-rates.csv"),
+                xlsx ? ", " + out.resolve("results.xlsx") : "");
         console.flush();
         return rejected.isEmpty() ? ExitCodes.OK : ExitCodes.ROWS_REJECTED;
     }

@@ -24,7 +24,11 @@ import org.raidwatch.schema.ForceRates;
 import org.raidwatch.topology.RateBase;
 import org.raidwatch.topology.RateVocabulary;
 
-/** Writes a replay's results as JSON Lines: flags.jsonl, force-rates.jsonl, rejected.jsonl. */
+/**
+ * Writes a replay's results: as JSON Lines (flags.jsonl, force-rates.jsonl, rejected.jsonl), as CSV
+ * for spreadsheets (flags.csv, force-rates.csv), and, when asked, as one workbook (results.xlsx) with
+ * a sheet each for the flags, the rates and the rejected rows.
+ */
 final class ReplayOutput {
 
     private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
@@ -32,8 +36,15 @@ final class ReplayOutput {
     private ReplayOutput() {
     }
 
-    record Written(Path flags, Path rates, Path rejected) {
+    /** The files written, and the rates' and rejected rows' tables (for the workbook). */
+    record Written(Path flags, Path rates, Path rejected, List<Map<String, Object>> rateRows, List<Map<String, Object>> rejectionRows) {
     }
+
+    /** A flag's columns in flags.csv and the workbook's flags sheet. */
+    static final List<String> FLAG_COLUMNS = List.of("raidId", "ruleId", "status", "severity", "force", "raidDate", "explanation",
+            "evidence", "sourceUrl", "foiReference", "ruleSetVersion");
+    /** A rejected row's columns. */
+    static final List<String> REJECTION_COLUMNS = List.of("file", "line", "reason");
 
     /**
      * flags.jsonl, written flag by flag as a replay hands them on (by raid id, then rule id), first
@@ -41,25 +52,42 @@ final class ReplayOutput {
      * that stops half way leaves no flags file that looks whole. Counts the flags by rule as it goes.
      */
     static final class FlagsFile implements AutoCloseable {
+        private final Path dir;
         private final Path target;
         private final Path partial;
         private final BufferedWriter writer;
+        private final Path csvPartial;
+        private final TableFiles.Csv csv;
+        private final TableFiles.Workbook workbook;
+        private final TableFiles.Workbook.Sheet flagsSheet;
         private final Map<String, Long> holding = new TreeMap<>();
         private final Map<String, Long> resolved = new TreeMap<>();
         private boolean finished;
 
-        FlagsFile(Path dir) throws IOException {
+        /** @param workbook whether to write results.xlsx too */
+        FlagsFile(Path dir, boolean workbook) throws IOException {
+            this.dir = dir;
             this.target = dir.resolve("flags.jsonl");
             this.partial = dir.resolve("flags.jsonl.partial");
             this.writer = Files.newBufferedWriter(partial, StandardCharsets.UTF_8);
+            this.csvPartial = dir.resolve("flags.csv.partial");
+            this.csv = new TableFiles.Csv(csvPartial, FLAG_COLUMNS);
+            this.workbook = workbook ? new TableFiles.Workbook() : null;
+            this.flagsSheet = workbook ? this.workbook.sheet("flags", FLAG_COLUMNS) : null;
         }
 
         void write(CaseFlag flag) {
+            Map<String, Object> row = flag(flag);
             try {
-                writer.write(JSON.writeValueAsString(flag(flag)));
+                writer.write(JSON.writeValueAsString(row));
                 writer.newLine();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + partial + ": " + e.getMessage(), e);
+            }
+            csv.write(row);
+            if (flagsSheet != null) {
+                row.put("raidDate", flag.getRaidDate());
+                flagsSheet.write(row);
             }
             (flag.getStatus() == FlagStatus.RESOLVED ? resolved : holding).merge(flag.getRuleId(), 1L, Long::sum);
         }
@@ -73,32 +101,61 @@ final class ReplayOutput {
             return resolved;
         }
 
-        /** Every flag is written: the file takes its name. */
-        void finish() throws IOException {
+        /**
+         * Every flag is written: the workbook (if asked) gets the rates' and rejected rows' sheets and is
+         * saved, then flags.csv and flags.jsonl take their names, the JSON Lines last.
+         */
+        void finish(Written written) throws IOException {
             writer.close();
+            csv.close();
+            if (workbook != null) {
+                TableFiles.Workbook.Sheet rates = workbook.sheet("force-rates", columnsOf(written.rateRows()));
+                written.rateRows().forEach(rates::write);
+                TableFiles.Workbook.Sheet rejected = workbook.sheet("rejected", REJECTION_COLUMNS);
+                written.rejectionRows().forEach(rejected::write);
+                workbook.saveTo(dir.resolve("results.xlsx"));
+            }
+            Files.move(csvPartial, dir.resolve("flags.csv"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             finished = true;
         }
 
-        /** Closes the file; unless finished, removes it. */
+        /** Closes the files; unless finished, removes them. */
         @Override
         public void close() throws IOException {
             writer.close();
+            csv.close();
+            if (workbook != null) {
+                workbook.close();
+            }
             if (!finished) {
                 Files.deleteIfExists(partial);
+                Files.deleteIfExists(csvPartial);
             }
         }
     }
 
     /** Writes force-rates.jsonl and rejected.jsonl (flags.jsonl is {@link FlagsFile}'s, finished after them). */
     static Written write(Path dir, Replay.Result result, List<InputFiles.Rejection> rejected, RateBase base) throws IOException {
-        Written written = new Written(dir.resolve("flags.jsonl"), dir.resolve("force-rates.jsonl"), dir.resolve("rejected.jsonl"));
-        writeLines(written.rates(), result.rates().stream()
+        List<Map<String, Object>> rateRows = result.rates().stream()
                 .sorted(Comparator.comparing((ForceRates r) -> RateVocabulary.isNational(r) ? "" : r.getForce())
                         .thenComparing(r -> RateVocabulary.isAllTime(r) ? "" : r.getWindow()))
-                .toList(), rates -> OutputJson.rates(rates, base));
+                .map(rates -> OutputJson.rates(rates, base)).toList();
+        List<Map<String, Object>> rejectionRows = rejected.stream().map(ReplayOutput::rejection).toList();
+        Written written = new Written(dir.resolve("flags.jsonl"), dir.resolve("force-rates.jsonl"), dir.resolve("rejected.jsonl"),
+                rateRows, rejectionRows);
+        writeLines(written.rates(), rateRows, row -> row);
+        try (TableFiles.Csv csv = new TableFiles.Csv(dir.resolve("force-rates.csv"), columnsOf(rateRows))) {
+            rateRows.forEach(csv::write);
+        }
         writeRejections(written.rejected(), rejected);
         return written;
+    }
+
+    /** A rates table's columns: every rates row has the same keys, in the same order. */
+    private static List<String> columnsOf(List<Map<String, Object>> rateRows) {
+        return rateRows.isEmpty() ? List.copyOf(OutputJson.rates(RateVocabulary.zeroFilled(RateVocabulary.NATIONAL, RateVocabulary.ALL_TIME),
+                RateBase.DEFAULT).keySet()) : List.copyOf(rateRows.get(0).keySet());
     }
 
     static void writeRejections(Path file, List<InputFiles.Rejection> rejected) throws IOException {

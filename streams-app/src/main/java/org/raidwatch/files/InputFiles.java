@@ -70,21 +70,46 @@ public final class InputFiles {
     }
 
     public static Contents<RaidReport> readRaidReports(Path file) throws UnreadableFileException {
-        return read(file, InputFiles::raidReport);
+        return readRaidReports(file, null);
     }
 
     public static Contents<FoiUpdate> readFoiUpdates(Path file) throws UnreadableFileException {
-        return read(file, InputFiles::foiUpdate);
+        return readFoiUpdates(file, null);
+    }
+
+    /** @param sheet of a workbook (.xlsx), the sheet to read; null for its first (ignored for other files) */
+    public static Contents<RaidReport> readRaidReports(Path file, String sheet) throws UnreadableFileException {
+        return read(file, sheet, InputFiles::raidReport);
+    }
+
+    /** @param sheet of a workbook (.xlsx), the sheet to read; null for its first (ignored for other files) */
+    public static Contents<FoiUpdate> readFoiUpdates(Path file, String sheet) throws UnreadableFileException {
+        return read(file, sheet, InputFiles::foiUpdate);
     }
 
     /** Reads a file of raid reports, handing each accepted row to {@code accepted} as it is read: a million rows are never held at once. */
     public static Scanned scanRaidReports(Path file, Consumer<Row<RaidReport>> accepted) throws UnreadableFileException {
-        return scan(file, InputFiles::raidReport, accepted);
+        return scanRaidReports(file, null, accepted);
     }
 
     /** As {@link #scanRaidReports}, for FOI updates. */
     public static Scanned scanFoiUpdates(Path file, Consumer<Row<FoiUpdate>> accepted) throws UnreadableFileException {
-        return scan(file, InputFiles::foiUpdate, accepted);
+        return scanFoiUpdates(file, null, accepted);
+    }
+
+    /** As {@link #scanRaidReports(Path, Consumer)}, from this sheet of a workbook (null: its first). */
+    public static Scanned scanRaidReports(Path file, String sheet, Consumer<Row<RaidReport>> accepted) throws UnreadableFileException {
+        return scan(file, sheet, InputFiles::raidReport, accepted);
+    }
+
+    /** As {@link #scanFoiUpdates(Path, Consumer)}, from this sheet of a workbook (null: its first). */
+    public static Scanned scanFoiUpdates(Path file, String sheet, Consumer<Row<FoiUpdate>> accepted) throws UnreadableFileException {
+        return scan(file, sheet, InputFiles::foiUpdate, accepted);
+    }
+
+    /** Whether a file is read as a workbook (.xlsx). */
+    public static boolean isWorkbook(Path file) {
+        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".xlsx");
     }
 
     /** A missing or unreadable file, refused before anything is read from any file. */
@@ -143,18 +168,21 @@ public final class InputFiles {
         return checked.record();
     }
 
-    private static <T> Contents<T> read(Path file, Function<RowFields, T> toRecord) throws UnreadableFileException {
+    private static <T> Contents<T> read(Path file, String sheet, Function<RowFields, T> toRecord) throws UnreadableFileException {
         List<Row<T>> accepted = new ArrayList<>();
-        Scanned scanned = scan(file, toRecord, accepted::add);
+        Scanned scanned = scan(file, sheet, toRecord, accepted::add);
         return new Contents<>(accepted, scanned.rejected(), scanned.rowsRead());
     }
 
     /**
      * About how many rows a file holds, for a progress line before it is read: its lines (less the
      * header of a CSV file), counted without parsing, so blank lines and quoted line breaks count too.
-     * 0 when it cannot be read (reading it will say why).
+     * 0 when it cannot be read (reading it will say why), and for a workbook.
      */
     public static long estimateRows(Path file) {
+        if (isWorkbook(file)) {
+            return 0;   // a zip of XML: its rows are known only once read
+        }
         long lines = 0;
         boolean endsWithNewline = true;
         byte[] buffer = new byte[1 << 16];
@@ -179,10 +207,14 @@ public final class InputFiles {
         return Math.max(0, jsonLines ? lines : lines - 1);
     }
 
-    private static <T> Scanned scan(Path file, Function<RowFields, T> toRecord, Consumer<Row<T>> accepted) throws UnreadableFileException {
+    private static <T> Scanned scan(Path file, String sheet, Function<RowFields, T> toRecord, Consumer<Row<T>> accepted)
+            throws UnreadableFileException {
         requireReadable(file);
         List<Rejection> rejected = new ArrayList<>();
         int[] acceptedRows = {0};
+        if (isWorkbook(file)) {
+            return scanWorkbook(file, sheet, toRecord, accepted, rejected);
+        }
         RowSink sink = (line, fields) -> {
             T record;
             try {
@@ -202,6 +234,35 @@ public final class InputFiles {
             throw new UnreadableFileException(file + ": cannot be read: " + e.getMessage(), e);
         }
         return new Scanned(rejected, rows, acceptedRows[0]);
+    }
+
+    /**
+     * A workbook's sheet, row by row; a refused row names the sheet, its row number (as Excel shows it)
+     * is the rejection's line, and the reason names the column.
+     */
+    private static <T> Scanned scanWorkbook(Path file, String sheet, Function<RowFields, T> toRecord, Consumer<Row<T>> accepted,
+                                            List<Rejection> rejected) throws UnreadableFileException {
+        int[] rows = {0};
+        int[] acceptedRows = {0};
+        try {
+            WorkbookRows.read(file, sheet, (sheetName, rowNumber, cells) -> {
+                rows[0]++;
+                T record;
+                try {
+                    record = toRecord.apply(RowFields.of(cells));
+                } catch (RowFields.RowRejected e) {
+                    rejected.add(new Rejection(file.toString(), rowNumber, "sheet '" + sheetName + "': " + e.getMessage()));
+                    return;
+                }
+                acceptedRows[0]++;
+                accepted.accept(new Row<>(record, rowNumber));
+            });
+        } catch (WorkbookRows.UnreadableWorkbook e) {
+            throw new UnreadableFileException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UnreadableFileException(file + ": cannot be read: " + e.getMessage(), e);
+        }
+        return new Scanned(rejected, rows[0], acceptedRows[0]);
     }
 
     private interface RowSink {

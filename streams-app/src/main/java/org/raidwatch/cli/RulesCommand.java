@@ -139,7 +139,7 @@ final class RulesCommand implements Runnable {
     @Command(name = "check", mixinStandardHelpOptions = true,
             header = "Check a rule set before it goes live: it builds, its scenarios are sound and cover every rule, and they pass.",
             description = {
-                    "Builds the rule set and prints every problem as file:line: message; reads the scenarios (DIR/tests, else DIR/../tests, or --tests FOLDER) and prints their problems the same way; warns about each rule that lacks a scenario where it holds, one where it does not, or one on unknown values; then runs the scenarios, printing each failure with its difference.",
+                    "Builds the rule set and prints every problem as file:line: message (a rule without @description(\"...\") is one); reads the scenarios (DIR/tests, else DIR/../tests, or --tests FOLDER) and prints their problems the same way; warns about each rule that lacks a scenario where it holds, one where it does not, or one on unknown values; then runs the scenarios, printing each failure with its difference.",
                     "Exit status: 0 the rule set builds and every scenario passed (warnings allowed); 1 a scenario failed; 2 the rule set does not build, a scenario file cannot be used, or a usage error."})
     static final class Check implements Callable<Integer> {
 
@@ -158,7 +158,8 @@ final class RulesCommand implements Runnable {
                 return ExitCodes.USAGE;
             }
             ScenarioFiles.Read read = folders.scenarios();
-            List<String> problems = new ArrayList<>(read.problems());
+            List<String> problems = new ArrayList<>(rules.undescribed());
+            problems.addAll(read.problems());
             problems.addAll(ScenarioRun.undefinedRuleIds(rules, read.scenarios()));
             problems.forEach(err::println);
             List<String> warnings = new ArrayList<>();
@@ -199,7 +200,7 @@ final class RulesCommand implements Runnable {
                 text += ", " + notRun + " not run (they name rules the set does not define)";
             }
             if (problems > 0) {
-                text += ", " + problems + (problems == 1 ? " problem" : " problems") + " in the scenario files";
+                text += ", " + problems + (problems == 1 ? " problem" : " problems") + " in the rule or scenario files";
             }
             return text;
         }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.kie.api.KieBase;
+import org.raidwatch.schema.Severity;
 import org.raidwatch.serde.AvroClassTrust;
 
 /**
@@ -52,6 +53,9 @@ public final class RuleSet {
 
     private final String source;
     private final String version;
+    /** The rule attribute holding its plain-English description. */
+    public static final String DESCRIPTION = "description";
+
     private final KieBase kieBase;
     private final List<String> ruleIds;
     private final List<Integer> workingDayDeadlines;
@@ -141,6 +145,41 @@ public final class RuleSet {
     /** The rule ids, in name order. */
     public List<String> ruleIds() {
         return ruleIds;
+    }
+
+    /**
+     * A rule as a reader of a report needs it: its id, severity and plain-English description (from
+     * {@code @description("...")}; null when the rule declares none, which {@code rules check} refuses).
+     */
+    public record Described(String ruleId, Severity severity, String description) {
+    }
+
+    /** Every rule described, in id order. */
+    public List<Described> described() {
+        List<Described> described = new ArrayList<>();
+        for (org.kie.api.definition.KiePackage kiePackage : kieBase.getKiePackages()) {
+            for (org.kie.api.definition.rule.Rule rule : kiePackage.getRules()) {
+                // Drools files @description under its own annotation's name, org.kie.api.definition.type.Description
+                Object text = rule.getMetaData().getOrDefault(org.kie.api.definition.type.Description.class.getName(),
+                        rule.getMetaData().get(DESCRIPTION));
+                String description = text == null ? null : String.valueOf(text).trim();
+                if (description != null && description.length() >= 2 && description.startsWith("\"") && description.endsWith("\"")) {
+                    description = description.substring(1, description.length() - 1);
+                }
+                described.add(new Described(rule.getName(), Findings.severityOf(rule),
+                        description == null || description.isBlank() ? null : description));
+            }
+        }
+        described.sort(java.util.Comparator.comparing(Described::ruleId));
+        return List.copyOf(described);
+    }
+
+    /** The rules that declare no {@code @description("...")}, as {@code file:line: message}, for {@code rules check}. */
+    public List<String> undescribed() {
+        return described().stream().filter(rule -> rule.description() == null)
+                .map(rule -> locationOf(rule.ruleId()) + ": rule \"" + rule.ruleId() + "\" declares no @" + DESCRIPTION
+                        + "(\"...\"): say in plain English what it finds, for the reports a reader gets")
+                .toList();
     }
 
     /** Where a rule is declared, as {@code file:line} (the file as the set was loaded from), or null for an unknown id. */

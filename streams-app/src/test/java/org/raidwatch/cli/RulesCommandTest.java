@@ -29,6 +29,7 @@ class RulesCommandTest {
             // The press claim cannot be checked: the report names no article.
             rule "claimed-without-source"
                 @severity(LOW)
+                @description("A test rule.")
             when
                 $c : RaidCase( claimed, sourceUrl == null )
             then
@@ -203,12 +204,39 @@ class RulesCommandTest {
     }
 
     @Test
+    void a_rule_without_a_description_is_a_problem_for_rules_check(@TempDir Path root) throws IOException {
+        // Given a rule that says nothing in plain English of what it finds
+        Path rules = ruleFolder(root, CLAIMED_WITHOUT_SOURCE, CLAIMED_WITHOUT_SOURCE_SCENARIOS);
+        Files.writeString(rules.resolve("undescribed.drl"), HEADER + """
+                rule "undescribed"
+                    @severity(LOW)
+                when
+                    $c : RaidCase( claimed, !foiRequested )
+                then
+                    findings.flag(drools, "no FOI request yet");
+                end
+                """);
+
+        Run check = raidwatch("rules", "check", rules.toString());
+
+        // Then rules check refuses it, naming where it is declared; the set still builds for replay and run
+        assertThat(check.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(check.err()).contains(rules.resolve("undescribed.drl") + ":4: rule \"undescribed\" declares no @description(\"...\")");
+        assertThat(check.out()).contains("1 problem in the rule or scenario files");
+        assertThat(org.raidwatch.rules.RuleSet.load(rules).described()).extracting(org.raidwatch.rules.RuleSet.Described::ruleId,
+                org.raidwatch.rules.RuleSet.Described::description).contains(
+                org.assertj.core.groups.Tuple.tuple("claimed-without-source", "A test rule."),
+                org.assertj.core.groups.Tuple.tuple("undescribed", null));
+    }
+
+    @Test
     void a_rule_without_scenarios_is_warned_about_and_so_is_every_rule_without_a_scenario_folder(@TempDir Path root) throws IOException {
         // Given a second rule with no scenario at all
         Path rules = ruleFolder(root, CLAIMED_WITHOUT_SOURCE, CLAIMED_WITHOUT_SOURCE_SCENARIOS);
         Files.writeString(rules.resolve("no-foi-yet.drl"), HEADER + """
                 rule "no-foi-yet"
                     @severity(LOW)
+                    @description("A test rule.")
                 when
                     $c : RaidCase( claimed, !foiRequested )
                 then

@@ -31,8 +31,13 @@ final class RaidwatchCommand implements Runnable {
     static final class Version implements picocli.CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String version = RaidwatchCommand.class.getPackage().getImplementationVersion();
-            return new String[] {"raidwatch " + (version == null ? "(development build)" : version)};
+            return new String[] {"raidwatch " + version()};
         }
+    }
+
+    /** raidwatch's version, from the jar's manifest ({@code (development build)} when run from classes). */
+    static String version() {
+        String version = RaidwatchCommand.class.getPackage().getImplementationVersion();
+        return version == null ? "(development build)" : version;
     }
 }

@@ -13,6 +13,7 @@ import org.raidwatch.clients.InputLoader;
 import org.raidwatch.files.InputFiles;
 import org.raidwatch.local.Replay;
 import org.raidwatch.local.ReplayProgress;
+import org.raidwatch.report.ReplayReport;
 import org.raidwatch.rules.RuleSet;
 import org.raidwatch.topology.RateBase;
 import picocli.CommandLine.Command;
@@ -57,6 +58,11 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--xlsx", description = "Also write results.xlsx: one workbook with a sheet each for the flags, the rates and the rejected rows.")
     boolean xlsx;
 
+    @Option(names = "--report", paramLabel = "FILE.html",
+            description = "Also write a self-contained HTML report for readers: headline rates with counts and intervals, every force,"
+                    + " charts, the flagged cases, the rejected rows, what produced it and how to read it (opens with no network; prints).")
+    Path report;
+
     @Option(names = "--quiet", description = "No progress line on the terminal (there is none when the output is not a terminal).")
     boolean quiet;
 
@@ -73,6 +79,26 @@ final class ReplayCommand implements Callable<Integer> {
         // A rule set that does not build is the user's to read first, before any log line.
         RuleSet ruleSet = rules.load();
         return ConsoleLogging.divertedWhile(spec.commandLine().getErr(), "replay", () -> replay(sources, ruleSet));
+    }
+
+    private void writeReport(ReplayReport reader, InputFilesOption.Sources sources, InputFiles.Scanned[] scanned, RuleSet ruleSet,
+                             Replay.Result result, List<InputFiles.Rejection> rejected) throws IOException {
+        List<ReplayReport.Input> inputs = new ArrayList<>();
+        if (sources.raids() != null) {
+            inputs.add(new ReplayReport.Input("raid reports", sources.raidsFile(), sources.raidsSheet(), scanned[0].rowsRead(),
+                    scanned[0].rejected().size(), InputFiles.sha256(sources.raids())));
+        }
+        if (sources.foi() != null) {
+            inputs.add(new ReplayReport.Input("FOI updates", sources.foiFile(), sources.foiSheet(), scanned[1].rowsRead(),
+                    scanned[1].rejected().size(), InputFiles.sha256(sources.foi())));
+        }
+        Path reportFolder = report.toAbsolutePath().getParent();
+        String outputs = reportFolder.relativize(out.toAbsolutePath()).toString().replace(java.io.File.separatorChar, '/');
+        ReplayReport.Provenance provenance = new ReplayReport.Provenance(RaidwatchCommand.version(), result.asOf(), java.time.Instant.now(),
+                ruleSet, ruleSet.digest(), inputs, outputs.isEmpty() ? "" : outputs + "/");
+        Files.createDirectories(reportFolder);
+        reader.write(report, provenance, result.rates(), new RateBase(lowBase),
+                rejected.stream().map(r -> new ReplayReport.Rejected(r.file(), r.line(), r.reason())).toList());
     }
 
     private int replay(InputFilesOption.Sources sources, RuleSet ruleSet) throws Exception {
@@ -99,8 +125,13 @@ final class ReplayCommand implements Callable<Integer> {
         ReplayProgress progress = new ReplayProgress();
         long estimatedRows = (sources.raids() == null ? 0 : InputFiles.estimateRows(sources.raids()))
                 + (sources.foi() == null ? 0 : InputFiles.estimateRows(sources.foi()));
+        ReplayReport reader = report == null ? null : new ReplayReport();
+        java.util.function.Consumer<org.raidwatch.schema.CaseFlag> handOn = reader == null ? flags::write : flag -> {
+            flags.write(flag);
+            reader.flag(flag);
+        };
         try (flags; ProgressLine line = ProgressLine.onTerminal(quiet, new ReplayProgressLine("replay", progress, estimatedRows))) {
-            result = Replay.run(ruleSet, asOf, sources.raidsFile(), sources.foiFile(), rows, flags::write, timeout, progress);
+            result = Replay.run(ruleSet, asOf, sources.raidsFile(), sources.foiFile(), rows, handOn, timeout, progress);
             for (InputFiles.Scanned file : scanned) {
                 if (file != null) {
                     rejected.addAll(file.rejected());
@@ -112,6 +143,9 @@ final class ReplayCommand implements Callable<Integer> {
             // The rates and rejected rows first: flags.jsonl takes its name last, once every output is written.
             written = ReplayOutput.write(out, result, rejected, new RateBase(lowBase));
             flags.finish(written);
+            if (reader != null) {
+                writeReport(reader, sources, scanned, ruleSet, result, rejected);
+            }
         } catch (InputLoader.UndeliveredRecordsException undelivered) {
             PrintWriter err = spec.commandLine().getErr();
             undelivered.failures().forEach(err::println);
@@ -137,6 +171,9 @@ final class ReplayCommand implements Callable<Integer> {
         ConsoleReport.nationalRates(console, result.rates(), new RateBase(lowBase));
         console.printf("  wrote %s (%d), %s (%d), %s (%d)%n", written.flags(), result.flags(), written.rates(),
                 result.rates().size(), written.rejected(), rejected.size());
+        if (report != null) {
+            console.printf("  the report for readers: %s%n", report);
+        }
         console.printf("  and for spreadsheets %s, %s%s%n", out.resolve("flags.csv"), out.resolve("force-rates.csv"),
                 xlsx ? ", " + out.resolve("results.xlsx") : "");
         console.flush();

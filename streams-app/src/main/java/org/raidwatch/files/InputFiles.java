@@ -174,6 +174,21 @@ public final class InputFiles {
         return new Contents<>(accepted, scanned.rejected(), scanned.rowsRead());
     }
 
+    /** A file's SHA-256 in hex, read in a stream (for a report to name exactly what it read). */
+    public static String sha256(Path file) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            int read;
+            while ((read = in.read(buffer)) > 0) {
+                digest.update(buffer, 0, read);
+            }
+            return java.util.HexFormat.of().formatHex(digest.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /**
      * About how many rows a file holds, for a progress line before it is read: its lines (less the
      * header of a CSV file), counted without parsing, so blank lines and quoted line breaks count too.

@@ -56,16 +56,18 @@ public final class RuleSet {
     /** The rule attribute holding its plain-English description. */
     public static final String DESCRIPTION = "description";
 
+    private final String digest;
     private final KieBase kieBase;
     private final List<String> ruleIds;
     private final List<Integer> workingDayDeadlines;
     private final Map<String, String> ruleSources;
     private final Map<String, String> ruleLocations;
 
-    private RuleSet(String source, String version, KieBase kieBase, List<String> ruleIds, List<Integer> workingDayDeadlines,
+    private RuleSet(String source, String digest, KieBase kieBase, List<String> ruleIds, List<Integer> workingDayDeadlines,
                     Map<String, String> ruleSources, Map<String, String> ruleLocations) {
         this.source = source;
-        this.version = version;
+        this.digest = digest;
+        this.version = digest.substring(0, 12);
         this.kieBase = kieBase;
         this.ruleIds = List.copyOf(ruleIds);
         this.workingDayDeadlines = List.copyOf(workingDayDeadlines);
@@ -121,7 +123,7 @@ public final class RuleSet {
         RuleSetCompiler.Compiled compiled = RuleSetCompiler.compile(source, drlByName);
         RuleDeclarations declared = RuleDeclarations.check(source, compiled);
         List<String> problems = new ArrayList<>(declared.problems());
-        RuleSet ruleSet = new RuleSet(source, RuleSetCompiler.version(drlByName), compiled.kieBase(), declared.ruleIds(),
+        RuleSet ruleSet = new RuleSet(source, RuleSetCompiler.digest(drlByName), compiled.kieBase(), declared.ruleIds(),
                 declared.workingDayDeadlines(), compiled.ruleSources(), compiled.ruleLocations());
         if (problems.isEmpty()) {
             problems.addAll(SampleCases.tryOn(ruleSet.newSession(), ruleId -> compiled.fileOfRule(ruleId, source)));
@@ -140,6 +142,11 @@ public final class RuleSet {
     /** Identifies the rules' contents; every flag carries it. */
     public String version() {
         return version;
+    }
+
+    /** The SHA-256 of the rule files' names and contents, in hex; the version is its first 12 digits. */
+    public String digest() {
+        return digest;
     }
 
     /** The rule ids, in name order. */

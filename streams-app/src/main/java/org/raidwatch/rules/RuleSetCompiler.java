@@ -145,6 +145,11 @@ final class RuleSetCompiler {
 
     /** The set's version: the first 12 hex digits of a SHA-256 over the files' names and contents (line ends normalised). */
     static String version(Map<String, String> drlByName) {
+        return digest(drlByName).substring(0, 12);
+    }
+
+    /** The SHA-256 of the files' names and contents (line endings made \\n), in hex: its first 12 digits are the version. */
+    static String digest(Map<String, String> drlByName) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             for (Map.Entry<String, String> drl : drlByName.entrySet()) {
@@ -153,7 +158,7 @@ final class RuleSetCompiler {
                 digest.update(drl.getValue().replace("\r\n", "\n").getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);
             }
-            return HexFormat.of().formatHex(digest.digest()).substring(0, 12);
+            return HexFormat.of().formatHex(digest.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

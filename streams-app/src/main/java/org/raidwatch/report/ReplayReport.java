@@ -131,6 +131,9 @@ public final class ReplayReport {
                 parts.add(ReportPage.RATE_WORDS.get(rate.name()) + " " + ReportPage.readingText(base.read(nationalLatest, rate), rate, base));
             }
             h.text(String.join("; ", parts) + ".").raw("</p>");
+        } else {
+            h.element("p", "class=\"note\" id=\"headline-latest\"", "No raid in the input falls in the latest complete twelve months ("
+                    + ReportPage.windowRange(latest) + ").");
         }
         h.raw("</section>");
 

@@ -1,0 +1,201 @@
+package org.raidwatch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.raidwatch.it.Await;
+
+/**
+ * The replay's HTML report in a real browser (Debian's headless Chromium) with the network turned
+ * off: it loads with no request and no console error, and every figure it shows is the replay's own
+ * (force-rates.jsonl, flags.jsonl, rejected.jsonl), on the replay fixture and on a generated
+ * 5,000-raid dataset. Leaves screenshots in {@code target/report-*.png}.
+ */
+class ReplayReportIT {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void the_report_of_the_fixture_shows_the_replays_figures_with_no_network() throws Exception {
+        Path out = dir.resolve("fixture");
+        int status = Main.execute("replay", "--raids", "src/test/resources/replay/raids.csv", "--foi", "src/test/resources/replay/foi.csv",
+                "--out", out.toString(), "--report", out.resolve("report.html").toString());
+        assertThat(status).isEqualTo(ExitCodes.ROWS_REJECTED);
+
+        checkInBrowser(out, "fixture");
+    }
+
+    @Test
+    void the_report_of_a_generated_5000_raid_dataset_shows_the_replays_figures_with_no_network() throws Exception {
+        Path data = dir.resolve("dataset");
+        assertThat(Main.execute("bench", "dataset", "--raids", "5000", "--out", data.toString())).isZero();
+        Path out = dir.resolve("generated");
+        int status = Main.execute("replay", "--raids", data.resolve("raid-reports.jsonl").toString(), "--foi",
+                data.resolve("foi-updates.jsonl").toString(), "--out", out.toString(), "--report", dir.resolve("reports/replay.html").toString());
+        assertThat(status).isIn(ExitCodes.OK, ExitCodes.ROWS_REJECTED);
+
+        checkInBrowser(out, "generated");
+    }
+
+    private void checkInBrowser(Path out, String name) throws Exception {
+        assertThat(CHROMIUM).as("Chromium is needed for this test: apt-get install -y chromium chromium-driver").exists();
+        Path report = Files.exists(out.resolve("report.html")) ? out.resolve("report.html") : dir.resolve("reports/replay.html");
+        List<JsonNode> rates = lines(out.resolve("force-rates.jsonl"));
+        List<JsonNode> flags = lines(out.resolve("flags.jsonl"));
+        List<JsonNode> rejected = lines(out.resolve("rejected.jsonl"));
+        ChromeDriver browser = chromium();
+        try {
+            // Given a browser with no network at all
+            Map<String, Object> offline = new HashMap<>();
+            offline.put("offline", true);
+            offline.put("latency", 0);
+            offline.put("downloadThroughput", 0);
+            offline.put("uploadThroughput", 0);
+            browser.executeCdpCommand("Network.enable", Map.of());
+            browser.executeCdpCommand("Network.emulateNetworkConditions", offline);
+
+            // When the report is opened
+            browser.get(report.toUri().toString());
+            Await.until(Duration.ofSeconds(30), "the report's charts to be drawn",
+                    () -> browser.findElement(By.tagName("body")).getAttribute("data-charts") != null,
+                    () -> "body: " + browser.findElement(By.tagName("body")).getAttribute("outerHTML").length() + " characters");
+
+            // Then it made no request and logged no error
+            JavascriptExecutor js = browser;
+            assertThat(js.executeScript("return performance.getEntriesByType('resource').length")).as("requests made").isEqualTo(0L);
+            List<LogEntry> console = browser.manage().logs().get(LogType.BROWSER).getAll();
+            assertThat(console).as("console messages").noneMatch(entry -> entry.getLevel().intValue() >= Level.WARNING.intValue());
+            // (the console is read indeed: an error the test makes itself shows)
+            js.executeScript("console.error('probe of the console log')");
+            assertThat(browser.manage().logs().get(LogType.BROWSER).getAll()).anyMatch(entry -> entry.getMessage().contains("probe of the console log"));
+
+            // And the headline is the national all-time figures
+            JsonNode national = rates.stream().filter(r -> r.get("force").asText().equals("ALL") && r.get("window").asText().equals("all"))
+                    .findFirst().orElseThrow();
+            assertThat(browser.findElement(By.id("headline-claimedRaids")).getAttribute("data-count")).isEqualTo(national.get("claimedRaids").asText());
+            for (String rate : List.of("noReferralRate", "noVictimsRate", "foiResponseRate")) {
+                assertSameRate(browser.findElement(By.id("headline-" + rate)), national, rate);
+            }
+            // And every force's all-time row is its line of force-rates.jsonl
+            int forces = 0;
+            for (JsonNode r : rates) {
+                if (!r.get("window").asText().equals("all") || r.get("force").asText().equals("ALL")) {
+                    continue;
+                }
+                forces++;
+                WebElement row = browser.findElement(By.cssSelector("#force-table tr[data-force='" + r.get("force").asText() + "']"));
+                assertThat(row.findElement(By.cssSelector("td[data-count-name='claimedRaids']")).getAttribute("data-value"))
+                        .isEqualTo(r.get("claimedRaids").asText());
+                for (String rate : List.of("noReferralRate", "noVictimsRate", "foiResponseRate")) {
+                    assertSameRate(row.findElement(By.cssSelector("td[data-rate-name='" + rate + "']")), r, rate);
+                }
+            }
+            assertThat(browser.findElements(By.cssSelector("#force-table tbody tr"))).hasSize(forces);
+            // And a chart for England and Wales and for each force with claimed raids
+            long withRaids = rates.stream().filter(r -> r.get("window").asText().equals("all") && !r.get("force").asText().equals("ALL")
+                    && r.get("claimedRaids").asInt() > 0).count();
+            assertThat(browser.findElements(By.cssSelector("#chart-grid figure.force-chart canvas"))).hasSizeGreaterThanOrEqualTo(1)
+                    .hasSizeLessThanOrEqualTo((int) withRaids + 1);
+            // And the flagged cases are the replay's flags, every one when there are no more than the page holds
+            WebElement count = browser.findElement(By.id("cases-count"));
+            assertThat(count.getAttribute("data-total")).isEqualTo(String.valueOf(flags.size()));
+            assertThat(browser.findElements(By.cssSelector("#case-table tbody tr"))).hasSize(Math.min(flags.size(), 5000));
+            Map<String, JsonNode> byKey = new HashMap<>();
+            flags.forEach(f -> byKey.put(f.get("raidId").asText() + "|" + f.get("ruleId").asText(), f));
+            for (WebElement row : browser.findElements(By.cssSelector("#case-table tbody tr")).subList(0, Math.min(flags.size(), 50))) {
+                JsonNode flag = byKey.get(row.getAttribute("data-raid-id") + "|" + row.getAttribute("data-rule"));
+                assertThat(flag).as("a listed case is one of the replay's flags").isNotNull();
+                assertThat(row.findElement(By.cssSelector("td.explanation")).getText()).isEqualTo(flag.get("explanation").asText());
+                assertThat(row.getAttribute("data-severity")).isEqualTo(flag.get("severity").asText());
+            }
+            // And the rejected rows are the replay's
+            assertThat(browser.findElement(By.id("rejected-count")).getAttribute("data-total")).isEqualTo(String.valueOf(rejected.size()));
+            // And what produced it: the rules, each described, and every input file with its SHA-256
+            assertThat(browser.findElements(By.cssSelector("#rules tbody tr"))).hasSize(7);
+            assertThat(browser.findElement(By.id("rules")).getText()).doesNotContain("does not describe itself");
+            assertThat(browser.findElements(By.cssSelector("#inputs td.hash"))).hasSize(2)
+                    .allSatisfy(hash -> assertThat(hash.getText()).matches("[0-9a-f]{64}"));
+
+            // When the cases are filtered to high severity, Then only high-severity cases show
+            js.executeScript("var s = document.getElementById('filter-severity'); s.value = 'HIGH'; s.dispatchEvent(new Event('change'));");
+            List<WebElement> shown = browser.findElements(By.cssSelector("#case-table tbody tr:not([hidden])"));
+            assertThat(shown).allSatisfy(row -> assertThat(row.getAttribute("data-severity")).isEqualTo("HIGH"));
+            // When the forces are sorted by the no-referral rate, Then rates resting on enough raids come first, then low-base, then none
+            browser.findElement(By.cssSelector("#force-table thead th:nth-child(3) button")).click();
+            List<String> order = new ArrayList<>();
+            for (WebElement cell : browser.findElements(By.cssSelector("#force-table tbody td[data-rate-name='noReferralRate']"))) {
+                order.add(cell.getAttribute("data-rate").isEmpty() ? "none" : cell.getAttribute("data-low-base").equals("true") ? "low" : "known");
+            }
+            assertThat(String.join(",", order)).matches("(known,?)*(low,?)*(none,?)*");
+
+            Path shot = Path.of("target", "report-" + name + ".png");
+            Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+            System.out.println("report screenshot: " + shot.toAbsolutePath());
+        } finally {
+            browser.quit();
+        }
+    }
+
+    private static void assertSameRate(WebElement shown, JsonNode rates, String rate) {
+        String what = rates.get("force").asText() + " " + rate;
+        if (rates.get(rate).isNull()) {
+            assertThat(shown.getAttribute("data-rate")).as(what).isEmpty();
+            return;
+        }
+        assertThat(Double.parseDouble(shown.getAttribute("data-rate"))).as(what).isCloseTo(rates.get(rate).asDouble(), within(1e-12));
+        assertThat(Double.parseDouble(shown.getAttribute("data-low"))).as(what).isCloseTo(rates.get(rate + "Low").asDouble(), within(1e-12));
+        assertThat(Double.parseDouble(shown.getAttribute("data-high"))).as(what).isCloseTo(rates.get(rate + "High").asDouble(), within(1e-12));
+        assertThat(shown.getAttribute("data-low-base")).as(what).isEqualTo(rates.get(rate + "LowBase").asText());
+    }
+
+    private ChromeDriver chromium() {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--window-size=1300,2400", "--user-data-dir=" + dir.resolve("chromium-profile"));
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
+    }
+
+    private static List<JsonNode> lines(Path file) throws IOException {
+        List<JsonNode> nodes = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            nodes.add(JSON.readTree(line));
+        }
+        return nodes;
+    }
+}

@@ -62,7 +62,7 @@
   });
 
   // ---- filtering the cases
-  var filters = ['rule', 'severity', 'force', 'status'].map(function (name) {
+  var filters = ['rule', 'change', 'severity', 'force', 'status'].map(function (name) {
     return { name: name, select: document.getElementById('filter-' + name) };
   }).filter(function (f) { return f.select; });
 

@@ -1,6 +1,8 @@
 package org.raidwatch.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -10,10 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.raidwatch.clients.InputLoader;
+import org.raidwatch.files.InputFiles;
 import org.raidwatch.json.OutputJson;
 import org.raidwatch.local.FlagDiff;
 import org.raidwatch.local.Replay;
 import org.raidwatch.local.ReplayProgress;
+import org.raidwatch.report.DiffReport;
+import org.raidwatch.report.ReplayReport;
 import org.raidwatch.rules.RuleSet;
 import org.raidwatch.schema.CaseFlag;
 import picocli.CommandLine.Command;
@@ -52,6 +57,10 @@ final class RulesDiffCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the whole comparison as one JSON document instead of text.")
     boolean json;
+
+    @Option(names = "--report", paramLabel = "FILE.html",
+            description = "Also write a self-contained HTML report: per rule, the flags that would appear, disappear and change, with their cases.")
+    Path report;
 
     @Option(names = "--quiet", description = "No progress line on the terminal (there is none when the output is not a terminal).")
     boolean quiet;
@@ -94,14 +103,35 @@ final class RulesDiffCommand implements Callable<Integer> {
         }
         LocalDate now = before.asOf();
         FlagDiff diff = FlagDiff.between(flagsBefore, flagsAfter, current.ruleIds(), proposed.ruleIds());
+        if (report != null) {
+            writeReport(read, current, proposed, now, diff);
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(OutputJson.write(asJson(diff, current, proposed, now, read, before, after)));
         } else {
             printText(out, diff, current, proposed, now, read, before, after);
+            if (report != null) {
+                out.printf("  the report for readers: %s%n", report);
+            }
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    private void writeReport(InputFilesOption.Read read, RuleSet current, RuleSet proposed, LocalDate now, FlagDiff diff) throws IOException {
+        List<ReplayReport.Input> files = new ArrayList<>();
+        if (read.raids() != null) {
+            files.add(new ReplayReport.Input("raid reports", read.raidsFile(), inputs.raidsSheet, read.raids().rowsRead(),
+                    read.raids().rejected().size(), InputFiles.sha256(inputs.raids)));
+        }
+        if (read.fois() != null) {
+            files.add(new ReplayReport.Input("FOI updates", read.foiFile(), inputs.foiSheet, read.fois().rowsRead(),
+                    read.fois().rejected().size(), InputFiles.sha256(inputs.foi)));
+        }
+        Path folder = report.toAbsolutePath().getParent();
+        Files.createDirectories(folder);
+        DiffReport.write(report, new DiffReport.Provenance(RaidwatchCommand.version(), now, java.time.Instant.now(), current, proposed, files), diff);
     }
 
     private static void printText(PrintWriter out, FlagDiff diff, RuleSet current, RuleSet proposed, LocalDate now,

@@ -150,15 +150,18 @@ final class ReportPage {
                 + "<th scope=\"col\">Status</th><th scope=\"col\">What the rule found</th><th scope=\"col\">Evidence</th>"
                 + "<th scope=\"col\">Sources</th></tr></thead><tbody>");
         for (CaseFlag flag : cases) {
-            caseRow(h, flag, null);
+            caseRow(h, flag, null, null);
         }
         h.raw("</tbody></table></div>");
     }
 
-    /** One flag's row; {@code change}, when given, is a first cell saying how it changes (rules diff). */
-    static void caseRow(Html h, CaseFlag flag, String change) {
+    /**
+     * One flag's row; for rules diff, {@code change} is a first cell saying how it changes, and
+     * {@code now} what a changing flag says now (under its explanation).
+     */
+    static void caseRow(Html h, CaseFlag flag, String change, String now) {
         String status = flag.getStatus().toString();
-        h.raw("<tr " + Html.attr("data-raid-id", flag.getRaidId()) + " " + Html.attr("data-rule", flag.getRuleId()) + " "
+        h.raw("<tr " + (change == null ? "" : Html.attr("data-change", change) + " ") + Html.attr("data-raid-id", flag.getRaidId()) + " " + Html.attr("data-rule", flag.getRuleId()) + " "
                 + Html.attr("data-severity", flag.getSeverity()) + " " + Html.attr("data-force", flag.getForce()) + " "
                 + Html.attr("data-status", status.equals("RESOLVED") ? "RESOLVED" : "holding") + ">");
         if (change != null) {
@@ -167,8 +170,11 @@ final class ReportPage {
         h.element("td", "class=\"raid-id\"", flag.getRaidId()).element("td", null, flag.getForce()).element("td", "class=\"date\"", flag.getRaidDate())
                 .element("td", "class=\"rule-id\"", flag.getRuleId())
                 .element("td", Html.attr("class", "severity " + flag.getSeverity().toString().toLowerCase(Locale.ROOT)), flag.getSeverity())
-                .element("td", null, status).element("td", "class=\"explanation\"", flag.getExplanation());
-        h.raw("<td class=\"evidence\">");
+                .element("td", null, status).raw("<td class=\"explanation\">").text(flag.getExplanation());
+        if (now != null) {
+            h.element("span", "class=\"was\"", "now: " + now);
+        }
+        h.raw("</td><td class=\"evidence\">");
         new TreeMap<>(flag.getEvidence()).forEach((field, value) -> h.element("span", "class=\"fact\"", field + ": " + value));
         h.raw("</td><td class=\"sources\">");
         String url = safeHttpUrl(flag.getSourceUrl());

@@ -28,6 +28,7 @@ import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 import org.raidwatch.it.Await;
+import org.raidwatch.it.RuleFolders;
 
 /**
  * The replay's HTML report in a real browser (Debian's headless Chromium) with the network turned
@@ -66,23 +67,87 @@ class ReplayReportIT {
         checkInBrowser(out, "generated");
     }
 
-    private void checkInBrowser(Path out, String name) throws Exception {
+    @Test
+    void the_rules_diff_report_shows_per_rule_the_cases_that_appear_disappear_and_change_with_no_network() throws Exception {
+        // Given the shipped rules and a changed copy: foi-withheld removed, rescue-overstated raised to HIGH, a rule for Kent added
+        Path newRules = Files.createDirectories(dir.resolve("new-rules"));
+        RuleFolders.shippedWithout(newRules, "foi-withheld");
+        Path overstated = newRules.resolve("rescue-overstated.drl");
+        Files.writeString(overstated, Files.readString(overstated).replace("@severity(MEDIUM)", "@severity(HIGH)"));
+        RuleFolders.addRule(newRules, "claimed-in-kent", "claimed, force == \"Kent Police\"", "\"Kent claimed trafficking\"");
+        Path report = dir.resolve("diff/report.html");
+
+        // When they are compared over the replay fixture with a report
+        int status = Main.execute("rules", "diff", "--rules", newRules.toString(), "--raids", "src/test/resources/replay/raids.csv", "--foi",
+                "src/test/resources/replay/foi.csv", "--as-of", "2021-06-30", "--report", report.toString());
+        assertThat(status).isEqualTo(ExitCodes.OK);
+
+        ChromeDriver browser = offlineBrowser();
+        try {
+            browser.get(report.toUri().toString());
+            assertNoRequestNorError(browser);
+            // Then each rule's row counts what would appear, disappear and change
+            assertThat(summary(browser, "foi-withheld")).containsExactly("0", "1", "0");
+            assertThat(summary(browser, "claimed-in-kent")).containsExactly("1", "0", "0");
+            assertThat(summary(browser, "rescue-overstated")).containsExactly("0", "0", "2");
+            assertThat(summary(browser, "claimed-no-referral")).containsExactly("0", "0", "0");
+            // And each case is listed with how it changes
+            assertThat(browser.findElement(By.cssSelector("#case-table tr[data-rule='foi-withheld']")).getAttribute("data-change"))
+                    .isEqualTo("disappears");
+            WebElement kent = browser.findElement(By.cssSelector("#case-table tr[data-rule='claimed-in-kent']"));
+            assertThat(kent.getAttribute("data-change")).isEqualTo("appears");
+            assertThat(kent.getAttribute("data-raid-id")).isEqualTo("R1");
+            List<WebElement> changes = browser.findElements(By.cssSelector("#case-table tr[data-rule='rescue-overstated']"));
+            assertThat(changes).hasSize(2).allSatisfy(row -> {
+                assertThat(row.getAttribute("data-change")).isEqualTo("changes");
+                assertThat(row.getAttribute("data-severity")).isEqualTo("HIGH");
+                assertThat(row.findElement(By.cssSelector("td.explanation .was")).getText()).startsWith("now: MEDIUM: Press reported");
+            });
+            // And both rule sets are named, with the input files' SHA-256
+            assertThat(browser.findElement(By.id("fact-proposed")).getText()).contains(newRules.toString());
+            assertThat(browser.findElements(By.cssSelector("#inputs td.hash"))).hasSize(2);
+            Files.write(Path.of("target", "report-rules-diff.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        } finally {
+            browser.quit();
+        }
+    }
+
+    private static List<String> summary(ChromeDriver browser, String rule) {
+        WebElement row = browser.findElement(By.cssSelector("#diff-summary tr[data-rule='" + rule + "']"));
+        return List.of(row.getAttribute("data-appear"), row.getAttribute("data-disappear"), row.getAttribute("data-change"));
+    }
+
+    /** A headless Chromium with no network at all. */
+    private ChromeDriver offlineBrowser() {
         assertThat(CHROMIUM).as("Chromium is needed for this test: apt-get install -y chromium chromium-driver").exists();
+        ChromeDriver browser = chromium();
+        Map<String, Object> offline = new HashMap<>();
+        offline.put("offline", true);
+        offline.put("latency", 0);
+        offline.put("downloadThroughput", 0);
+        offline.put("uploadThroughput", 0);
+        browser.executeCdpCommand("Network.enable", Map.of());
+        browser.executeCdpCommand("Network.emulateNetworkConditions", offline);
+        return browser;
+    }
+
+    /** The page made no request and logged nothing at warning level or above (and the console is read indeed). */
+    private static void assertNoRequestNorError(ChromeDriver browser) {
+        assertThat(browser.executeScript("return performance.getEntriesByType('resource').length")).as("requests made").isEqualTo(0L);
+        List<LogEntry> console = browser.manage().logs().get(LogType.BROWSER).getAll();
+        assertThat(console).as("console messages").noneMatch(entry -> entry.getLevel().intValue() >= Level.WARNING.intValue());
+        browser.executeScript("console.error('probe of the console log')");
+        assertThat(browser.manage().logs().get(LogType.BROWSER).getAll()).anyMatch(entry -> entry.getMessage().contains("probe of the console log"));
+    }
+
+    private void checkInBrowser(Path out, String name) throws Exception {
         Path report = Files.exists(out.resolve("report.html")) ? out.resolve("report.html") : dir.resolve("reports/replay.html");
         List<JsonNode> rates = lines(out.resolve("force-rates.jsonl"));
         List<JsonNode> flags = lines(out.resolve("flags.jsonl"));
         List<JsonNode> rejected = lines(out.resolve("rejected.jsonl"));
-        ChromeDriver browser = chromium();
+        // Given a browser with no network at all
+        ChromeDriver browser = offlineBrowser();
         try {
-            // Given a browser with no network at all
-            Map<String, Object> offline = new HashMap<>();
-            offline.put("offline", true);
-            offline.put("latency", 0);
-            offline.put("downloadThroughput", 0);
-            offline.put("uploadThroughput", 0);
-            browser.executeCdpCommand("Network.enable", Map.of());
-            browser.executeCdpCommand("Network.emulateNetworkConditions", offline);
-
             // When the report is opened
             browser.get(report.toUri().toString());
             Await.until(Duration.ofSeconds(30), "the report's charts to be drawn",
@@ -90,13 +155,8 @@ class ReplayReportIT {
                     () -> "body: " + browser.findElement(By.tagName("body")).getAttribute("outerHTML").length() + " characters");
 
             // Then it made no request and logged no error
+            assertNoRequestNorError(browser);
             JavascriptExecutor js = browser;
-            assertThat(js.executeScript("return performance.getEntriesByType('resource').length")).as("requests made").isEqualTo(0L);
-            List<LogEntry> console = browser.manage().logs().get(LogType.BROWSER).getAll();
-            assertThat(console).as("console messages").noneMatch(entry -> entry.getLevel().intValue() >= Level.WARNING.intValue());
-            // (the console is read indeed: an error the test makes itself shows)
-            js.executeScript("console.error('probe of the console log')");
-            assertThat(browser.manage().logs().get(LogType.BROWSER).getAll()).anyMatch(entry -> entry.getMessage().contains("probe of the console log"));
 
             // And the headline is the national all-time figures
             JsonNode national = rates.stream().filter(r -> r.get("force").asText().equals("ALL") && r.get("window").asText().equals("all"))

@@ -71,8 +71,15 @@ final class ReportPage {
             return "no figure yet (0 " + OUT_OF_WORDS.get(rate.name()) + ")";
         }
         String text = Html.count(reading.counted()) + " of " + Html.count(reading.outOf()) + " " + OUT_OF_WORDS.get(rate.name())
-                + "; 95% interval " + Math.round(reading.interval().low() * 100) + "–" + Math.round(reading.interval().high() * 100) + "%";
+                + "; 95% interval " + interval(reading.interval());
         return Boolean.TRUE.equals(reading.lowBase()) ? text + "; low base (fewer than " + base.lowBaseBelow() + ")" : text;
+    }
+
+    /** {@code 58–78%}; to a tenth of a point when the interval is narrower than two points (a large count), so it never reads 80–80%. */
+    static String interval(RateBase.Interval interval) {
+        boolean narrow = interval.high() - interval.low() < 0.02;
+        String format = narrow ? "%.1f–%.1f%%" : "%.0f–%.0f%%";
+        return String.format(Locale.ROOT, format, interval.low() * 100, interval.high() * 100);
     }
 
     /** {@code Jul 2020 – Jun 2021}: the twelve months ending with a window's month. */
@@ -113,8 +120,7 @@ final class ReportPage {
                         + OUT_OF_WORDS.get(rate.name()) + ", fewer than " + base.lowBaseBelow() + "; one more or less moves it a lot") : "") + ">");
                 h.element("span", "class=\"value\"", Html.percent(reading.value()));
                 h.element("span", "class=\"detail\"", reading.outOf() == 0 ? "no figure" : Html.count(reading.counted()) + " of "
-                        + Html.count(reading.outOf()) + " · " + Math.round(reading.interval().low() * 100) + "–"
-                        + Math.round(reading.interval().high() * 100) + "%" + (low ? " · low base" : ""));
+                        + Html.count(reading.outOf()) + " · " + interval(reading.interval()) + (low ? " · low base" : ""));
                 h.raw("</td>");
             }
             h.raw("</tr>");

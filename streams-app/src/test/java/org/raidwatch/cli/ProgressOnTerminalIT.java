@@ -43,6 +43,15 @@ class ProgressOnTerminalIT {
     }
 
     @Test
+    void on_a_terminal_rules_diff_shows_the_progress_of_each_of_its_two_replays() throws Exception {
+        String out = onTerminal(ExitCodes.OK, "rules", "diff", "--rules", Path.of("../rules/drl").toAbsolutePath().toString(),
+                "--raids", RAIDS.toString(), "--foi", FOI.toString());
+
+        assertThat(out).contains("\rrules diff, 1 of 2 (current rules): ").contains("\rrules diff, 2 of 2 (proposed rules): ")
+                .contains(" processed (").contains("raidwatch rules diff as of");
+    }
+
+    @Test
     void with_its_output_in_a_file_or_with_quiet_replay_shows_no_progress() throws Exception {
         // When a replay's output goes to a file
         RaidwatchProcess.Finished toFile = RaidwatchProcess.run(dir, "replay-to-file", Duration.ofMinutes(3), "replay", "--raids",
@@ -61,6 +70,10 @@ class ProgressOnTerminalIT {
 
     /** Runs the shipped jar in a pseudo-terminal and returns what it wrote there. */
     private String onTerminal(String... args) throws IOException, InterruptedException {
+        return onTerminal(ExitCodes.ROWS_REJECTED, args);
+    }
+
+    private String onTerminal(int expectedStatus, String... args) throws IOException, InterruptedException {
         assertThat(SCRIPT).as("util-linux's script (Debian's bsdutils) gives the command a terminal").exists();
         assertThat(RaidwatchProcess.JAR).as("the runnable jar, built in the package phase").exists();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
@@ -77,8 +90,7 @@ class ProgressOnTerminalIT {
             process.destroyForcibly();
         }
         assertThat(ended).as("raidwatch %s on a terminal ended within 3 minutes; it wrote:%n%s", String.join(" ", args), out).isTrue();
-        assertThat(process.exitValue()).as("exit status (3: some rows rejected, as the fixture has); it wrote:%n%s", out)
-                .isEqualTo(ExitCodes.ROWS_REJECTED);
+        assertThat(process.exitValue()).as("exit status; it wrote:%n%s", out).isEqualTo(expectedStatus);
         return out;
     }
 

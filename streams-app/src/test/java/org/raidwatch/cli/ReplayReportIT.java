@@ -53,6 +53,19 @@ class ReplayReportIT {
         assertThat(status).isEqualTo(ExitCodes.ROWS_REJECTED);
 
         checkInBrowser(out, "fixture");
+
+        // And printed, it keeps the tables and charts and drops the controls
+        ChromeDriver browser = offlineBrowser();
+        try {
+            browser.get(out.resolve("report.html").toUri().toString());
+            browser.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("media", "print"));
+            assertThat(browser.findElement(By.cssSelector("#cases .filters")).isDisplayed()).as("the cases' filters on paper").isFalse();
+            assertThat(browser.findElement(By.id("force-table")).isDisplayed()).isTrue();
+            assertThat(browser.findElement(By.id("chart-grid")).isDisplayed()).isTrue();
+            assertThat(browser.findElements(By.cssSelector("#chart-grid canvas"))).isNotEmpty();
+        } finally {
+            browser.quit();
+        }
     }
 
     @Test

@@ -48,7 +48,7 @@ final class ConsoleReport {
 
     /**
      * A force's figures on one line: its claimed raids, then each rate with its counts and 95% interval,
-     * e.g. {@code no NRM referral 69.2% (54 of 78; 95% interval 58.3-78.1%)}, marked when low base.
+     * e.g. {@code no NRM referral 69.2% (54 of 78; 95% interval 58.3-78.4%)}, marked when low base.
      */
     static String ratesLine(ForceRates r, RateBase base) {
         StringBuilder line = new StringBuilder().append(r.getClaimedRaids()).append(" claimed raids");

@@ -26,6 +26,7 @@ final class ProgressLine implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private int shown;
     private String last;
+    private boolean closed;
 
     private ProgressLine(PrintWriter terminal, Supplier<String> text) {
         this.terminal = terminal;
@@ -45,7 +46,25 @@ final class ProgressLine implements AutoCloseable {
     /** A progress line showing {@code text}, when the output is a terminal and not {@code quiet}; otherwise one that shows nothing. */
     static ProgressLine onTerminal(boolean quiet, Supplier<String> text) {
         Console console = System.console();
-        return new ProgressLine(quiet || console == null ? null : console.writer(), text);
+        return new ProgressLine(quiet || !isTerminal(console) ? null : console.writer(), text);
+    }
+
+    /**
+     * Whether the console is a terminal. Up to JDK 21 a console exists only then; from JDK 22 one may
+     * exist with the output redirected, and {@code Console.isTerminal()} (looked up, as JDK 17 lacks
+     * it) says which.
+     */
+    static boolean isTerminal(Console console) {
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException e) {
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** A progress line on this writer whatever it is (for tests). */
@@ -54,6 +73,9 @@ final class ProgressLine implements AutoCloseable {
     }
 
     private synchronized void show() {
+        if (closed) {
+            return;   // a turn that was waiting while close() wiped the line must not write it again
+        }
         String line;
         try {
             line = text.get();
@@ -76,9 +98,10 @@ final class ProgressLine implements AutoCloseable {
     /** Stops the line and wipes it, so what the command prints next starts on a clean line. */
     @Override
     public synchronized void close() {
-        if (timer == null) {
+        if (timer == null || closed) {
             return;
         }
+        closed = true;
         timer.shutdownNow();
         if (shown > 0) {
             terminal.print("\r" + " ".repeat(shown) + "\r");

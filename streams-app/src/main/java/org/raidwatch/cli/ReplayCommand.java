@@ -92,13 +92,29 @@ final class ReplayCommand implements Callable<Integer> {
             inputs.add(new ReplayReport.Input("FOI updates", sources.foiFile(), sources.foiSheet(), scanned[1].rowsRead(),
                     scanned[1].rejected().size(), InputFiles.sha256(sources.foi())));
         }
-        Path reportFolder = report.toAbsolutePath().getParent();
-        String outputs = reportFolder.relativize(out.toAbsolutePath()).toString().replace(java.io.File.separatorChar, '/');
+        Path reportFolder = report.toAbsolutePath().normalize().getParent();
+        String outputs = relativeLink(reportFolder, out.toAbsolutePath().normalize());
         ReplayReport.Provenance provenance = new ReplayReport.Provenance(RaidwatchCommand.version(), result.asOf(), java.time.Instant.now(),
-                ruleSet, ruleSet.digest(), inputs, outputs.isEmpty() ? "" : outputs + "/");
+                ruleSet, ruleSet.digest(), inputs, outputs);
         Files.createDirectories(reportFolder);
         reader.write(report, provenance, result.rates(), new RateBase(lowBase),
                 rejected.stream().map(r -> new ReplayReport.Rejected(r.file(), r.line(), r.reason())).toList());
+    }
+
+    /**
+     * The output folder as a link from the report's folder: relative, each segment percent-encoded, and
+     * starting {@code ./} (so no folder name can read as a scheme such as {@code javascript:}).
+     */
+    static String relativeLink(Path from, Path to) {
+        StringBuilder link = new StringBuilder("./");
+        for (Path segment : from.relativize(to)) {
+            String name = segment.toString();
+            if (name.isEmpty()) {
+                continue;
+            }
+            link.append(java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")).append('/');
+        }
+        return link.toString();
     }
 
     private int replay(InputFilesOption.Sources sources, RuleSet ruleSet) throws Exception {

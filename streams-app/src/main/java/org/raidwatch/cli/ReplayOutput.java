@@ -69,9 +69,18 @@ final class ReplayOutput {
             this.dir = dir;
             this.target = dir.resolve("flags.jsonl");
             this.partial = dir.resolve("flags.jsonl.partial");
-            this.writer = Files.newBufferedWriter(partial, StandardCharsets.UTF_8);
             this.csvPartial = dir.resolve("flags.csv.partial");
-            this.csv = new TableFiles.Csv(csvPartial, FLAG_COLUMNS);
+            this.writer = Files.newBufferedWriter(partial, StandardCharsets.UTF_8);
+            TableFiles.Csv table = null;
+            try {
+                table = new TableFiles.Csv(csvPartial, FLAG_COLUMNS);
+            } catch (IOException | RuntimeException e) {
+                writer.close();
+                Files.deleteIfExists(partial);
+                Files.deleteIfExists(csvPartial);
+                throw e;
+            }
+            this.csv = table;
             this.workbook = workbook ? new TableFiles.Workbook() : null;
             this.flagsSheet = workbook ? this.workbook.sheet("flags", FLAG_COLUMNS) : null;
         }

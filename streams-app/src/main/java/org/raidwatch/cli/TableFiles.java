@@ -36,6 +36,8 @@ final class TableFiles {
     private static final int ROWS_IN_MEMORY = 100;
     /** The longest text a workbook cell holds. */
     private static final int MAX_CELL_TEXT = 32_767;
+    /** The most rows a sheet holds below its header (Excel's limit is 1,048,576 rows in all). */
+    static final int MAX_SHEET_ROWS = 1_048_575;
 
     private TableFiles() {
     }
@@ -79,8 +81,10 @@ final class TableFiles {
         private final SXSSFWorkbook workbook = new SXSSFWorkbook(ROWS_IN_MEMORY);
         private final CellStyle dates;
         private final CellStyle header;
+        private final List<String> notes = new ArrayList<>();
 
         Workbook() {
+            workbook.setCompressTempFiles(true);
             dates = workbook.createCellStyle();
             dates.setDataFormat(workbook.createDataFormat().getFormat("yyyy-mm-dd"));
             header = workbook.createCellStyle();
@@ -102,18 +106,30 @@ final class TableFiles {
             return new Sheet(sheet, List.copyOf(columns));
         }
 
-        /** Writes the workbook to a file (through a temporary name, so no half-written file is left). */
+        /**
+         * Writes the workbook to a file, through a temporary name removed if the writing fails, so no
+         * half-written file is left; a sheet that reached Excel's row limit says so on a sheet "notes".
+         */
         void saveTo(Path file) throws IOException {
+            if (!notes.isEmpty()) {
+                Sheet sheet = sheet("notes", List.of("note"));
+                notes.forEach(note -> sheet.write(Map.of("note", note)));
+            }
             Path partial = file.resolveSibling(file.getFileName() + ".partial");
             try (OutputStream out = Files.newOutputStream(partial)) {
                 workbook.write(out);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(partial);
+                throw e;
             }
             Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         }
 
+        /** Removes the sheets' temporary files (POI keeps them until told) and closes the workbook. */
         @Override
         public void close() throws IOException {
-            workbook.close();   // also deletes the temporary files of its sheets
+            workbook.dispose();
+            workbook.close();
         }
 
         /** One sheet's rows. */
@@ -121,6 +137,7 @@ final class TableFiles {
             private final SXSSFSheet sheet;
             private final List<String> columns;
             private int next = 1;
+            private long dropped;
 
             private Sheet(SXSSFSheet sheet, List<String> columns) {
                 this.sheet = sheet;
@@ -128,6 +145,13 @@ final class TableFiles {
             }
 
             void write(Map<String, Object> values) {
+                if (next > MAX_SHEET_ROWS) {
+                    if (dropped++ == 0) {
+                        notes.add("The sheet " + sheet.getSheetName() + " holds the first " + MAX_SHEET_ROWS + " rows, as many as a sheet can;"
+                                + " the CSV and JSON Lines files beside this workbook hold every row.");
+                    }
+                    return;
+                }
                 Row row = sheet.createRow(next++);
                 for (int i = 0; i < columns.size(); i++) {
                     Object value = values.get(columns.get(i));

@@ -64,6 +64,7 @@ final class WorkbookRows {
             XSSFReader reader = new XSSFReader(workbook);
             ReadOnlySharedStringsTable strings = new ReadOnlySharedStringsTable(workbook, false);
             StylesTable styles = reader.getStylesTable();
+            boolean date1904 = uses1904Dates(reader);
             XSSFReader.SheetIterator sheets = (XSSFReader.SheetIterator) reader.getSheetsData();
             List<String> names = new ArrayList<>();
             while (sheets.hasNext()) {
@@ -72,7 +73,7 @@ final class WorkbookRows {
                     names.add(name);
                     if (sheet == null || name.equals(sheet)) {
                         XMLReader xml = XMLHelper.newXMLReader();
-                        xml.setContentHandler(new XSSFSheetXMLHandler(styles, null, strings, new Rows(name, rows), new CellText(), false));
+                        xml.setContentHandler(new XSSFSheetXMLHandler(styles, null, strings, new Rows(name, rows), new CellText(date1904), false));
                         xml.parse(new InputSource(in));
                         return name;
                     }
@@ -83,6 +84,32 @@ final class WorkbookRows {
         } catch (OpenXML4JException | SAXException | javax.xml.parsers.ParserConfigurationException
                  | org.apache.poi.ooxml.POIXMLException | org.apache.poi.openxml4j.exceptions.NotOfficeXmlFileException e) {
             throw new UnreadableWorkbook(file + ": not a readable .xlsx workbook: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether the workbook counts its dates from 1904 (old Mac Excel's date system) rather than 1900:
+     * its {@code workbookPr date1904} attribute, which the streaming reader does not apply itself.
+     */
+    private static boolean uses1904Dates(XSSFReader reader) throws IOException, OpenXML4JException {
+        try (InputStream in = reader.getWorkbookData()) {
+            javax.xml.stream.XMLStreamReader xml = XMLHelper.newXMLInputFactory().createXMLStreamReader(in);
+            try {
+                while (xml.hasNext()) {
+                    if (xml.next() == javax.xml.stream.XMLStreamConstants.START_ELEMENT && xml.getLocalName().equals("workbookPr")) {
+                        String value = xml.getAttributeValue(null, "date1904");
+                        return "1".equals(value) || "true".equalsIgnoreCase(value);
+                    }
+                    if (xml.isStartElement() && xml.getLocalName().equals("sheets")) {
+                        return false;   // workbookPr comes before the sheets, when there is one
+                    }
+                }
+                return false;
+            } finally {
+                xml.close();
+            }
+        } catch (javax.xml.stream.XMLStreamException e) {
+            throw new IOException("cannot read the workbook's settings: " + e.getMessage(), e);
         }
     }
 
@@ -138,14 +165,16 @@ final class WorkbookRows {
     /** A cell's value as text, as a CSV file would hold it (see the class comment). */
     private static final class CellText extends DataFormatter {
         private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss", Locale.ROOT);
+        private final boolean date1904;
 
-        CellText() {
+        CellText(boolean date1904) {
             super(Locale.ROOT);
+            this.date1904 = date1904;
         }
 
         @Override
         public String formatRawCellContents(double value, int formatIndex, String formatString) {
-            return formatRawCellContents(value, formatIndex, formatString, false);
+            return formatRawCellContents(value, formatIndex, formatString, date1904);
         }
 
         @Override

@@ -37,7 +37,12 @@ public final class DiffReport {
 
     public static void write(Path file, Provenance provenance, FlagDiff diff) throws IOException {
         Path partial = file.resolveSibling(file.getFileName() + ".partial");
-        Files.writeString(partial, html(provenance, diff), StandardCharsets.UTF_8);
+        try {
+            Files.writeString(partial, html(provenance, diff), StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(partial);
+            throw e;
+        }
         Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 

@@ -63,6 +63,11 @@ final class Html {
         return name + "=\"" + escape(value == null ? "" : value.toString()) + "\"";
     }
 
+    /** JSON for a {@code <script type="application/json">} element: every {@code <} as {@code \\u003c}, so no text in it can end the element. */
+    static String inJsonScript(String json) {
+        return json.replace("<", "\\u003c");
+    }
+
     /** Script text that cannot close its {@code <script>} element, nor open a comment in it. */
     static String inScript(String script) {
         return script.replace("</", "<\\/").replace("<!--", "<\\!--");

@@ -86,7 +86,12 @@ public final class ReplayReport {
     /** Writes the report (through a temporary name: a failed write leaves no half a report). */
     public void write(Path file, Provenance provenance, List<ForceRates> rates, RateBase base, List<Rejected> rejected) throws IOException {
         Path partial = file.resolveSibling(file.getFileName() + ".partial");
-        Files.writeString(partial, html(provenance, rates, base, rejected), StandardCharsets.UTF_8);
+        try {
+            Files.writeString(partial, html(provenance, rates, base, rejected), StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(partial);
+            throw e;
+        }
         Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 

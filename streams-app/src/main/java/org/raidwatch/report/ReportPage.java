@@ -36,6 +36,7 @@ final class ReportPage {
         // Nothing may be fetched: the report is one file, and hostile text in it can load nothing.
         h.raw("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'; "
                 + "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'\">");
+        h.raw("<meta http-equiv=\"x-dns-prefetch-control\" content=\"off\">");
         h.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
         h.raw("<meta name=\"generator\" content=\"raidwatch\">");
         h.element("title", null, title);
@@ -47,7 +48,7 @@ final class ReportPage {
     static void tail(Html h, Object data) {
         h.raw("<footer class=\"page-foot\"><p>Made by raidwatch, an open monitor of what police raids presented as trafficking rescues"
                 + " produced. This file is self-contained: it needs no network, and prints.</p></footer></main>");
-        h.raw("<script type=\"application/json\" id=\"report-data\">").raw(Html.inScript(OutputJson.write(data))).raw("</script>");
+        h.raw("<script type=\"application/json\" id=\"report-data\">").raw(Html.inJsonScript(OutputJson.write(data))).raw("</script>");
         h.raw("<script>").raw(Html.inScript(Html.chartLibrary())).raw("</script>");
         h.raw("<script>").raw(Html.inScript(Html.resource("/report/report.js"))).raw("</script>");
         h.raw("</body></html>\n");
@@ -232,7 +233,8 @@ final class ReportPage {
                 + " 1 of 1 gives 100% with an interval of 21–100%. Two forces whose intervals overlap widely may not differ at all.");
         h.element("h3", null, "Low base");
         h.element("p", null, "A rate over fewer than " + base.lowBaseBelow() + " raids is marked \"low base\" and greyed: one raid more or less"
-                + " moves it by a tenth or more, so it is shown with its counts but should not be read as a force's record. Tables sort"
+                + " moves it by " + Math.round(100.0 / base.lowBaseBelow()) + " points or more, so it is shown with its counts but should not be"
+                + " read as a force's record. Tables sort"
                 + " low-base rates after the others; charts draw them hollow.");
         h.element("h3", null, "What the rules cannot know");
         h.element("p", null, "The rules compare what the press reported with what the force answered under FOI. They cannot know what"

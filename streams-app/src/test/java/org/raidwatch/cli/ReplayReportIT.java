@@ -69,6 +69,37 @@ class ReplayReportIT {
     }
 
     @Test
+    void hostile_text_in_the_rows_shows_as_text_and_runs_nothing() throws Exception {
+        // Given the fixture plus a raid whose article link and FOI reference carry markup and script, as hostile data could
+        Path raids = dir.resolve("raids.csv");
+        Path foi = dir.resolve("foi.csv");
+        Files.writeString(raids, Files.readString(Path.of("src/test/resources/replay/raids.csv"))
+                + "R8,0,Kent,2021-03-01,,https://news.example/r8?q=<script>window.hostileRan=1</script>,true,,4,\n"
+                + "R9,0,Kent,2021-03-02,,javascript:window.hostileRan=3,true,,4,\n");
+        Files.writeString(foi, Files.readString(Path.of("src/test/resources/replay/foi.csv"))
+                + "<img src=x onerror=window.hostileRan=2>,R8,Kent,2021-03-05,RESPONDED,2021-03-20,0,0,0,0,0,0\n");
+        Path out = dir.resolve("hostile");
+        assertThat(Main.execute("replay", "--raids", raids.toString(), "--foi", foi.toString(), "--out", out.toString(), "--report",
+                out.resolve("report.html").toString())).isEqualTo(ExitCodes.ROWS_REJECTED);
+        assertThat(Files.readString(out.resolve("flags.jsonl"))).as("the hostile raid was flagged").contains("<img src=x onerror");
+
+        ChromeDriver browser = offlineBrowser();
+        try {
+            browser.get(out.resolve("report.html").toUri().toString());
+            assertNoRequestNorError(browser);
+            // Then its text shows as text: no element made from it, no script run, no link but to http(s)
+            assertThat(browser.findElement(By.id("case-table")).getText()).contains("<img src=x onerror=window.hostileRan=2>");
+            assertThat(browser.findElements(By.cssSelector("#case-table img, #rejected-table img, #case-table script"))).isEmpty();
+            assertThat(browser.executeScript("return window.hostileRan")).isNull();
+            assertThat(browser.executeScript("return Array.prototype.filter.call(document.querySelectorAll('a[href]'), function (a) {"
+                    + " return !/^(https?:|#|\\.\\/)/.test(a.getAttribute('href')); }).length")).as("links but to http(s), the page or beside it")
+                    .isEqualTo(0L);
+        } finally {
+            browser.quit();
+        }
+    }
+
+    @Test
     void the_report_of_a_generated_5000_raid_dataset_shows_the_replays_figures_with_no_network() throws Exception {
         Path data = dir.resolve("dataset");
         assertThat(Main.execute("bench", "dataset", "--raids", "5000", "--out", data.toString())).isZero();
@@ -125,6 +156,17 @@ class ReplayReportIT {
         }
     }
 
+    /** The no-referral rates of the forces that rest on enough raids, in the table's order. */
+    private static List<Double> knownRates(ChromeDriver browser) {
+        List<Double> known = new ArrayList<>();
+        for (WebElement cell : browser.findElements(By.cssSelector("#force-table tbody td[data-rate-name='noReferralRate']"))) {
+            if (!cell.getAttribute("data-rate").isEmpty() && cell.getAttribute("data-low-base").equals("false")) {
+                known.add(Double.parseDouble(cell.getAttribute("data-rate")));
+            }
+        }
+        return known;
+    }
+
     private static List<String> summary(ChromeDriver browser, String rule) {
         WebElement row = browser.findElement(By.cssSelector("#diff-summary tr[data-rule='" + rule + "']"));
         return List.of(row.getAttribute("data-appear"), row.getAttribute("data-disappear"), row.getAttribute("data-change"));
@@ -146,6 +188,11 @@ class ReplayReportIT {
 
     /** The page made no request and logged nothing at warning level or above (and the console is read indeed). */
     private static void assertNoRequestNorError(ChromeDriver browser) {
+        // Nothing in the page names a resource to fetch: no external script, style sheet, image, frame or CSS url()
+        Object external = browser.executeScript("return document.querySelectorAll('script[src], link, img, iframe, object, embed,"
+                + " video, audio, source').length + Array.prototype.filter.call(document.styleSheets, function (sheet) {"
+                + " return Array.prototype.some.call(sheet.cssRules, function (rule) { return /url\\(|@import/.test(rule.cssText); }); }).length");
+        assertThat(external).as("elements or styles that would fetch something").isEqualTo(0L);
         assertThat(browser.executeScript("return performance.getEntriesByType('resource').length")).as("requests made").isEqualTo(0L);
         List<LogEntry> console = browser.manage().logs().get(LogType.BROWSER).getAll();
         assertThat(console).as("console messages").noneMatch(entry -> entry.getLevel().intValue() >= Level.WARNING.intValue());
@@ -196,8 +243,12 @@ class ReplayReportIT {
             // And a chart for England and Wales and for each force with claimed raids
             long withRaids = rates.stream().filter(r -> r.get("window").asText().equals("all") && !r.get("force").asText().equals("ALL")
                     && r.get("claimedRaids").asInt() > 0).count();
-            assertThat(browser.findElements(By.cssSelector("#chart-grid figure.force-chart canvas"))).hasSizeGreaterThanOrEqualTo(1)
-                    .hasSizeLessThanOrEqualTo((int) withRaids + 1);
+            java.util.Set<String> rolling = new java.util.TreeSet<>();
+            rates.stream().filter(r -> !r.get("window").asText().equals("all") && !r.get("force").asText().equals("ALL"))
+                    .forEach(r -> rolling.add(r.get("force").asText()));
+            assertThat(browser.findElements(By.cssSelector("#chart-grid figure.force-chart canvas"))).as("England and Wales, and each force"
+                    + " with rolling windows").hasSize(1 + rolling.size());
+            assertThat(rolling.size()).isLessThanOrEqualTo((int) withRaids);
             // And the flagged cases are the replay's flags, every one when there are no more than the page holds
             WebElement count = browser.findElement(By.id("cases-count"));
             assertThat(count.getAttribute("data-total")).isEqualTo(String.valueOf(flags.size()));
@@ -229,6 +280,13 @@ class ReplayReportIT {
                 order.add(cell.getAttribute("data-rate").isEmpty() ? "none" : cell.getAttribute("data-low-base").equals("true") ? "low" : "known");
             }
             assertThat(String.join(",", order)).matches("(known,?)*(low,?)*(none,?)*");
+            assertThat(knownRates(browser)).as("highest first").isSortedAccordingTo(java.util.Comparator.reverseOrder());
+            browser.findElement(By.cssSelector("#force-table thead th:nth-child(3) button")).click();
+            assertThat(knownRates(browser)).as("lowest first, clicked again").isSorted();
+            assertThat(browser.findElement(By.cssSelector("#force-table tbody tr:last-child td[data-rate-name='noReferralRate']"))
+                    .getAttribute("data-low-base")).as("low-base and unknown rates stay last either way")
+                    .isIn(rates.stream().anyMatch(r -> r.get("noReferralRateLowBase").asBoolean() || r.get("noReferralRate").isNull())
+                            ? List.of("true", "false") : List.of("false"));
 
             Path shot = Path.of("target", "report-" + name + ".png");
             Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));

@@ -124,6 +124,13 @@ class WorkbookIT {
             assertThat(national.getCell(14).getBooleanCellValue()).isTrue();
             assertThat(book.getSheet("rejected").getLastRowNum()).isEqualTo(3);
         }
+        // And the streaming writer left none of its temporary sheet files behind
+        Path poiFiles = Path.of(System.getProperty("java.io.tmpdir"), "poifiles");
+        if (Files.isDirectory(poiFiles)) {
+            try (var left = Files.list(poiFiles)) {
+                assertThat(left.map(Path::getFileName).map(Path::toString)).noneMatch(name -> name.startsWith("poi-sxssf-sheet"));
+            }
+        }
     }
 
     private static List<JsonNode> lines(Path file) throws IOException {

@@ -78,6 +78,23 @@ class RunAndProduceIT {
             }, () -> "flagged-cases holds " + (flags[0] == null ? "nothing yet" : flags[0].keySet()));
             // Live, "now" is today: R6's request of 2021-04-01, never answered, is overdue (a replay as of 2021-04-01 says not yet).
             assertThat(flags[0].get("R6|foi-overdue").getStatus()).isEqualTo(FlagStatus.RAISED);
+
+            // When the same rows are loaded again from workbooks (written by LibreOffice)
+            StringWriter workbookErr = new StringWriter();
+            int fromWorkbooks = Main.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(workbookErr, true), "produce",
+                    "--raids", "src/test/resources/workbooks/raids-libreoffice.xlsx", "--foi", "src/test/resources/workbooks/foi-libreoffice.xlsx",
+                    "--config", config.toString());
+            // Then the same rows are refused, naming sheet and row, and the flags stay as they were
+            assertThat(fromWorkbooks).isEqualTo(ExitCodes.ROWS_REJECTED);
+            assertThat(workbookErr.toString()).contains("raids-libreoffice.xlsx:6: sheet 'raids': force 'Atlantis' is not one of the 44 forces");
+            Map<String, CaseFlag> before = flags[0];
+            Await.until(Duration.ofSeconds(60), "the flags after the workbooks' rows, the same 9 in the same state", () -> {
+                flags[0] = TopicReader.latestByKey(client, "flagged-cases", topics.flaggedCases().valueSerde().deserializer(),
+                        Duration.ofSeconds(10), key -> new String(key, StandardCharsets.UTF_8));
+                return flags[0].size() == 9 && flags[0].keySet().equals(before.keySet()) && flags[0].entrySet().stream().allMatch(flag ->
+                        flag.getValue().getStatus() == before.get(flag.getKey()).getStatus()
+                                && flag.getValue().getExplanation().equals(before.get(flag.getKey()).getExplanation()));
+            }, () -> "flagged-cases holds " + flags[0]);
             try (Admin admin = Admin.create(client)) {
                 Set<String> topicNames = admin.listTopics().names().get(10, TimeUnit.SECONDS);
                 assertThat(topicNames).contains("raid-reports", "foi-updates", "flagged-cases", "force-rates", "raidwatch-dead-letters");

@@ -75,6 +75,25 @@ class WorkbookIT {
     }
 
     @Test
+    void rules_diff_reads_workbooks_as_it_reads_csv() throws IOException {
+        java.io.StringWriter fromCsv = new java.io.StringWriter();
+        java.io.StringWriter fromWorkbook = new java.io.StringWriter();
+        String rules = Path.of("../rules/drl").toString();
+        int csvStatus = Main.execute(new java.io.PrintWriter(fromCsv), new java.io.PrintWriter(new java.io.StringWriter()), "rules", "diff",
+                "--rules", rules, "--raids", REPLAY.resolve("raids.csv").toString(), "--foi", REPLAY.resolve("foi.csv").toString(), "--json");
+        int workbookStatus = Main.execute(new java.io.PrintWriter(fromWorkbook), new java.io.PrintWriter(new java.io.StringWriter()), "rules",
+                "diff", "--rules", rules, "--raids", WORKBOOKS.resolve("replay-openpyxl.xlsx").toString(), "--foi",
+                WORKBOOKS.resolve("replay-openpyxl.xlsx").toString(), "--foi-sheet", "FOI", "--json");
+
+        assertThat(List.of(csvStatus, workbookStatus)).containsOnly(ExitCodes.OK);
+        JsonNode csv = JSON.readTree(fromCsv.toString());
+        JsonNode workbook = JSON.readTree(fromWorkbook.toString());
+        assertThat(workbook.get("rules")).isEqualTo(csv.get("rules"));
+        assertThat(workbook.get("asOf")).isEqualTo(csv.get("asOf"));
+        assertThat(csv.get("rules").toString()).contains("claimed-no-referral");
+    }
+
+    @Test
     void a_sheet_that_is_not_there_is_a_usage_error_naming_the_sheets_there_are() {
         java.io.StringWriter err = new java.io.StringWriter();
         int status = Main.execute(new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err), "replay",

@@ -125,33 +125,15 @@ public final class DiffReport {
                 + provenance.current().source() + "), SHA-256 " + provenance.current().digest());
         h.element("dt", null, "Proposed rules").element("dd", "id=\"fact-proposed\"", provenance.proposed().version() + " ("
                 + provenance.proposed().source() + "), SHA-256 " + provenance.proposed().digest());
-        h.raw("</dl><div class=\"table-scroll\"><table id=\"inputs\"><caption>Input files</caption><thead><tr><th scope=\"col\">Holds</th>"
-                + "<th scope=\"col\">File</th><th scope=\"col\">Rows read</th><th scope=\"col\">Rejected</th><th scope=\"col\">SHA-256</th>"
-                + "</tr></thead><tbody>");
-        for (ReplayReport.Input input : provenance.inputs()) {
-            h.raw("<tr>").element("td", null, input.role()).element("td", null, input.file() + (input.sheet() == null ? "" : " (sheet "
-                    + input.sheet() + ")")).element("td", "class=\"num\"", Html.count(input.rowsRead()))
-                    .element("td", "class=\"num\"", Html.count(input.rowsRejected())).element("td", "class=\"hash\"", input.sha256()).raw("</tr>");
-        }
-        h.raw("</tbody></table></div>");
-        describeRules(h, "rules-proposed", "The proposed rules", provenance.proposed());
-        describeRules(h, "rules-current", "The current rules", provenance.current());
+        h.raw("</dl>");
+        ReportPage.inputsTable(h, provenance.inputs());
+        ReportPage.rulesTable(h, "rules-proposed", "The proposed rules", provenance.proposed());
+        ReportPage.rulesTable(h, "rules-current", "The current rules", provenance.current());
         h.raw("</section>");
         ReportPage.methods(h, RateBase.DEFAULT, provenance.proposed());
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("asOf", provenance.asOf().toString());
         ReportPage.tail(h, data);
         return h.toString();
-    }
-
-    private static void describeRules(Html h, String id, String caption, RuleSet rules) {
-        h.raw("<div class=\"table-scroll\"><table " + Html.attr("id", id) + "><caption>").text(caption).raw("</caption><thead><tr>"
-                + "<th scope=\"col\">Rule</th><th scope=\"col\">Severity</th><th scope=\"col\">What it finds</th></tr></thead><tbody>");
-        for (RuleSet.Described rule : rules.described()) {
-            h.raw("<tr " + Html.attr("data-rule", rule.ruleId()) + ">").element("td", "class=\"rule-id\"", rule.ruleId())
-                    .element("td", null, rule.severity()).element("td", null, rule.description() == null
-                            ? "(the rule does not describe itself)" : rule.description()).raw("</tr>");
-        }
-        h.raw("</tbody></table></div>");
     }
 }

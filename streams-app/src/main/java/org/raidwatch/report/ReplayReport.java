@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.raidwatch.json.OutputJson;
 import org.raidwatch.rules.RuleSet;
 import org.raidwatch.schema.CaseFlag;
@@ -219,23 +218,9 @@ public final class ReplayReport {
                 + provenance.rules().source() + "), SHA-256 of its files " + provenance.ruleSetSha256());
         h.element("dt", null, "Low base").element("dd", null, "a rate over fewer than " + base.lowBaseBelow() + " raids");
         h.raw("</dl>");
-        h.raw("<div class=\"table-scroll\"><table id=\"inputs\"><caption>Input files</caption><thead><tr><th scope=\"col\">Holds</th>"
-                + "<th scope=\"col\">File</th><th scope=\"col\">Rows read</th><th scope=\"col\">Rejected</th><th scope=\"col\">SHA-256</th>"
-                + "</tr></thead><tbody>");
-        for (Input input : provenance.inputs()) {
-            h.raw("<tr>").element("td", null, input.role()).element("td", null, input.file() + (input.sheet() == null ? "" : " (sheet "
-                    + input.sheet() + ")")).element("td", "class=\"num\"", Html.count(input.rowsRead()))
-                    .element("td", "class=\"num\"", Html.count(input.rowsRejected())).element("td", "class=\"hash\"", input.sha256()).raw("</tr>");
-        }
-        h.raw("</tbody></table></div>");
-        h.raw("<div class=\"table-scroll\"><table id=\"rules\"><caption>The rules</caption><thead><tr><th scope=\"col\">Rule</th>"
-                + "<th scope=\"col\">Severity</th><th scope=\"col\">What it finds</th></tr></thead><tbody>");
-        for (RuleSet.Described rule : provenance.rules().described()) {
-            h.raw("<tr " + Html.attr("data-rule", rule.ruleId()) + ">").element("td", "class=\"rule-id\"", rule.ruleId())
-                    .element("td", null, rule.severity()).element("td", null, rule.description() == null
-                            ? "(the rule does not describe itself)" : rule.description()).raw("</tr>");
-        }
-        h.raw("</tbody></table></div></section>");
+        ReportPage.inputsTable(h, provenance.inputs());
+        ReportPage.rulesTable(h, "rules", "The rules", provenance.rules());
+        h.raw("</section>");
     }
 
     private static ForceRates find(List<ForceRates> rates, String force, String window) {
@@ -244,12 +229,5 @@ public final class ReplayReport {
 
     private static long sum(List<Input> inputs, boolean read) {
         return inputs.stream().mapToLong(read ? Input::rowsRead : Input::rowsRejected).sum();
-    }
-
-    /** The forces named in the rates, for tests and the page's filters. */
-    static TreeSet<String> forces(List<ForceRates> rates) {
-        TreeSet<String> forces = new TreeSet<>();
-        rates.forEach(r -> forces.add(r.getForce()));
-        return forces;
     }
 }

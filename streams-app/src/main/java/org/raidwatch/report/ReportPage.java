@@ -129,6 +129,31 @@ final class ReportPage {
         h.raw("</tbody></table></div></section>");
     }
 
+    /** The input files: what each holds, its name (and sheet), rows read and rejected, SHA-256. */
+    static void inputsTable(Html h, List<ReplayReport.Input> inputs) {
+        h.raw("<div class=\"table-scroll\"><table id=\"inputs\"><caption>Input files</caption><thead><tr><th scope=\"col\">Holds</th>"
+                + "<th scope=\"col\">File</th><th scope=\"col\">Rows read</th><th scope=\"col\">Rejected</th><th scope=\"col\">SHA-256</th>"
+                + "</tr></thead><tbody>");
+        for (ReplayReport.Input input : inputs) {
+            h.raw("<tr>").element("td", null, input.role()).element("td", null, input.file() + (input.sheet() == null ? "" : " (sheet "
+                    + input.sheet() + ")")).element("td", "class=\"num\"", Html.count(input.rowsRead()))
+                    .element("td", "class=\"num\"", Html.count(input.rowsRejected())).element("td", "class=\"hash\"", input.sha256()).raw("</tr>");
+        }
+        h.raw("</tbody></table></div>");
+    }
+
+    /** A rule set's rules: id, severity and what each finds. */
+    static void rulesTable(Html h, String id, String caption, RuleSet rules) {
+        h.raw("<div class=\"table-scroll\"><table " + Html.attr("id", id) + "><caption>").text(caption).raw("</caption><thead><tr>"
+                + "<th scope=\"col\">Rule</th><th scope=\"col\">Severity</th><th scope=\"col\">What it finds</th></tr></thead><tbody>");
+        for (RuleSet.Described rule : rules.described()) {
+            h.raw("<tr " + Html.attr("data-rule", rule.ruleId()) + ">").element("td", "class=\"rule-id\"", rule.ruleId())
+                    .element("td", null, rule.severity()).element("td", null, rule.description() == null
+                            ? "(the rule does not describe itself)" : rule.description()).raw("</tr>");
+        }
+        h.raw("</tbody></table></div>");
+    }
+
     /** Where the page's script draws each force's rolling twelve-month chart. */
     static void charts(Html h) {
         h.raw("<section id=\"charts\" aria-labelledby=\"charts-title\"><h2 id=\"charts-title\">Rolling twelve months, by force</h2>");

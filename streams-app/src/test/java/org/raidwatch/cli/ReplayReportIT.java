@@ -22,12 +22,10 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.raidwatch.it.Await;
+import org.raidwatch.it.Browsers;
 import org.raidwatch.it.RuleFolders;
 
 /**
@@ -38,8 +36,6 @@ import org.raidwatch.it.RuleFolders;
  */
 class ReplayReportIT {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -174,8 +170,7 @@ class ReplayReportIT {
 
     /** A headless Chromium with no network at all. */
     private ChromeDriver offlineBrowser() {
-        assertThat(CHROMIUM).as("Chromium is needed for this test: apt-get install -y chromium chromium-driver").exists();
-        ChromeDriver browser = chromium();
+        ChromeDriver browser = Browsers.headlessChromium(dir.resolve("chromium-profile"), "1300,2400");
         Map<String, Object> offline = new HashMap<>();
         offline.put("offline", true);
         offline.put("latency", 0);
@@ -306,20 +301,6 @@ class ReplayReportIT {
         assertThat(Double.parseDouble(shown.getAttribute("data-low"))).as(what).isCloseTo(rates.get(rate + "Low").asDouble(), within(1e-12));
         assertThat(Double.parseDouble(shown.getAttribute("data-high"))).as(what).isCloseTo(rates.get(rate + "High").asDouble(), within(1e-12));
         assertThat(shown.getAttribute("data-low-base")).as(what).isEqualTo(rates.get(rate + "LowBase").asText());
-    }
-
-    private ChromeDriver chromium() {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--window-size=1300,2400", "--user-data-dir=" + dir.resolve("chromium-profile"));
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
     }
 
     private static List<JsonNode> lines(Path file) throws IOException {

@@ -16,13 +16,11 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.raidwatch.clients.InputLoader;
 import org.raidwatch.demo.DemoDataset;
 import org.raidwatch.deployment.HttpEndpoint;
 import org.raidwatch.it.AppInstance;
+import org.raidwatch.it.Browsers;
 import org.raidwatch.it.Await;
 import org.raidwatch.it.Cluster;
 import org.raidwatch.it.Expected;
@@ -41,8 +39,6 @@ import org.raidwatch.serde.InMemorySchemaRegistry;
  */
 class DashboardIT {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final String SCOPE = "dashboard-it";
 
     @TempDir
@@ -55,8 +51,6 @@ class DashboardIT {
 
     @Test
     void the_dashboard_shows_the_national_rates_and_a_new_flag_arrives_in_its_live_feed() throws Exception {
-        assertThat(CHROMIUM).as("Chromium is needed for this test: apt-get install -y chromium chromium-driver").exists();
-        assertThat(CHROMEDRIVER).as("chromedriver is needed for this test: apt-get install -y chromium chromium-driver").exists();
         RuleSet rules = RuleSet.loadShipped();
         // A national dataset plus a new claimed raid in Kent with no FOI answer yet
         RaidReport report = RaidReport.newBuilder().setRaidId("R-BROWSER-1").setRevision(0).setForce("Kent Police")
@@ -179,13 +173,6 @@ class DashboardIT {
     }
 
     private WebDriver chromium() {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--window-size=1366,900", "--user-data-dir=" + dir.resolve("chromium-profile"));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
+        return Browsers.headlessChromium(dir.resolve("chromium-profile"), "1366,900");
     }
 }

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The layers of the production code, held by a test so they stay as the README draws them:
- * {@code cli} on top; then the benchmarks, the in-process stack and the instance assembly; the HTTP
- * side, alerts, rule delivery, serving, clients and deployment; the runner; the topology; rules, files
- * and the demo data; serdes and the contract at the bottom. Each rule says what a package may not use, and packages form no cycle.
+ * {@code cli} on top; then the reports, the benchmarks, the in-process stack and the instance assembly;
+ * the HTTP side, alerts, rule delivery, serving, clients and deployment; the runner and the JSON shapes;
+ * the topology; rules, files and the demo data; serdes and the contract at the bottom. Each rule says what a package may not use, and packages form no cycle.
  */
 class LayersTest {
 
@@ -79,6 +79,22 @@ class LayersTest {
         noClasses().that().resideInAPackage("org.raidwatch.runner..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.raidwatch.deployment..", "org.raidwatch.serving..",
                         "org.raidwatch.local..", "org.raidwatch.http..", "org.raidwatch.clients..", "org.raidwatch.instance..")
+                .check(production);
+    }
+
+    @Test
+    void only_the_command_line_writes_reports() {
+        noClasses().that().resideOutsideOfPackages("org.raidwatch.cli..", "org.raidwatch.report..")
+                .should().dependOnClassesThat().resideInAPackage("org.raidwatch.report..")
+                .check(production);
+    }
+
+    @Test
+    void the_json_shapes_know_nothing_of_what_serves_them() {
+        noClasses().that().resideInAPackage("org.raidwatch.json..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.raidwatch.cli..", "org.raidwatch.http..", "org.raidwatch.alerts..",
+                        "org.raidwatch.local..", "org.raidwatch.runner..", "org.raidwatch.serving..", "org.raidwatch.report..",
+                        "org.raidwatch.instance..", "org.raidwatch.deployment..")
                 .check(production);
     }
 

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
         description = {
                 "Runs files of raid reports and FOI updates (CSV with a header row, JSON Lines, or a sheet of an .xlsx workbook) through the raidwatch topology on an in-process Kafka broker, and writes to --out:",
                 "  flags.jsonl        every raid + rule ever flagged, in its final state",
-                "  force-rates.jsonl  every force + window, with every count and rate, each rate's 95% interval and low-base mark",
+                "  force-rates.jsonl  every force + window, with every count and rate, each rate's 95%% interval and low-base mark",
                 "  rejected.jsonl     every rejected row, with its file, line and reason",
                 "  flags.csv, force-rates.csv  the same flags and rates for spreadsheets (UTF-8, a header row)",
                 "  results.xlsx       with --xlsx: one workbook, a sheet each for flags, force-rates and rejected",

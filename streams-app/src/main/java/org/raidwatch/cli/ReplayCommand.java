@@ -97,8 +97,7 @@ final class ReplayCommand implements Callable<Integer> {
         ReplayReport.Provenance provenance = new ReplayReport.Provenance(RaidwatchCommand.version(), result.asOf(), java.time.Instant.now(),
                 ruleSet, ruleSet.digest(), inputs, outputs);
         Files.createDirectories(reportFolder);
-        reader.write(report, provenance, result.rates(), new RateBase(lowBase),
-                rejected.stream().map(r -> new ReplayReport.Rejected(r.file(), r.line(), r.reason())).toList());
+        reader.write(report, provenance, result.rates(), new RateBase(lowBase), rejected);
     }
 
     /**

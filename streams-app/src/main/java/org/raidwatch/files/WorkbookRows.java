@@ -54,12 +54,8 @@ final class WorkbookRows {
     private WorkbookRows() {
     }
 
-    /**
-     * Reads a sheet (the first when {@code sheet} is null) row by row.
-     *
-     * @return the name of the sheet read
-     */
-    static String read(Path file, String sheet, RowSink rows) throws UnreadableWorkbook, IOException {
+    /** Reads a sheet (the first when {@code sheet} is null) row by row; the sink is told the sheet's name with each row. */
+    static void read(Path file, String sheet, RowSink rows) throws UnreadableWorkbook, IOException {
         try (OPCPackage workbook = OPCPackage.open(file.toFile(), PackageAccess.READ)) {
             XSSFReader reader = new XSSFReader(workbook);
             ReadOnlySharedStringsTable strings = new ReadOnlySharedStringsTable(workbook, false);
@@ -75,7 +71,7 @@ final class WorkbookRows {
                         XMLReader xml = XMLHelper.newXMLReader();
                         xml.setContentHandler(new XSSFSheetXMLHandler(styles, null, strings, new Rows(name, rows), new CellText(date1904), false));
                         xml.parse(new InputSource(in));
-                        return name;
+                        return;
                     }
                 }
             }

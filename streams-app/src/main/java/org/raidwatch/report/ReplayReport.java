@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
+import org.raidwatch.files.InputFiles;
 import org.raidwatch.json.OutputJson;
 import org.raidwatch.rules.RuleSet;
 import org.raidwatch.schema.CaseFlag;
@@ -44,10 +45,6 @@ public final class ReplayReport {
 
     /** An input file: its role (raid reports, FOI updates), name as given, sheet (workbooks), rows read and refused, SHA-256. */
     public record Input(String role, String file, String sheet, long rowsRead, long rowsRejected, String sha256) {
-    }
-
-    /** A rejected row, as rejected.jsonl lists it. */
-    public record Rejected(String file, long line, String reason) {
     }
 
     /**
@@ -83,7 +80,7 @@ public final class ReplayReport {
     }
 
     /** Writes the report (through a temporary name: a failed write leaves no half a report). */
-    public void write(Path file, Provenance provenance, List<ForceRates> rates, RateBase base, List<Rejected> rejected) throws IOException {
+    public void write(Path file, Provenance provenance, List<ForceRates> rates, RateBase base, List<InputFiles.Rejection> rejected) throws IOException {
         Path partial = file.resolveSibling(file.getFileName() + ".partial");
         try {
             Files.writeString(partial, html(provenance, rates, base, rejected), StandardCharsets.UTF_8);
@@ -94,7 +91,7 @@ public final class ReplayReport {
         Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    String html(Provenance provenance, List<ForceRates> rates, RateBase base, List<Rejected> rejected) {
+    String html(Provenance provenance, List<ForceRates> rates, RateBase base, List<InputFiles.Rejection> rejected) {
         List<CaseFlag> cases = new ArrayList<>(kept);
         cases.sort(IMPORTANCE);
         String latest = RateVocabulary.latestCompleteWindow(provenance.asOf());
@@ -106,7 +103,7 @@ public final class ReplayReport {
         h.raw("<header class=\"page-head\"><p class=\"kicker\">raidwatch replay report</p>");
         h.element("h1", null, "Police raids claimed as trafficking rescues: what the FOI answers show");
         h.raw("<p class=\"lede\">").text("As of ").element("time", Html.attr("datetime", provenance.asOf()) + " id=\"as-of\"",
-                provenance.asOf()).text(". " + Html.count(sum(provenance.inputs(), true)) + " rows read from "
+                provenance.asOf()).text(". " + Html.count(provenance.inputs().stream().mapToLong(Input::rowsRead).sum()) + " rows read from "
                 + provenance.inputs().size() + (provenance.inputs().size() == 1 ? " file" : " files") + ", "
                 + Html.count(flagsSeen) + " flags raised. Figures come with their counts and a 95% interval; "
                 + "greyed figures rest on fewer than " + base.lowBaseBelow() + " raids. How to read them: ")
@@ -186,7 +183,7 @@ public final class ReplayReport {
         h.raw("</section>");
     }
 
-    private static void rejected(Html h, List<Rejected> rejected, Provenance provenance) {
+    private static void rejected(Html h, List<InputFiles.Rejection> rejected, Provenance provenance) {
         h.raw("<section id=\"rejected\" aria-labelledby=\"rejected-title\"><h2 id=\"rejected-title\">Rejected rows</h2>");
         if (rejected.isEmpty()) {
             h.element("p", "class=\"note\" id=\"rejected-count\" data-total=\"0\"", "No row was rejected: every row met the input contract.");
@@ -201,7 +198,7 @@ public final class ReplayReport {
         }
         h.raw("</p><div class=\"table-scroll\"><table id=\"rejected-table\"><thead><tr><th scope=\"col\">File</th><th scope=\"col\">Row</th>"
                 + "<th scope=\"col\">Why</th></tr></thead><tbody>");
-        for (Rejected row : rejected.subList(0, Math.min(rejected.size(), MAX_REJECTED))) {
+        for (InputFiles.Rejection row : rejected.subList(0, Math.min(rejected.size(), MAX_REJECTED))) {
             h.raw("<tr>").element("td", null, row.file()).element("td", "class=\"num\"", row.line()).element("td", null, row.reason()).raw("</tr>");
         }
         h.raw("</tbody></table></div></section>");
@@ -225,9 +222,5 @@ public final class ReplayReport {
 
     private static ForceRates find(List<ForceRates> rates, String force, String window) {
         return rates.stream().filter(r -> r.getForce().equals(force) && r.getWindow().equals(window)).findFirst().orElse(null);
-    }
-
-    private static long sum(List<Input> inputs, boolean read) {
-        return inputs.stream().mapToLong(read ? Input::rowsRead : Input::rowsRejected).sum();
     }
 }

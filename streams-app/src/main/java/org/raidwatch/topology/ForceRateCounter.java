@@ -2,7 +2,9 @@ package org.raidwatch.topology;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -25,6 +27,11 @@ import org.raidwatch.schema.RateDelta;
  * sent once each, with their latest counts and rates. A window is read and written once per flush
  * however many deltas moved it (a delta used to cost thirteen reads and writes); the sums are
  * commutative, so the windows count exactly what they counted when each delta moved them at once.
+ *
+ * <p>Within a flush a window is moved by every pending month it contains (the all-time window by all
+ * of its force's): its counters are read from the store once, moved in memory by each month, and the
+ * window is written and sent once. The counters read are kept between flushes, as the store holds
+ * them; they are dropped whenever the task (re)starts, when the store may have been restored.
  */
 final class ForceRateCounter implements Processor<String, RateDelta, String, ForceRates> {
 
@@ -40,6 +47,8 @@ final class ForceRateCounter implements Processor<String, RateDelta, String, For
     /** Windows moved but not sent by a release that counted at once; read so an upgrade sends them. */
     private KeyValueStore<String, String> moved;
     private long pendingCount;
+    /** Counters of the windows read or written since this task started, as the {@code force-rates} store holds them. */
+    private Map<String, int[]> windowCounts = new HashMap<>();
 
     ForceRateCounter(Duration flushInterval) {
         this.flushInterval = flushInterval;
@@ -52,6 +61,7 @@ final class ForceRateCounter implements Processor<String, RateDelta, String, For
         this.moved = context.getStateStore(CaseTopology.MOVED_RATES_STORE);
         this.pending = context.getStateStore(CaseTopology.PENDING_RATES_STORE);
         this.pendingCount = pending.approximateNumEntries();
+        this.windowCounts = new HashMap<>();
         context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, this::flush);
     }
 
@@ -80,7 +90,7 @@ final class ForceRateCounter implements Processor<String, RateDelta, String, For
             all.forEachRemaining(entry -> movedBefore.add(entry.key));
         }
         movedBefore.forEach(moved::delete);
-        Set<String> windows = new TreeSet<>(movedBefore);
+        Set<String> movedNow = new TreeSet<>();
         pendingCount = 0;
         for (KeyValue<String, RateCounts> month : months) {
             pending.delete(month.key);
@@ -88,15 +98,30 @@ final class ForceRateCounter implements Processor<String, RateDelta, String, For
             String force = month.key.substring(0, split);
             for (String window : RateCounting.windowsContaining(month.key.substring(split + 1))) {
                 String key = Topics.rateKey(force, window);
-                rates.put(key, RateCounting.apply(rates.get(key), force, window, month.value));
-                windows.add(key);
+                RateCounting.add(windowCounts.computeIfAbsent(key, this::storedCounts), month.value);
+                movedNow.add(key);
             }
         }
+        Set<String> windows = new TreeSet<>(movedBefore);
+        windows.addAll(movedNow);
         for (String key : windows) {
-            ForceRates current = rates.get(key);
+            ForceRates current;
+            if (movedNow.contains(key)) {
+                int split = key.lastIndexOf('|');
+                current = RateVocabulary.rates(key.substring(0, split), key.substring(split + 1), windowCounts.get(key));
+                rates.put(key, current);
+            } else {
+                current = rates.get(key);
+            }
             if (current != null) {
                 context.forward(new Record<>(key, current, now, new RecordHeaders()));
             }
         }
+    }
+
+    /** A window's counters as stored, zeros for a window not counted yet. */
+    private int[] storedCounts(String key) {
+        ForceRates stored = rates.get(key);
+        return stored == null ? new int[RateVocabulary.COUNTERS.size()] : RateVocabulary.counts(stored);
     }
 }

@@ -91,10 +91,15 @@ final class RateCounting {
     /** A window's rates after a change: the counts moved, the rates recomputed. */
     static ForceRates apply(ForceRates current, String force, String window, RateCounts change) {
         int[] counts = current == null ? new int[RateVocabulary.COUNTERS.size()] : RateVocabulary.counts(current);
+        add(counts, change);
+        return RateVocabulary.rates(force, window, counts);
+    }
+
+    /** Moves counters (in the order of {@link RateVocabulary#COUNTERS}) by a change, in place. */
+    static void add(int[] counts, RateCounts change) {
         for (int i = 0; i < counts.length; i++) {
             counts[i] += (Integer) change.get(i);
         }
-        return RateVocabulary.rates(force, window, counts);
     }
 
     private static void add(Map<List<String>, RateCounts> into, String force, String month, RateCounts counts, int sign) {

@@ -179,6 +179,7 @@ public final class Replay {
                 var decoder = topics.flaggedCases().valueSerde().deserializer();
                 flags = byRaid.forEachInOrder((key, value) -> flagsInOrder.accept(decoder.deserialize(names.flaggedCases(), value)));
             }
+            phase = logPhase("handed on " + flags + " flags", phase);
             Map<String, ForceRates> rates = TopicReader.latestByKey(client, names.forceRates(),
                     topics.forceRates().valueSerde().deserializer(), timeout, Replay::utf8);
             List<DeadLetter> deadLetters = new ArrayList<>();
@@ -186,7 +187,7 @@ public final class Replay {
                 deadLetters.add(deadLetter(record));
             }
             progress.enter(ReplayProgress.Phase.DONE);
-            logPhase("read back and handed on " + flags + " flags, " + rates.size() + " rates and " + deadLetters.size() + " dead letters", phase);
+            logPhase("read back " + rates.size() + " rates and " + deadLetters.size() + " dead letters", phase);
             return new Result(now, flags, List.copyOf(rates.values()), deadLetters);
         }
     }

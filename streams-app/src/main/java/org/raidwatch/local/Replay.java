@@ -145,37 +145,31 @@ public final class Replay {
             props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) COMMIT_INTERVAL.toMillis());
             CaseTopology.Settings settings = CaseTopology.Settings.replayAsOf(now).withoutFlagsListing();
             progress.enter(ReplayProgress.Phase.STARTING);
+            try (StreamsRunner runner = new StreamsRunner(CaseTopology.build(props, topics, rules, settings), props)) {
+                if (!runner.start(timeout)) {
+                    throw new IllegalStateException("the replay topology did not start (state " + runner.state() + ")", runner.failure());
+                }
+                progress.enter(ReplayProgress.Phase.PROCESSING);
+                List<String> inputs = List.of(names.raidReports(), names.foiUpdates());
+                List<String> consumed = new ArrayList<>(inputs);
+                consumed.addAll(CaseTopology.internalTopics(APPLICATION_ID));
+                ProcessingProgress.awaitCaughtUp(admin, APPLICATION_ID, consumed, quietPeriod(settings, COMMIT_INTERVAL),
+                        () -> ProcessingProgress.storesEmpty(runner.kafkaStreams(), CaseTopology.RATE_BUFFER_STORE, CaseTopology.MOVED_RATES_STORE,
+                                CaseTopology.PENDING_RATES_STORE), timeout,
+                        () -> runner.state() + (runner.failure() == null ? "" : ", failed: " + runner.failure()),
+                        committed -> progress.processed(committed.entrySet().stream().filter(e -> inputs.contains(e.getKey().topic()))
+                                .mapToLong(Map.Entry::getValue).sum()));
+                phase = logPhase("processed every input", phase);
+            }
+            progress.enter(ReplayProgress.Phase.READING_BACK);
             int flags;
             try (FlagsByRaid byRaid = FlagsByRaid.in(stack.workspace().resolve("flags-by-raid"))) {
-                FlagsFollower follower = null;
-                try {
-                    try (StreamsRunner runner = new StreamsRunner(CaseTopology.build(props, topics, rules, settings), props)) {
-                        if (!runner.start(timeout)) {
-                            throw new IllegalStateException("the replay topology did not start (state " + runner.state() + ")", runner.failure());
-                        }
-                        progress.enter(ReplayProgress.Phase.PROCESSING);
-                        // The flags are read back as they are written, on a thread of their own.
-                        follower = FlagsFollower.start(client, names.flaggedCases(), byRaid, progress::flagRead);
-                        List<String> inputs = List.of(names.raidReports(), names.foiUpdates());
-                        List<String> consumed = new ArrayList<>(inputs);
-                        consumed.addAll(CaseTopology.internalTopics(APPLICATION_ID));
-                        ProcessingProgress.awaitCaughtUp(admin, APPLICATION_ID, consumed, quietPeriod(settings, COMMIT_INTERVAL),
-                                () -> ProcessingProgress.storesEmpty(runner.kafkaStreams(), CaseTopology.RATE_BUFFER_STORE, CaseTopology.MOVED_RATES_STORE,
-                                        CaseTopology.PENDING_RATES_STORE), timeout,
-                                () -> runner.state() + (runner.failure() == null ? "" : ", failed: " + runner.failure()),
-                                committed -> progress.processed(committed.entrySet().stream().filter(e -> inputs.contains(e.getKey().topic()))
-                                        .mapToLong(Map.Entry::getValue).sum()));
-                        phase = logPhase("processed every input", phase);
-                    }
-                    progress.enter(ReplayProgress.Phase.READING_BACK);
-                    long readMeanwhile = progress.flagsRead();
-                    follower.finish(timeout);
-                    phase = logPhase("read the flags back (" + readMeanwhile + " of " + progress.flagsRead() + " flag records while processing)", phase);
-                } finally {
-                    if (follower != null) {
-                        follower.close();
-                    }
-                }
+                TopicReader.forEachRecord(client, names.flaggedCases(), new ByteArrayDeserializer(), timeout,
+                        record -> {
+                            byRaid.put(utf8(record.key()), record.value());
+                            progress.flagRead();
+                        });
+                phase = logPhase("read back " + progress.flagsRead() + " flag records", phase);
                 var decoder = topics.flaggedCases().valueSerde().deserializer();
                 flags = byRaid.forEachInOrder((key, value) -> flagsInOrder.accept(decoder.deserialize(names.flaggedCases(), value)));
             }

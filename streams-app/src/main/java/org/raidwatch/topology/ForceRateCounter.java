@@ -24,14 +24,14 @@ import org.raidwatch.schema.RateDelta;
  * are summed per {@code <force>|<month>} in the {@code force-rates-pending} store. Every flush
  * interval each pending month moves the all-time window and the twelve rolling windows that contain
  * it, in the {@code force-rates} store keyed {@code <force>|<window>}, and the windows that moved are
- * sent once each, with their latest counts and rates. A window is read and written once per flush
- * however many deltas moved it (a delta used to cost thirteen reads and writes); the sums are
- * commutative, so the windows count exactly what they counted when each delta moved them at once.
+ * sent once each, with their latest counts and rates. The sums are commutative, so the windows count
+ * exactly what they counted when each delta moved them at once.
  *
  * <p>Within a flush a window is moved by every pending month it contains (the all-time window by all
- * of its force's): its counters are read from the store once, moved in memory by each month, and the
- * window is written and sent once. The counters read are kept between flushes, as the store holds
- * them; they are dropped whenever the task (re)starts, when the store may have been restored.
+ * of its force's): its counters are moved in memory by each month, and the window is written and
+ * sent once. The counters are read from the store the first time a window moves after the task
+ * starts and kept in memory after that, as the store holds them; they are dropped whenever the task
+ * (re)starts, when the store may have been restored, and when a flush fails half way.
  */
 final class ForceRateCounter implements Processor<String, RateDelta, String, ForceRates> {
 
@@ -41,13 +41,13 @@ final class ForceRateCounter implements Processor<String, RateDelta, String, For
     private final Duration flushInterval;
     private ProcessorContext<String, ForceRates> context;
     private KeyValueStore<String, ForceRates> rates;
-    // Stores, not maps in memory: a commit can fall between a delta and the next flush, and a
+    // The pending months live in a store: a commit can fall between a delta and the next flush, and a
     // restart after it must still count and send what that delta moved.
     private KeyValueStore<String, RateCounts> pending;
     /** Windows moved but not sent by a release that counted at once; read so an upgrade sends them. */
     private KeyValueStore<String, String> moved;
     private long pendingCount;
-    /** Counters of the windows read or written since this task started, as the {@code force-rates} store holds them. */
+    /** Counters of the windows moved since this task started, as the {@code force-rates} store holds them between flushes. */
     private Map<String, int[]> windowCounts = new HashMap<>();
 
     ForceRateCounter(Duration flushInterval) {
@@ -81,6 +81,16 @@ final class ForceRateCounter implements Processor<String, RateDelta, String, For
     }
 
     private void flush(long now) {
+        try {
+            moveWindows(now);
+        } catch (RuntimeException e) {
+            // The counters in memory may be ahead of the store: read them from it again.
+            windowCounts = new HashMap<>();
+            throw e;
+        }
+    }
+
+    private void moveWindows(long now) {
         List<KeyValue<String, RateCounts>> months = new ArrayList<>();
         try (KeyValueIterator<String, RateCounts> all = pending.all()) {
             all.forEachRemaining(months::add);

@@ -31,7 +31,7 @@ final class RateBuffer implements Processor<String, RateDelta, String, RateDelta
     private final Duration flushInterval;
     private ProcessorContext<String, RateDelta> context;
     private KeyValueStore<String, RateCounts> pending;
-    /** What {@link #pending} holds. */
+    /** What {@link #pending} holds (each bucket removed from both as it is sent). */
     private Map<String, RateCounts> sums = new HashMap<>();
 
     RateBuffer(Duration flushInterval) {
@@ -67,6 +67,7 @@ final class RateBuffer implements Processor<String, RateDelta, String, RateDelta
         // A bucket whose deltas cancelled out is still sent: every window a raid ever counted in has rates, if only zeros.
         for (Map.Entry<String, RateCounts> bucket : new TreeMap<>(sums).entrySet()) {
             pending.delete(bucket.getKey());
+            sums.remove(bucket.getKey());
             int split = bucket.getKey().lastIndexOf('|');
             String force = bucket.getKey().substring(0, split);
             String month = bucket.getKey().substring(split + 1);
@@ -74,7 +75,6 @@ final class RateBuffer implements Processor<String, RateDelta, String, RateDelta
             nationalByMonth.merge(month, bucket.getValue(), (a, b) -> RateCounting.plus(a, b, 1));
         }
         nationalByMonth.forEach((month, counts) -> send(Forces.ALL, month, counts, now));
-        sums.clear();
     }
 
     private void send(String force, String month, RateCounts counts, long now) {

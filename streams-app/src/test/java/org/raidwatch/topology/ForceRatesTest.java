@@ -191,4 +191,27 @@ class ForceRatesTest {
         assertThat(kent.getNoReferral()).isZero();
         assertThat(driver.rates("Kent Police", "2020-03").getClaimedRaids()).isEqualTo(1);
     }
+
+    @Test
+    void a_window_keeps_counting_across_flushes_whichever_months_move_it() {
+        // Given raids in March and May 2020, counted in one flush
+        driver.send(Raids.report("r-1").setRaidDate(LocalDate.of(2020, 3, 10)));
+        driver.send(Raids.report("r-2").setRaidDate(LocalDate.of(2020, 5, 10)));
+        assertThat(driver.rates("Kent Police", "2020-12").getClaimedRaids()).isEqualTo(2);
+
+        // When a later flush brings another March raid and an answer for the May one
+        driver.send(Raids.report("r-3").setRaidDate(LocalDate.of(2020, 3, 20)));
+        driver.send(Raids.answer("r-2").setNrmReferrals(0));
+
+        // Then each window counts them on top of what the first flush counted
+        ForceRates year2020 = driver.rates("Kent Police", "2020-12");
+        assertThat(year2020.getClaimedRaids()).isEqualTo(3);
+        assertThat(year2020.getNoReferral()).isEqualTo(1);
+        assertThat(driver.rates("Kent Police", "all").getClaimedRaids()).isEqualTo(3);
+        assertThat(driver.rates("ALL", "2020-12").getClaimedRaids()).isEqualTo(3);
+        // the window ending 2021-03 covers April 2020 to March 2021: the May raid alone
+        ForceRates toMarch2021 = driver.rates("Kent Police", "2021-03");
+        assertThat(toMarch2021.getClaimedRaids()).isEqualTo(1);
+        assertThat(toMarch2021.getNoReferral()).isEqualTo(1);
+    }
 }

@@ -56,7 +56,8 @@ public class StepBenchmarks {
     private static final int RAIDS = 20_000;
 
     private final List<Step> steps = new ArrayList<>();
-    private final Map<String, ForceRates> windows = new HashMap<>();
+    /** The windows' counters, as the force-rate counter holds them in memory between flushes. */
+    private final Map<String, int[]> windows = new HashMap<>();
     private Topics topics;
     private RuleSet ruleSet;
     private RuleSession session;
@@ -101,9 +102,8 @@ public class StepBenchmarks {
             RateDelta delta = deltas.isEmpty() ? null : deltas.get(deltas.size() - 1);
             if (delta != null) {
                 for (String window : RateCounting.windowsContaining(delta.getMonth())) {
-                    windows.merge(Topics.rateKey(delta.getForce(), window),
-                            RateCounting.apply(null, delta.getForce(), window, delta.getCounts()),
-                            (a, b) -> RateCounting.apply(a, delta.getForce(), window, delta.getCounts()));
+                    RateCounting.add(windows.computeIfAbsent(Topics.rateKey(delta.getForce(), window),
+                            windowKey -> new int[RateVocabulary.COUNTERS.size()]), delta.getCounts());
                 }
             }
             steps.add(new Step(before, input, merged, result.after(), value, states.serialize("microbench-cases", result.after()),
@@ -184,13 +184,19 @@ public class StepBenchmarks {
         return RateCounting.deltas(step.before() == null ? step.merged() : step.before(), step.evaluated());
     }
 
-    /** One force's month delta moving its thirteen windows (store reads and writes aside). */
+    /**
+     * One force's month delta moving its thirteen windows' counters in memory and making each
+     * window's rates, as a flush does when the delta is the only one moving them (store reads and
+     * writes aside).
+     */
     @Benchmark
     public ForceRates windowCounting() {
         RateDelta delta = stepWith(s -> s.delta() != null).delta();
         ForceRates last = null;
         for (String window : RateCounting.windowsContaining(delta.getMonth())) {
-            last = RateCounting.apply(windows.get(Topics.rateKey(delta.getForce(), window)), delta.getForce(), window, delta.getCounts());
+            int[] counts = windows.get(Topics.rateKey(delta.getForce(), window));
+            RateCounting.add(counts, delta.getCounts());
+            last = RateVocabulary.rates(delta.getForce(), window, counts);
         }
         return last;
     }

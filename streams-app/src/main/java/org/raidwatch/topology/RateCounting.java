@@ -8,7 +8,6 @@ import java.util.Map;
 import org.raidwatch.schema.CaseState;
 import org.raidwatch.schema.FoiStatus;
 import org.raidwatch.schema.FoiUpdate;
-import org.raidwatch.schema.ForceRates;
 import org.raidwatch.schema.RaidReport;
 import org.raidwatch.schema.RateCounts;
 import org.raidwatch.schema.RateDelta;
@@ -86,13 +85,6 @@ final class RateCounting {
             windows.add(month.plusMonths(i).toString());
         }
         return windows;
-    }
-
-    /** A window's rates after a change: the counts moved, the rates recomputed. */
-    static ForceRates apply(ForceRates current, String force, String window, RateCounts change) {
-        int[] counts = current == null ? new int[RateVocabulary.COUNTERS.size()] : RateVocabulary.counts(current);
-        add(counts, change);
-        return RateVocabulary.rates(force, window, counts);
     }
 
     /** Moves counters (in the order of {@link RateVocabulary#COUNTERS}) by a change, in place. */

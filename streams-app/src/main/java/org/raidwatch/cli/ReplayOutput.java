@@ -1,6 +1,8 @@
 package org.raidwatch.cli;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -32,6 +34,8 @@ import org.raidwatch.topology.RateVocabulary;
 final class ReplayOutput {
 
     private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
+    /** Writes one value into a generator that stays open, without flushing it to the file after each. */
+    private static final ObjectWriter LINE = JSON.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
 
     private ReplayOutput() {
     }
@@ -56,6 +60,8 @@ final class ReplayOutput {
         private final Path target;
         private final Path partial;
         private final BufferedWriter writer;
+        /** flags.jsonl's lines, written through one generator rather than a string each. */
+        private final JsonGenerator lines;
         private final Path csvPartial;
         private final TableFiles.Csv csv;
         private final TableFiles.Workbook workbook;
@@ -71,6 +77,8 @@ final class ReplayOutput {
             this.partial = dir.resolve("flags.jsonl.partial");
             this.csvPartial = dir.resolve("flags.csv.partial");
             this.writer = Files.newBufferedWriter(partial, StandardCharsets.UTF_8);
+            this.lines = JSON.getFactory().createGenerator(writer);
+            lines.setRootValueSeparator(null);
             TableFiles.Csv table = null;
             try {
                 table = new TableFiles.Csv(csvPartial, FLAG_COLUMNS);
@@ -88,8 +96,8 @@ final class ReplayOutput {
         void write(CaseFlag flag) {
             Map<String, Object> row = flag(flag);
             try {
-                writer.write(JSON.writeValueAsString(row));
-                writer.newLine();
+                LINE.writeValue(lines, row);
+                lines.writeRaw('\n');
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + partial + ": " + e.getMessage(), e);
             }
@@ -115,6 +123,7 @@ final class ReplayOutput {
          * saved, then flags.csv and flags.jsonl take their names, the JSON Lines last.
          */
         void finish(Written written) throws IOException {
+            lines.close();
             writer.close();
             csv.close();
             if (workbook != null) {
@@ -132,6 +141,7 @@ final class ReplayOutput {
         /** Closes the files; unless finished, removes them. */
         @Override
         public void close() throws IOException {
+            lines.close();
             writer.close();
             csv.close();
             if (workbook != null) {

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * file to broker as they are read, and flags from the broker (through a sorting store on disk) to the
  * caller, so memory does not grow with the files. It runs
  * at-least-once (a replay that fails is simply run again) with a short commit interval, so it can
- * tell when everything has been processed. Everything it writes lives in one temporary folder,
+ * tell when everything has been processed, and its stores have no changelog topics: nothing would
+ * ever restore them. Everything it writes lives in one temporary folder,
  * removed when it returns.
  */
 public final class Replay {
@@ -143,7 +144,7 @@ public final class Replay {
             Properties props = stack.streamsProperties(APPLICATION_ID);
             props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
             props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) COMMIT_INTERVAL.toMillis());
-            CaseTopology.Settings settings = CaseTopology.Settings.replayAsOf(now).withoutFlagsListing();
+            CaseTopology.Settings settings = CaseTopology.Settings.replayAsOf(now).withoutFlagsListing().withoutChangelogs();
             progress.enter(ReplayProgress.Phase.STARTING);
             try (StreamsRunner runner = new StreamsRunner(CaseTopology.build(props, topics, rules, settings), props)) {
                 if (!runner.start(timeout)) {

@@ -89,9 +89,13 @@ public final class CaseTopology {
      * @param reevaluationBatch   how many cases it reads from a store at a time
      * @param flagsListing        whether every instance keeps the global {@code flags} store the HTTP
      *                            side lists flags from
+     * @param changelogs          whether the stores are backed by changelog topics (so another instance,
+     *                            or this one after losing its disk, can restore them): always, except in a
+     *                            replay, whose stores live and die with one run
      */
     public record Settings(LocalDate asOf, Clock clock, Duration timeCheckInterval, int inputPartitions,
-                           Duration rateFlushInterval, Duration reevaluationBudget, int reevaluationBatch, boolean flagsListing) {
+                           Duration rateFlushInterval, Duration reevaluationBudget, int reevaluationBatch, boolean flagsListing,
+                           boolean changelogs) {
 
         public Settings {
             if (inputPartitions < 1) {
@@ -100,28 +104,28 @@ public final class CaseTopology {
         }
 
         public static Settings live() {
-            return new Settings(null, null, Duration.ofMillis(250), 1, Duration.ofSeconds(1), Duration.ofMillis(100), 500, true);
+            return new Settings(null, null, Duration.ofMillis(250), 1, Duration.ofSeconds(1), Duration.ofMillis(100), 500, true, true);
         }
 
         public static Settings replayAsOf(LocalDate asOf) {
-            return new Settings(asOf, null, Duration.ofSeconds(1), 1, Duration.ofMillis(200), Duration.ofMillis(100), 500, true);
+            return new Settings(asOf, null, Duration.ofSeconds(1), 1, Duration.ofMillis(200), Duration.ofMillis(100), 500, true, true);
         }
 
         /** Live, but with "now" from the given clock, checked at the given interval (the demo's simulated calendar). */
         public static Settings liveWithClock(Clock clock, Duration timeCheckInterval) {
-            return new Settings(null, clock, timeCheckInterval, 1, Duration.ofSeconds(1), Duration.ofMillis(100), 500, true);
+            return new Settings(null, clock, timeCheckInterval, 1, Duration.ofSeconds(1), Duration.ofMillis(100), 500, true, true);
         }
 
         public Settings withInputPartitions(int partitions) {
-            return new Settings(asOf, clock, timeCheckInterval, partitions, rateFlushInterval, reevaluationBudget, reevaluationBatch, flagsListing);
+            return new Settings(asOf, clock, timeCheckInterval, partitions, rateFlushInterval, reevaluationBudget, reevaluationBatch, flagsListing, changelogs);
         }
 
         public Settings withRateFlushInterval(Duration interval) {
-            return new Settings(asOf, clock, timeCheckInterval, inputPartitions, interval, reevaluationBudget, reevaluationBatch, flagsListing);
+            return new Settings(asOf, clock, timeCheckInterval, inputPartitions, interval, reevaluationBudget, reevaluationBatch, flagsListing, changelogs);
         }
 
         public Settings withReevaluation(Duration interval, Duration budget, int batch) {
-            return new Settings(asOf, clock, interval, inputPartitions, rateFlushInterval, budget, batch, flagsListing);
+            return new Settings(asOf, clock, interval, inputPartitions, rateFlushInterval, budget, batch, flagsListing, changelogs);
         }
 
         /**
@@ -129,7 +133,16 @@ public final class CaseTopology {
          * reads the flags back from their topic and serves no listing.
          */
         public Settings withoutFlagsListing() {
-            return new Settings(asOf, clock, timeCheckInterval, inputPartitions, rateFlushInterval, reevaluationBudget, reevaluationBatch, false);
+            return new Settings(asOf, clock, timeCheckInterval, inputPartitions, rateFlushInterval, reevaluationBudget, reevaluationBatch, false, changelogs);
+        }
+
+        /**
+         * Without changelog topics behind the stores: for a replay, which runs once on a private broker
+         * and is run again whole if it fails, so nothing would ever restore from them. Saves a record sent
+         * to the broker for every store write.
+         */
+        public Settings withoutChangelogs() {
+            return new Settings(asOf, clock, timeCheckInterval, inputPartitions, rateFlushInterval, reevaluationBudget, reevaluationBatch, flagsListing, false);
         }
     }
 
@@ -187,14 +200,15 @@ public final class CaseTopology {
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(streamsProperties)));
         // A raid's inputs seldom fall within one commit interval of each other: a record cache in front of the
         // cases and their index would hold nearly every key once, and cost a sorted-map lookup on every read and write.
-        addStore(builder, CASES_STORE, topics.caseStateSerde(), false);
-        addStore(builder, DUE_CASES_STORE, Serdes.String(), false);
-        addStore(builder, REEVALUATION_STORE, Serdes.String(), false);
+        boolean logged = settings.changelogs();
+        addStore(builder, CASES_STORE, topics.caseStateSerde(), false, logged);
+        addStore(builder, DUE_CASES_STORE, Serdes.String(), false, logged);
+        addStore(builder, REEVALUATION_STORE, Serdes.String(), false, logged);
         // The rate stores write the same few keys (a force's months and windows) over and over: cached.
-        addStore(builder, RATE_BUFFER_STORE, topics.rateCountsSerde(), true);
-        addStore(builder, FORCE_RATES_STORE, topics.forceRates().valueSerde(), true);
-        addStore(builder, MOVED_RATES_STORE, Serdes.String(), true);
-        addStore(builder, PENDING_RATES_STORE, topics.rateCountsSerde(), true);
+        addStore(builder, RATE_BUFFER_STORE, topics.rateCountsSerde(), true, logged);
+        addStore(builder, FORCE_RATES_STORE, topics.forceRates().valueSerde(), true, logged);
+        addStore(builder, MOVED_RATES_STORE, Serdes.String(), true, logged);
+        addStore(builder, PENDING_RATES_STORE, topics.rateCountsSerde(), true, logged);
 
         // A global store kept by a plain put: the flags' timestamps come from many partitions' inputs and
         // need not rise, which a global KTable would warn about on every record.
@@ -280,10 +294,11 @@ public final class CaseTopology {
      * A RocksDB store, with Kafka Streams' record cache in front when {@code cached}: then writes to a
      * key between two commits reach RocksDB and the changelog once, at the commit (processor API
      * stores have no cache unless asked, unlike the DSL's), at the price of a sorted-map lookup on
-     * every read and write.
+     * every read and write. Backed by a changelog topic when {@code logged}.
      */
-    private static <V> void addStore(StreamsBuilder builder, String name, Serde<V> values, boolean cached) {
+    private static <V> void addStore(StreamsBuilder builder, String name, Serde<V> values, boolean cached, boolean logged) {
         var store = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values);
-        builder.addStateStore(cached ? store.withCachingEnabled() : store.withCachingDisabled());
+        store = cached ? store.withCachingEnabled() : store.withCachingDisabled();
+        builder.addStateStore(logged ? store : store.withLoggingDisabled());
     }
 }

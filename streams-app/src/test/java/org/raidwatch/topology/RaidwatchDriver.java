@@ -152,6 +152,11 @@ final class RaidwatchDriver implements AutoCloseable {
     }
 
     /** Flag records emitted since the last call. */
+    /** Every topic the topology has written to so far, its stores' changelogs included. */
+    java.util.Set<String> topicsWritten() {
+        return driver.producedTopicNames();
+    }
+
     List<CaseFlag> flagChanges() {
         return flags.readValuesToList();
     }

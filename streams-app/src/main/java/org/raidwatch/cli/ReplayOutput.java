@@ -138,18 +138,16 @@ final class ReplayOutput {
             finished = true;
         }
 
-        /** Closes the files; unless finished, removes them. */
+        /** Closes the files; unless finished, removes them, even when closing one failed (a full disk). */
         @Override
         public void close() throws IOException {
-            lines.close();
-            writer.close();
-            csv.close();
-            if (workbook != null) {
-                workbook.close();
-            }
-            if (!finished) {
-                Files.deleteIfExists(partial);
-                Files.deleteIfExists(csvPartial);
+            try (writer; csv; TableFiles.Workbook book = workbook) {
+                lines.close();
+            } finally {
+                if (!finished) {
+                    Files.deleteIfExists(partial);
+                    Files.deleteIfExists(csvPartial);
+                }
             }
         }
     }
@@ -210,7 +208,7 @@ final class ReplayOutput {
         try (BufferedWriter writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (T item : items) {
                 writer.write(JSON.writeValueAsString(toJson.apply(item)));
-                writer.newLine();
+                writer.write('\n');
             }
         }
     }

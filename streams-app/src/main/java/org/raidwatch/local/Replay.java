@@ -47,10 +47,10 @@ public final class Replay {
 
     private static final Logger LOG = LoggerFactory.getLogger(Replay.class);
     /**
-     * At-least-once commits every second. Every commit of an at-least-once task commits each of its
-     * stores (Kafka Streams writes their changelog offsets into RocksDB) as well as the producer and
-     * the consumer: the processing phase of a million-row replay took 66 s committing every 100 ms,
-     * 49 s every second and 76 s every five (its quiet period included; docs/performance.md). A
+     * At-least-once commits every second. Every commit of an at-least-once task flushes each of its
+     * stores as well as the producer and commits the consumer: the processing phase of a million-row
+     * replay took 66 s committing every 100 ms, 49 s every second and 76 s every five (its quiet period
+     * included; measured when the stores still had changelogs; docs/performance.md). A
      * replay's outputs are read once it is done, so commits only bound the work a crash would repeat.
      */
     private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -151,12 +152,12 @@ final class RaidwatchDriver implements AutoCloseable {
                 .pipeInput(key, value, nextRecordTime());
     }
 
-    /** Flag records emitted since the last call. */
     /** Every topic the topology has written to so far, its stores' changelogs included. */
-    java.util.Set<String> topicsWritten() {
+    Set<String> topicsWritten() {
         return driver.producedTopicNames();
     }
 
+    /** Flag records emitted since the last call. */
     List<CaseFlag> flagChanges() {
         return flags.readValuesToList();
     }

@@ -13,7 +13,7 @@ class StoreChangelogsTest {
     private static final LocalDate AS_OF = LocalDate.of(2021, 6, 1);
 
     @Test
-    void live_every_store_a_case_touches_writes_its_changelog() {
+    void live_the_case_and_rate_stores_write_their_changelogs() {
         try (RaidwatchDriver driver = new RaidwatchDriver()) {
             driver.send(Raids.report("r-1"));
             driver.flushRates();
@@ -32,12 +32,14 @@ class StoreChangelogsTest {
             driver.send(Raids.report("r-1"));
             driver.send(Raids.answer("r-1").setNrmReferrals(0));
             driver.flushRates();
+            int noReferralAfterFirstAnswer = driver.rates("Kent Police", "all").getNoReferral();
             driver.send(Raids.answer("r-1").setRevision(2).setNrmReferrals(3));
             driver.flushRates();
 
             assertThat(driver.flagChanges()).as("the no-referral flag raised by the first answer, then resolved by the second")
                     .filteredOn(flag -> flag.getRuleId().equals("claimed-no-referral"))
                     .extracting(CaseFlag::getStatus).containsExactly(FlagStatus.RAISED, FlagStatus.RESOLVED);
+            assertThat(noReferralAfterFirstAnswer).as("raids with no referral after the first answer").isEqualTo(1);
             assertThat(driver.rates("Kent Police", "all").getNoReferral()).as("raids with no referral, once the answer changed").isZero();
             assertThat(driver.topicsWritten()).as("topics written by the replay's topology").noneMatch(topic -> topic.endsWith("-changelog"));
         }

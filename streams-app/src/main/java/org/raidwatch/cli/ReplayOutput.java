@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,8 +78,7 @@ final class ReplayOutput {
             this.partial = dir.resolve("flags.jsonl.partial");
             this.csvPartial = dir.resolve("flags.csv.partial");
             this.writer = Files.newBufferedWriter(partial, StandardCharsets.UTF_8);
-            this.lines = JSON.getFactory().createGenerator(writer);
-            lines.setRootValueSeparator(null);
+            this.lines = jsonLines(writer);
             TableFiles.Csv table = null;
             try {
                 table = new TableFiles.Csv(csvPartial, FLAG_COLUMNS);
@@ -96,8 +96,7 @@ final class ReplayOutput {
         void write(CaseFlag flag) {
             Map<String, Object> row = flag(flag);
             try {
-                LINE.writeValue(lines, row);
-                lines.writeRaw('\n');
+                writeLine(lines, row);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + partial + ": " + e.getMessage(), e);
             }
@@ -205,11 +204,23 @@ final class ReplayOutput {
 
     /** One JSON object a line, each made as it is written (a replay can write a million). */
     private static <T> void writeLines(Path file, List<T> items, Function<T, Map<String, Object>> toJson) throws IOException {
-        try (BufferedWriter writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        try (BufferedWriter writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8); JsonGenerator lines = jsonLines(writer)) {
             for (T item : items) {
-                writer.write(JSON.writeValueAsString(toJson.apply(item)));
-                writer.write('\n');
+                writeLine(lines, toJson.apply(item));
             }
         }
+    }
+
+    /** JSON Lines on {@code writer}: values one a line, with nothing between them but the line ends. */
+    private static JsonGenerator jsonLines(Writer writer) throws IOException {
+        JsonGenerator lines = JSON.getFactory().createGenerator(writer);
+        lines.setRootValueSeparator(null);
+        return lines;
+    }
+
+    /** One value and its line end, left in the generator's buffer (not flushed to the file after each). */
+    private static void writeLine(JsonGenerator lines, Object value) throws IOException {
+        LINE.writeValue(lines, value);
+        lines.writeRaw('\n');
     }
 }
